@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+from config.api import router
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("langue/", views.set_language, name="set_language"),
+    path("compte/", include("partners.urls")),
+    path("api/v1/", include(router.urls)),
+    path("admin/", admin.site.urls),
+    path("", include("plans.urls")),
+]

@@ -1,0 +1,39 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from partners.enums import PartnerKind
+from partners.models import Partner, User
+
+DEFAULT_PASSWORD = "motdepasse-de-test-42"
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+        django_get_or_create = ["name", "kind"]
+
+    name = factory.Sequence(lambda n: f"Association de prévention n°{n}")
+    kind = PartnerKind.ASSOCIATION
+
+    class Params:
+        police = factory.Trait(
+            name=factory.Sequence(lambda n: f"Police municipale {n}"), kind=PartnerKind.LOCAL_POLICE
+        )
+        prefecture = factory.Trait(
+            name=factory.Sequence(lambda n: f"Préfecture {n}"), acronym="PREF", kind=PartnerKind.PREFECTURE
+        )
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    partner = factory.SubFactory(PartnerFactory)
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+    class Params:
+        staff = factory.Trait(is_staff=True, is_superuser=True)
