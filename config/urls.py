@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config import views
 from config.api import router
+from plans.views import plans as plans_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("compte/", include("partners.urls")),
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
-    path("", include("plans.urls")),
+    path("plans/", include("plans.urls")),
+    path("plans/", include("indicators.urls")),
+    path("", plans_views.home, name="home"),
 ]

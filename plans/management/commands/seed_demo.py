@@ -1,12 +1,115 @@
-"""Demo data for `make run`: idempotent, fictional, and it prints the logins."""
+"""Demo data for `make run`: idempotent, fictional, and it prints the logins.
+
+Two territories: a French commune whose youth-prevention plan (from the MILDECA template, enriched from the
+catalogue) is adopted, and a Belgian police zone drafting its plan from the SeNe tracking model.
+"""
+
+import datetime
+import itertools
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from indicators.services import indicator_create, indicators_accept_suggestions
 from partners.enums import PartnerKind
 from partners.models import Partner, User
+from plans import services
+from plans.enums import ActionStatus, Country, MeetingKind, MemberRole, PillarKind, TerritoryKind
+from plans.models import Action, CatalogueMeasure, Plan, PlanTemplate
 
 DEMO_PASSWORD = "demo-plans-2026"
+
+FR_PARTNERS = [
+    ("Ville de Val-de-Sorne", "VDS", PartnerKind.MUNICIPAL_SERVICE),
+    ("Préfecture du département (démo)", "PREF", PartnerKind.PREFECTURE),
+    (
+        "Mission interministérielle de lutte contre les drogues et les conduites addictives",
+        "MILDECA",
+        PartnerKind.MILDECA,
+    ),
+    ("Parquet du tribunal judiciaire (démo)", "Parquet", PartnerKind.PROSECUTOR),
+    ("Commissariat de police nationale de Val-de-Sorne", "PN", PartnerKind.NATIONAL_POLICE),
+    ("Services départementaux de l'Éducation nationale (démo)", "DSDEN", PartnerKind.EDUCATION),
+    ("CSAPA Le Relais", "CSAPA", PartnerKind.CSAPA),
+    ("Association Prévention Jeunesse Sorne", "APJS", PartnerKind.ASSOCIATION),
+    ("Agence régionale de santé (démo)", "ARS", PartnerKind.HEALTH_AGENCY),
+]
+BE_PARTNERS = [
+    ("Police locale SeNe", "PL SeNe", PartnerKind.LOCAL_POLICE),
+    ("Administration communale de SeNe", "Commune", PartnerKind.MUNICIPAL_SERVICE),
+    ("Parquet du procureur du Roi (démo)", "Parquet", PartnerKind.PROSECUTOR),
+    ("Police judiciaire fédérale (démo)", "PJF", PartnerKind.NATIONAL_POLICE),
+    ("CPAS de SeNe", "CPAS", PartnerKind.MUNICIPAL_SERVICE),
+    ("Association Transit SeNe", "Transit", PartnerKind.ASSOCIATION),
+    ("Administration des douanes et accises (démo)", "Douanes", PartnerKind.CUSTOMS),
+]
+
+FR_EXTRA_STRUCTURE = [
+    (PillarKind.SUPPLY_REDUCTION, "Réduction de l'offre et tranquillité publique", [
+        ("Coopération avec les forces de sécurité",
+         ["cooperation-forces-demantelement", "biens-mal-acquis", "controle-alcool-mineurs"]),
+        ("Reconquête des espaces publics", ["reamenagement-points-deal", "implication-habitants"]),
+    ]),
+    (PillarKind.CARE, "Soins et réduction des risques", [
+        ("Accès aux soins des jeunes consommateurs",
+         ["consultations-jeunes-consommateurs", "parcours-sortie-delinquance", "maraudes-rdr"]),
+    ]),
+    (PillarKind.TRANSVERSAL, "Pilotage et évaluation", [
+        ("Gouvernance du plan", ["groupe-pilotage", "diagnostic-territoire", "engagement-credits-regulier"]),
+        ("Prévention tout public",
+         ["campagnes-addictions", "formations-parents-tout-public", "prevention-milieu-festif"]),
+    ]),
+]  # fmt: skip
+
+BE_EXTRA_ACTIONS = [
+    ("Paix publique", "Contrôles ciblés aux abords de la gare et des lieux festifs", "Abords de la gare, week-ends"),
+    ("Paix publique", "Patrouilles pédestres dans les quartiers signalés", "Quartiers du centre"),
+    ("Paix publique", "Sensibilisation des exploitants de débits de boissons", "Débits de boissons et night-shops"),
+    ("Paix publique", "Contrôle de la vente d'alcool aux mineurs dans les night-shops", "Night-shops"),
+    (
+        "Amélioration de la collecte de l'information",
+        "Échange hebdomadaire d'information avec la police judiciaire fédérale",
+        "Actions transversales",
+    ),
+    (
+        "Amélioration de la collecte de l'information",
+        "Veille sur les ventes par réseaux sociaux et messageries",
+        "Actions transversales",
+    ),
+    (
+        "Amélioration de la collecte de l'information",
+        "Fiche de signalement commune aux inspecteurs de quartier",
+        "Inspecteurs de quartier",
+    ),
+    (
+        "Amélioration de l'efficacité du travail de police judiciaire",
+        "Opérations conjointes avec la douane sur les envois postaux",
+        "Centres de tri",
+    ),
+    (
+        "Amélioration de l'efficacité du travail de police judiciaire",
+        "Former les inspecteurs de quartier au repérage des signes de trafic",
+        "Organisation de formations",
+    ),
+    (
+        "Réduction des risques, dommages et nuisances",
+        "Protocole d'orientation avec le CPAS et le réseau d'aide",
+        "Personnes consommatrices en situation de précarité",
+    ),
+    (
+        "Réduction des risques, dommages et nuisances",
+        "Suivi des nuisances liées à l'alcool sur l'espace public",
+        "Espaces publics du centre",
+    ),
+    (
+        "Réduction des risques, dommages et nuisances",
+        "Action aux abords des écoles avec les directions",
+        "Abords des écoles secondaires",
+    ),
+    ("Recherche et information", "Cartographie semestrielle des lieux de consommation", "Études / enquêtes"),
+    ("Coordination", "Réunion trimestrielle du groupe de pilotage", "Groupe de pilotage"),
+    ("Coordination", "Rapport aux autorités administratives et judiciaires", "Bourgmestre et parquet"),
+]
 
 
 class Command(BaseCommand):
@@ -14,20 +117,193 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        services.reference_data_sync()
         operator, _ = Partner.objects.get_or_create(
             name="Opérateur de la plateforme", kind=PartnerKind.OTHER, defaults={"acronym": "OPS"}
         )
-        admin = self._user("admin@demo.example", "Admin", "Plateforme", operator, staff=True)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with:"))
-        self.stdout.write(f"  {admin.email:<40} {DEMO_PASSWORD}  (platform operator, Django admin)")
+        logins = [
+            (
+                self._user("admin@demo.example", "Admin", "Plateforme", operator, staff=True),
+                "",
+                "administration Django",
+            )
+        ]
+        logins += self._french_commune()
+        logins += self._belgian_zone()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with (password for all):")
+        )
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        for user, plan, role in logins:
+            self.stdout.write(f"  {user.email:<42} {role:<32} {plan}")
+
+    # --- helpers ------------------------------------------------------------------------------------------
 
     def _user(self, email, first_name, last_name, partner, staff=False):
         user, created = User.objects.get_or_create(
-            email=email,
-            defaults={"first_name": first_name, "last_name": last_name, "partner": partner},
+            email=email, defaults={"first_name": first_name, "last_name": last_name, "partner": partner}
         )
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.is_staff = user.is_superuser = staff
         user.save()
         return user
+
+    def _partners(self, rows):
+        partners = {}
+        for name, acronym, kind in rows:
+            partner, _ = Partner.objects.get_or_create(name=name, kind=kind, defaults={"acronym": acronym})
+            partners[acronym] = partner
+        return partners
+
+    def _members(self, plan, people):
+        logins = []
+        for email, first, last, partner, role in people:
+            user = self._user(email, first, last, partner)
+            membership, _ = plan.memberships.get_or_create(user=user, defaults={"role": role})
+            if membership.role != role:
+                membership.role = role
+                membership.save()
+            plan.partners.add(partner)
+            logins.append((user, plan.title, MemberRole(role).label))
+        return logins
+
+    def _schedule(self, plan, coordinator, *, today, leads, complete=True):
+        """Give every action a lead, dates, a status and progress, as a committee a few months in would."""
+        # Most actions past their due date are done; a few slipped (late), as in any real plan.
+        past = itertools.cycle(
+            [
+                ActionStatus.DONE,
+                ActionStatus.DONE,
+                ActionStatus.IN_PROGRESS,
+                ActionStatus.DONE,
+                ActionStatus.ABANDONED,
+                ActionStatus.DONE,
+            ]
+        )
+        future = itertools.cycle([ActionStatus.IN_PROGRESS, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS,
+                                  ActionStatus.SUSPENDED, ActionStatus.IN_PROGRESS])  # fmt: skip
+        lead_cycle = itertools.cycle(leads)
+        span = (plan.period_end - plan.period_start).days
+        actions = list(plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order"))
+        for index, action in enumerate(actions):
+            due = plan.period_start + datetime.timedelta(days=int(span * (0.2 + 0.75 * ((index * 37) % 100) / 100)))
+            status = next(past) if due < today else next(future)
+            start = plan.period_start + datetime.timedelta(days=(index * 11) % 120)
+            progress = {ActionStatus.DONE: 100, ActionStatus.PLANNED: 0, ActionStatus.SUSPENDED: 30}.get(
+                status, 20 + (index * 13) % 70
+            )
+            lead = action.lead or next(lead_cycle)
+            incomplete = not complete and index % 6 == 2
+            services.action_update(
+                action=action,
+                by=coordinator,
+                expected_version=action.version,
+                lead=None if incomplete else lead,
+                start_date=min(start, due),
+                due_date=None if (not complete and index % 7 == 3) else due,
+                status=status if plan.period_start <= today else ActionStatus.PLANNED,
+                progress=progress,
+            )
+
+    # --- the French commune -------------------------------------------------------------------------------
+
+    def _french_commune(self):
+        partners = self._partners(FR_PARTNERS)
+        coordinator = self._user("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"])
+        plan = Plan.objects.filter(slug="val-de-sorne-2025-2027").first()
+        today = datetime.date(2026, 11, 22)
+        if plan is None:
+            territory = services.territory_get_or_create(
+                name="Val-de-Sorne", kind=TerritoryKind.COMMUNE, country=Country.FRANCE, official_code="99901",
+                population=38_500,
+            )  # fmt: skip
+            plan = services.plan_create(
+                by=coordinator,
+                territory=territory,
+                title="Plan local de prévention de l'entrée des jeunes dans les trafics 2025-2027",
+                period_start=datetime.date(2025, 1, 1),
+                period_end=datetime.date(2027, 12, 31),
+                description=(
+                    "Prévenir l'enrôlement des jeunes dans les trafics et réduire les nuisances dans les quartiers "
+                    "Nord et Gare, dans le cadre de la convention signée avec la MILDECA et la préfecture."
+                ),
+                template=PlanTemplate.objects.get(code="prevention-jeunes-trafics"),
+            )
+            for acronym in partners:
+                plan.partners.add(partners[acronym])
+            for kind, name, axes in FR_EXTRA_STRUCTURE:
+                pillar = services.pillar_create(plan=plan, by=coordinator, kind=kind, name=name)
+                for axis_name, codes in axes:
+                    axis = services.axis_create(pillar=pillar, by=coordinator, name=axis_name)
+                    measures = list(CatalogueMeasure.objects.filter(code__in=codes))
+                    services.actions_add_from_catalogue(plan=plan, by=coordinator, axis=axis, measures=measures)
+            leads = [partners[a] for a in ("VDS", "APJS", "PN", "DSDEN", "CSAPA", "Parquet")]
+            self._schedule(plan, coordinator, today=today, leads=leads)
+            indicators_accept_suggestions(plan=plan, by=coordinator)
+            for action in plan.actions.filter(indicators=None):
+                indicator_create(plan=plan, by=coordinator, action=action, label="Nombre d'actions menées")
+            services.plan_adopt(
+                plan=plan,
+                by=coordinator,
+                date=datetime.date(2025, 2, 10),
+                kind=MeetingKind.STEERING,
+                decisions=(
+                    "Adoption du plan 2025-2027 et de sa programmation financière ; point d'étape chaque trimestre."
+                ),
+            )
+        people = [
+            ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
+            ("redaction@val-de-sorne.example", "Karim", "Benali", partners["VDS"], MemberRole.EDITOR),
+            ("contribution@apjs.example", "Sophie", "Lambert", partners["APJS"], MemberRole.CONTRIBUTOR),
+            ("lecture@prefecture.example", "Jean", "Vasseur", partners["PREF"], MemberRole.VIEWER),
+        ]
+        return self._members(plan, people)
+
+    # --- the Belgian police zone --------------------------------------------------------------------------
+
+    def _belgian_zone(self):
+        partners = self._partners(BE_PARTNERS)
+        coordinator = self._user("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"])
+        plan = Plan.objects.filter(slug="zone-de-police-sene-2026-2027").first()
+        if plan is None:
+            territory = services.territory_get_or_create(
+                name="Zone de police SeNe", kind=TerritoryKind.POLICE_ZONE, country=Country.BELGIUM,
+                official_code="5999", population=95_000,
+            )  # fmt: skip
+            plan = services.plan_create(
+                by=coordinator,
+                territory=territory,
+                title="Plan d'actions drogues 2026-2027",
+                period_start=datetime.date(2026, 1, 1),
+                period_end=datetime.date(2027, 12, 31),
+                description=(
+                    "Contribuer à la sécurité publique en réduisant l'offre de drogues illicites et les nuisances "
+                    "liées aux consommations sur l'espace public, avec les partenaires sociaux et médicaux."
+                ),
+                template=PlanTemplate.objects.get(code="sene-modele-suivi"),
+            )
+            for acronym in partners:
+                plan.partners.add(partners[acronym])
+            axes = {axis.name: axis for pillar in plan.pillars.all() for axis in pillar.axes.all()}
+            for axis_name, title, field in BE_EXTRA_ACTIONS:
+                services.action_create(
+                    plan=plan, by=coordinator, axis=axes[axis_name], title=title, field_of_intervention=field,
+                    competence="commune",
+                )  # fmt: skip
+            leads = [partners[a] for a in ("PL SeNe", "PL SeNe", "Commune", "CPAS", "Transit", "PJF")]
+            self._schedule(plan, coordinator, today=datetime.date(2026, 11, 22), leads=leads, complete=False)
+            # Half the suggestions accepted so far: the drafting is under way.
+            first_half = plan.actions.order_by("pk")[: plan.actions.count() // 2]
+            indicators_accept_suggestions(plan=plan, by=coordinator, actions=Action.objects.filter(pk__in=first_half))
+            services.meeting_record(
+                plan=plan, by=coordinator, date=datetime.date(2026, 9, 15), kind=MeetingKind.STEERING,
+                decisions="Installation du groupe de pilotage ; validation de la structure du plan.",
+            )  # fmt: skip
+        people = [
+            ("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"], MemberRole.COORDINATOR),
+            ("pilotage@zp-sene.example", "Nadia", "El Amrani", partners["Commune"], MemberRole.EDITOR),
+            ("terrain@transit.example", "Luc", "Peeters", partners["Transit"], MemberRole.CONTRIBUTOR),
+            ("lecture@parquet-sene.example", "Anne", "Dubois", partners["Parquet"], MemberRole.VIEWER),
+        ]
+        return self._members(plan, people)

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorKind(models.TextChoices):
+    RESULT = "result", _("Résultat (R)")
+    IMPACT = "impact", _("Impact (I)")
+    CONTEXT = "context", _("Contexte (diagnostic)")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("Nombre")
+    PERCENTAGE = "percentage", _("Pourcentage")
+    EUROS = "euros", _("Euros")
+    YES_NO = "yes_no", _("Oui / non")
+    TEXT = "text", _("Document / texte")
+
+
+class Frequency(models.TextChoices):
+    QUARTERLY = "quarterly", _("Trimestrielle")
+    HALF_YEARLY = "half_yearly", _("Semestrielle")
+    YEARLY = "yearly", _("Annuelle")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("À la hausse")
+    DOWN = "down", _("À la baisse")
+    HOLD = "hold", _("Stable")

@@ -1,0 +1,457 @@
+import calendar
+import datetime
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partners.enums import PartnerKind
+from partners.models import Partner
+from plans.enums import (
+    ActionPartnerRole,
+    ActionStatus,
+    Country,
+    MeetingKind,
+    MemberRole,
+    PillarKind,
+    SizeClass,
+    TerritoryKind,
+)
+from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
+
+DATE_HELP = _("Format JJ/MM/AAAA, par exemple 31/12/2026.")
+PRIVACY_NOTE = HTML(
+    '<p class="privacy-note" role="note">{% load i18n %}{% translate "Rappel : le plan ne contient ni nom de '
+    "personne (usager, jeune, famille) ni donnée de santé. Décrivez des publics, des organisations et des "
+    'chiffres." %}</p>'
+)
+
+
+class FrenchDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y"
+        )
+
+
+class FrenchDateField(forms.DateField):
+    widget = FrenchDateInput
+    default_error_messages = {"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2026.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATE_HELP)
+        super().__init__(**kwargs)
+
+
+class MonthOrDateField(FrenchDateField):
+    """A due date: a full date, or just a month (MM/AAAA) meaning the month's last day."""
+
+    MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+    ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+    default_error_messages = {
+        "invalid": _("Saisissez une date (JJ/MM/AAAA) ou un mois (MM/AAAA), par exemple 06/2026."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Une date (JJ/MM/AAAA) ou seulement un mois (MM/AAAA) : fin du mois."))
+        super().__init__(**kwargs)
+        self.widget.attrs["placeholder"] = "JJ/MM/AAAA ou MM/AAAA"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            month = self.MONTH.match(value) or self.ISO_MONTH.match(value)
+            if month:
+                a, b = (int(x) for x in month.groups())
+                year, month_number = (b, a) if self.MONTH.match(value) else (a, b)
+                if not 1 <= month_number <= 12:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid")
+                return datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
+        return super().to_python(value)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """Numbers as the French type them: "12 500,50", "12 500 €", "12.500,50", "45 %"."""
+
+    default_error_messages = {"invalid": _("Saisissez un nombre, par exemple 12 500 ou 12 500,50.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_french_number(value)
+        return super().to_python(value)
+
+
+def normalize_french_number(value: str) -> str:
+    cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", value).replace("EUR", "").replace("eur", "")
+    if "," in cleaned:
+        # "12.500,50": dots group thousands, the comma is the decimal mark.
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
+        # "12.500" or "1.250.000": dots group thousands.
+        cleaned = cleaned.replace(".", "")
+    return cleaned
+
+
+def _period_clean(cleaned, start_field="period_start", end_field="period_end"):
+    start, end = cleaned.get(start_field), cleaned.get(end_field)
+    if start and end and end <= start:
+        raise ValidationError({end_field: _("La fin de la période doit être postérieure à son début.")})
+
+
+class PlanCreateForm(forms.Form):
+    territory_name = forms.CharField(label=_("Nom du territoire"), max_length=200)
+    territory_kind = forms.ChoiceField(label=_("Type de territoire"), choices=TerritoryKind.choices)
+    country = forms.ChoiceField(label=_("Pays"), choices=Country.choices, initial=Country.FRANCE)
+    official_code = forms.CharField(
+        label=_("Code officiel"),
+        max_length=20,
+        help_text=_("Code INSEE (France), code NIS ou numéro de zone de police (Belgique), SIREN pour un EPCI."),
+    )
+    population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
+    title = forms.CharField(label=_("Intitulé du plan"), max_length=200)
+    period_start = FrenchDateField(label=_("Début de la période"))
+    period_end = FrenchDateField(label=_("Fin de la période"))
+    description = forms.CharField(
+        label=_("Objectifs généraux"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=PRIVACY_HELP
+    )
+    template = forms.ModelChoiceField(
+        label=_("Point de départ"),
+        queryset=PlanTemplate.objects.all(),
+        required=False,
+        empty_label=_("Une page blanche : je construis la structure moi-même"),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            PRIVACY_NOTE,
+            Fieldset(
+                _("Territoire"),
+                Div(
+                    Div("territory_name", css_class="col-md-6"),
+                    Div("territory_kind", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("country", css_class="col-md-4"),
+                    Div("official_code", css_class="col-md-4"),
+                    Div("population", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Plan"),
+                "title",
+                Div(
+                    Div("period_start", css_class="col-md-6"), Div("period_end", css_class="col-md-6"), css_class="row"
+                ),
+                "description",
+            ),
+            Fieldset(_("Modèle"), "template"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _period_clean(cleaned)
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and (end - start).days > 366 * 10:
+            self.add_error("period_end", _("Un plan couvre au plus dix ans."))
+        return cleaned
+
+
+class PlanFrameForm(forms.ModelForm):
+    period_start = FrenchDateField(label=_("Début de la période"))
+    period_end = FrenchDateField(label=_("Fin de la période"))
+
+    class Meta:
+        model = Plan
+        fields = ["title", "period_start", "period_end", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            PRIVACY_NOTE,
+            "title",
+            Div(Div("period_start", css_class="col-md-6"), Div("period_end", css_class="col-md-6"), css_class="row"),
+            "description",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _period_clean(cleaned)
+        return cleaned
+
+
+class PartnerAddForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l'organisation"), max_length=200)
+    acronym = forms.CharField(label=_("Sigle"), max_length=30, required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=PartnerKind.choices)
+    contact_email = forms.EmailField(
+        label=_("Adresse de contact"), required=False, help_text=_("Une adresse de service, pas celle d'une personne.")
+    )
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    partner = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text=_("Pour un nouveau compte. Ajoutez d'abord l'organisation aux partenaires du plan si besoin."),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices, initial=MemberRole.VIEWER)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = plan.partners.all()
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices)
+
+
+class PillarForm(forms.ModelForm):
+    class Meta:
+        model = Pillar
+        fields = ["kind", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class AxisForm(forms.ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["pillar", "number", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pillar"].queryset = plan.pillars.order_by("order", "pk")
+        self.fields["pillar"].empty_label = None
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("Laissez vide pour numéroter à la suite.")
+
+
+class AxisChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, axis):
+        return f"{axis.pillar.name} › {axis}"
+
+
+class ActionForm(forms.ModelForm):
+    axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), empty_label=None)
+    start_date = FrenchDateField(label=_("Début"), required=False)
+    due_date = MonthOrDateField(label=_("Échéance"), required=False)
+    co_leads = forms.ModelMultipleChoiceField(
+        label=_("Co-pilotes"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contributors = forms.ModelMultipleChoiceField(
+        label=_("Contributeurs"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    funders = forms.ModelMultipleChoiceField(
+        label=_("Financeurs"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    ROLE_FIELDS = {
+        "co_leads": ActionPartnerRole.LEAD,
+        "contributors": ActionPartnerRole.CONTRIBUTOR,
+        "funders": ActionPartnerRole.FUNDER,
+    }
+
+    class Meta:
+        model = Action
+        fields = [
+            "axis",
+            "title",
+            "field_of_intervention",
+            "target_groups",
+            "lead",
+            "summary",
+            "comments",
+            "competence",
+            "financing_note",
+            "start_date",
+            "due_date",
+            "status",
+            "progress",
+            "cost_class",
+            "first_year",
+        ]
+        widgets = {
+            "field_of_intervention": forms.Textarea(attrs={"rows": 2}),
+            "target_groups": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "comments": forms.Textarea(attrs={"rows": 2}),
+            "financing_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan: Plan, axes=None, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+        axes = axes if axes is not None else Axis.objects.filter(pillar__plan=plan).select_related("pillar")
+        partners = partners if partners is not None else plan.partners.all()
+        self.fields["axis"].queryset = axes
+        self.fields["lead"].queryset = partners
+        self.fields["lead"].empty_label = _("— à désigner —")
+        self.fields["lead"].help_text = _("Une organisation partenaire du plan (onglet Cadre › Partenaires).")
+        for name, role in self.ROLE_FIELDS.items():
+            self.fields[name].queryset = partners
+            if self.instance.pk:
+                self.fields[name].initial = [
+                    link.partner_id for link in self.instance.partner_links.all() if link.role == role
+                ]
+        self.fields["version"].initial = self.instance.version
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            PRIVACY_NOTE,
+            Fieldset(_("L'action"), "axis", "title", "summary", "field_of_intervention", "target_groups"),
+            Fieldset(
+                _("Gestion et partenaires"),
+                "lead",
+                Div(
+                    Div("co_leads", css_class="col-md-4"),
+                    Div("contributors", css_class="col-md-4"),
+                    Div("funders", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "comments",
+            ),
+            Fieldset(
+                _("Compétences, financement et calendrier"),
+                Div(Div("competence", css_class="col-md-6"), Div("cost_class", css_class="col-md-6"), css_class="row"),
+                "financing_note",
+                Div(Div("start_date", css_class="col-md-6"), Div("due_date", css_class="col-md-6"), css_class="row"),
+                "first_year",
+            ),
+            Fieldset(
+                _("Suivi"),
+                Div(Div("status", css_class="col-md-6"), Div("progress", css_class="col-md-6"), css_class="row"),
+            ),
+            "version",
+        )
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        if progress is not None and not 0 <= progress <= 100:
+            raise ValidationError(_("L'avancement est un pourcentage entre 0 et 100."))
+        return progress
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == ActionStatus.DONE:
+            cleaned["progress"] = 100
+        return cleaned
+
+    def partner_roles(self) -> list[tuple[Partner, str]]:
+        return [(p, role) for name, role in self.ROLE_FIELDS.items() for p in self.cleaned_data.get(name) or []]
+
+    def action_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ActionFilterForm(forms.Form):
+    SORTS = [
+        ("tree", _("Ordre du plan")),
+        ("due_date", _("Échéance")),
+        ("status", _("Statut")),
+        ("lead", _("Gestionnaire")),
+        ("title", _("Intitulé")),
+    ]
+
+    q = forms.CharField(label=_("Rechercher"), required=False)
+    pillar = forms.ModelChoiceField(label=_("Pilier"), queryset=Pillar.objects.none(), required=False)
+    axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), required=False)
+    lead = forms.ModelChoiceField(label=_("Gestionnaire"), queryset=Partner.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Statut"), choices=[("", _("Tous")), *ActionStatus.choices], required=False)
+    late = forms.BooleanField(label=_("En retard seulement"), required=False)
+    sort = forms.ChoiceField(label=_("Trier par"), choices=SORTS, required=False)
+
+    def __init__(self, *args, plan: Plan, pillars, axes, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pillar"].queryset = pillars
+        self.fields["axis"].queryset = axes
+        self.fields["lead"].queryset = partners
+        for name in ("pillar", "axis", "lead"):
+            self.fields[name].empty_label = _("Tous")
+
+
+class AdoptionForm(forms.Form):
+    date = FrenchDateField(label=_("Date de la réunion d'adoption"))
+    kind = forms.ChoiceField(label=_("Instance"), choices=MeetingKind.choices, initial=MeetingKind.STEERING)
+    decisions = forms.CharField(
+        label=_("Décisions"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=PRIVACY_HELP
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > datetime.date.today() + datetime.timedelta(days=1):
+            raise ValidationError(_("La réunion d'adoption ne peut pas être dans le futur."))
+        if date < self.plan.period_start - datetime.timedelta(days=366 * 2):
+            raise ValidationError(_("Cette date est trop ancienne pour ce plan."))
+        return date
+
+
+class MeetingForm(AdoptionForm):
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["date"].label = _("Date de la réunion")
+
+    def clean_date(self):
+        return self.cleaned_data["date"]
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False)
+    pillar_kind = forms.ChoiceField(
+        label=_("Type de pilier"), choices=[("", _("Tous")), *PillarKind.choices], required=False
+    )
+    size = forms.ChoiceField(
+        label=_("Taille de commune"),
+        choices=[("any", _("Toutes les mesures")), *SizeClass.choices],
+        required=False,
+        help_text=_("Par défaut, la taille de votre territoire."),
+    )
+    first_year = forms.BooleanField(label=_("Dès la première année"), required=False)
+    max_cost = forms.TypedChoiceField(
+        label=_("Coût au plus"),
+        choices=[("", _("Tous")), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class CataloguePickForm(forms.Form):
+    axis = AxisChoiceField(label=_("Ajouter dans l'axe"), queryset=Axis.objects.none(), empty_label=None)
+    measures = forms.ModelMultipleChoiceField(
+        label=_("Mesures"),
+        queryset=CatalogueMeasure.objects.all(),
+        error_messages={"required": _("Cochez au moins une mesure.")},
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = Axis.objects.filter(pillar__plan=plan).select_related("pillar")

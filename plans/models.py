@@ -1,0 +1,470 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+from plans.enums import (
+    ActionPartnerRole,
+    ActionStatus,
+    Competence,
+    CostClass,
+    Country,
+    MeasureSize,
+    MeetingKind,
+    MemberRole,
+    PillarKind,
+    PlanStatus,
+    SizeClass,
+    TerritoryKind,
+)
+
+PRIVACY_HELP = _("Pas de nom de personne ni de donnée de santé : des organisations, des publics et des chiffres.")
+
+
+class Territory(models.Model):
+    """A commune, an intercommunality, a Belgian police zone or a département."""
+
+    SMALL_MAX = 10_000
+    MEDIUM_MAX = 50_000
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de territoire"), max_length=20, choices=TerritoryKind.choices)
+    country = models.CharField(_("pays"), max_length=2, choices=Country.choices, default=Country.FRANCE)
+    official_code = models.CharField(
+        _("code officiel"),
+        max_length=20,
+        help_text=_("Code INSEE (France), code NIS ou numéro de zone de police (Belgique), SIREN pour un EPCI."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    size_class = models.CharField(_("taille"), max_length=10, choices=SizeClass.choices)
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "kind", "official_code"], name="territory_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def size_class_for(cls, population: int | None) -> str:
+        if population is None or population < cls.SMALL_MAX:
+            return SizeClass.SMALL
+        if population <= cls.MEDIUM_MAX:
+            return SizeClass.MEDIUM
+        return SizeClass.LARGE
+
+    @property
+    def timezone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo("Europe/Brussels" if self.country == Country.BELGIUM else "Europe/Paris")
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans where the user has a membership, each annotated with the user's role (`user_role`)."""
+        if not user.is_authenticated:
+            return self.none()
+        role = Membership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]
+        return self.filter(memberships__user=user).annotate(user_role=Subquery(role))
+
+    def with_list_data(self):
+        return self.select_related("territory").annotate(action_count=Count("actions", distinct=True))
+
+    def with_tree(self):
+        """The plan page: pillars, axes and actions with their leads, in one query per level."""
+        actions = Action.objects.select_related("lead").order_by("order", "pk")
+        axes = Axis.objects.order_by("number", "pk").prefetch_related(Prefetch("actions", queryset=actions))
+        pillars = Pillar.objects.order_by("order", "pk").prefetch_related(Prefetch("axes", queryset=axes))
+        return self.select_related("territory", "adopted_meeting").prefetch_related(
+            Prefetch("pillars", queryset=pillars)
+        )
+
+
+class Plan(models.Model):
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="plans"
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    slug = models.SlugField(_("identifiant court"), max_length=80, unique=True)
+    description = models.TextField(_("objectifs généraux"), blank=True, help_text=PRIVACY_HELP)
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période"))
+    status = models.CharField(_("statut"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    adopted_on = models.DateField(_("date d'adoption"), null=True, blank=True)
+    adopted_meeting = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("réunion d'adoption"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partners = models.ManyToManyField(
+        Partner,
+        verbose_name=_("partenaires du plan"),
+        related_name="plans",
+        blank=True,
+        help_text=_("Les organisations qui pilotent, contribuent à ou financent des actions du plan."),
+    )
+    template = models.ForeignKey(
+        "PlanTemplate",
+        verbose_name=_("modèle d'origine"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan d'actions")
+        verbose_name_plural = _("plans d'actions")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="plan_period_end_after_start",
+                violation_error_message=_("La fin de la période doit être postérieure à son début."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PlanStatus.DRAFT) | Q(adopted_on__isnull=False, adopted_meeting__isnull=False),
+                name="plan_adopted_has_adoption_record",
+                violation_error_message=_("Un plan adopté doit garder sa date et sa réunion d'adoption."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise ValidationError(
+                {"period_end": _("La fin de la période doit être postérieure à son début.")}, code="period"
+            )
+        if self.period_start and self.period_end and (self.period_end - self.period_start).days > 366 * 10:
+            raise ValidationError({"period_end": _("Un plan couvre au plus dix ans.")}, code="period_too_long")
+        if self.status != PlanStatus.DRAFT and (self.adopted_on is None or self.adopted_meeting_id is None):
+            raise ValidationError(
+                _("Un plan adopté doit garder sa date et sa réunion d'adoption."), code="adoption_record"
+            )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PlanStatus.CLOSED
+
+    @property
+    def user_role_label(self) -> str:
+        """The label of the `user_role` that `visible_to(user)` annotates."""
+        role = getattr(self, "user_role", None)
+        return MemberRole(role).label if role else ""
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start.year, self.period_end.year + 1))
+
+    @property
+    def period_label(self) -> str:
+        start, end = (date_format(d, "SHORT_DATE_FORMAT") for d in (self.period_start, self.period_end))
+        return f"{start} – {end}"
+
+
+class Membership(models.Model):
+    """A user's role on one plan; roles are per plan."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=15, choices=MemberRole.choices)
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        ordering = ["plan", "role", "user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "user"], name="membership_unique_user_per_plan")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class Meeting(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("instance"), max_length=15, choices=MeetingKind.choices, default=MeetingKind.STEERING)
+    decisions = models.TextField(_("décisions"), blank=True, help_text=PRIVACY_HELP)
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réunion")
+        verbose_name_plural = _("réunions")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {date_format(self.date, 'SHORT_DATE_FORMAT')}"
+
+
+class Pillar(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pillars")
+    kind = models.CharField(_("type de pilier"), max_length=20, choices=PillarKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=PRIVACY_HELP)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pilier")
+        verbose_name_plural = _("piliers")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Axis(models.Model):
+    """An axis ("domaine" in the SeNe model), numbered within its pillar."""
+
+    pillar = models.ForeignKey(Pillar, verbose_name=_("pilier"), on_delete=models.PROTECT, related_name="axes")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    name = models.CharField(_("nom"), max_length=250)
+    description = models.TextField(_("description"), blank=True, help_text=PRIVACY_HELP)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        ordering = ["pillar__order", "number", "pk"]
+
+    def __str__(self):
+        return f"{_('Axe')} {self.number} — {self.name}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def late(self, today: datetime.date | None = None):
+        """Past their due date and neither done nor abandoned; computed, never stored."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(status__in=[ActionStatus.DONE, ActionStatus.ABANDONED])
+
+    def with_list_data(self):
+        """The actions list: axis, pillar and lead in the same query, and the indicator count."""
+        return self.select_related("axis__pillar", "lead").annotate(indicator_count=Count("indicators"))
+
+
+class Action(models.Model):
+    """One line of the plan, with every column of the SeNe tracking model."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions")
+    axis = models.ForeignKey(Axis, verbose_name=_("axe"), on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(_("intitulé"), max_length=250)
+    field_of_intervention = models.TextField(_("champ d'intervention"), blank=True, help_text=PRIVACY_HELP)
+    target_groups = models.TextField(
+        _("population ciblée"), blank=True, help_text=_("Des publics (« collégiens de 4e »), jamais des personnes.")
+    )
+    lead = models.ForeignKey(
+        Partner,
+        verbose_name=_("gestionnaire (pilote)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    summary = models.TextField(_("sommaire de l'action"), blank=True, help_text=PRIVACY_HELP)
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partenaires associés"), through="ActionPartner", related_name="actions", blank=True
+    )
+    comments = models.TextField(_("commentaires"), blank=True, help_text=PRIVACY_HELP)
+    competence = models.CharField(_("compétence"), max_length=20, choices=Competence.choices, blank=True)
+    financing_note = models.TextField(_("financement envisagé"), blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=15, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    cost_class = models.PositiveSmallIntegerField(
+        _("classe de coût"), choices=CostClass.choices, null=True, blank=True
+    )
+    first_year = models.BooleanField(_("dès la première année"), default=False)
+    order = models.PositiveIntegerField(_("ordre dans l'axe"), default=0)
+    indicator_suggestions = models.JSONField(_("indicateurs suggérés"), default=list, blank=True)
+    source_measure = models.ForeignKey(
+        "CatalogueMeasure",
+        verbose_name=_("mesure du catalogue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["axis__pillar__order", "axis__number", "order", "pk"]
+        indexes = [models.Index(fields=["plan", "status"]), models.Index(fields=["plan", "due_date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=models.F("start_date")),
+                name="action_due_after_start",
+                violation_error_message=_("L'échéance ne peut pas précéder le début de l'action."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.axis_id and self.plan_id and self.axis.pillar.plan_id != self.plan_id:
+            errors["axis"] = _("Cet axe appartient à un autre plan.")
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            errors["due_date"] = _("L'échéance ne peut pas précéder le début de l'action.")
+        plan = self.plan if self.plan_id else None
+        if plan and self.due_date:
+            earliest, latest = plan.period_start, plan.period_end
+            if not earliest <= self.due_date <= latest:
+                errors.setdefault(
+                    "due_date",
+                    _("L'échéance doit se situer dans la période du plan, du %(start)s au %(end)s.")
+                    % {
+                        "start": date_format(earliest, "SHORT_DATE_FORMAT"),
+                        "end": date_format(latest, "SHORT_DATE_FORMAT"),
+                    },
+                )
+        if plan and self.start_date and self.start_date > plan.period_end:
+            errors["start_date"] = _("L'action ne peut pas commencer après la fin du plan.")
+        if self.status == ActionStatus.DONE and self.progress != 100:
+            self.progress = 100
+        if errors:
+            raise ValidationError(errors)
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.due_date and self.due_date < today and self.status not in {ActionStatus.DONE, ActionStatus.ABANDONED}
+        )
+
+    @property
+    def late(self) -> bool:
+        return self.is_late()
+
+
+class ActionPartner(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey(Partner, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(
+        _("rôle"), max_length=15, choices=ActionPartnerRole.choices, default=ActionPartnerRole.CONTRIBUTOR
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partenaire de l'action")
+        verbose_name_plural = _("partenaires de l'action")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "partner", "role"], name="action_partner_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ({self.get_role_display()})"
+
+
+class PlanTemplate(models.Model):
+    """A ready-made plan structure shipped with the product (see plans/reference_data.py)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"))
+    source = models.CharField(_("source"), max_length=300)
+    structure = models.JSONField(_("structure"), default=dict)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("modèle de plan")
+        verbose_name_plural = _("modèles de plan")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def pillar_count(self) -> int:
+        return len(self.structure.get("pillars", []))
+
+    @property
+    def axis_count(self) -> int:
+        return sum(len(p.get("axes", [])) for p in self.structure.get("pillars", []))
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(a.get("actions", [])) for p in self.structure.get("pillars", []) for a in p.get("axes", []))
+
+
+class CatalogueMeasureQuerySet(models.QuerySet):
+    def suited_to(self, size_class: str):
+        """Measures for all communes, for this size, or for 'medium and large' when it applies."""
+        sizes = [MeasureSize.ALL, size_class]
+        if size_class in {SizeClass.MEDIUM, SizeClass.LARGE}:
+            sizes.append(MeasureSize.MEDIUM_LARGE)
+        return self.filter(commune_size__in=sizes)
+
+
+class CatalogueMeasure(models.Model):
+    """A measure a committee can pick, written in our own words from the source documents."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("intitulé"), max_length=250)
+    description = models.TextField(_("description"))
+    pillar_kind = models.CharField(_("type de pilier"), max_length=20, choices=PillarKind.choices)
+    commune_size = models.CharField(_("taille de commune"), max_length=15, choices=MeasureSize.choices)
+    competence = models.CharField(_("niveau de compétence"), max_length=20, choices=Competence.choices)
+    cost_class = models.PositiveSmallIntegerField(_("classe de coût"), choices=CostClass.choices)
+    first_year = models.BooleanField(_("dès la première année"), default=False)
+    source = models.CharField(_("source"), max_length=300)
+    indicator_suggestions = models.JSONField(_("indicateurs suggérés"), default=list, blank=True)
+
+    objects = CatalogueMeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mesure du catalogue")
+        verbose_name_plural = _("mesures du catalogue")
+        ordering = ["pillar_kind", "title"]
+
+    def __str__(self):
+        return self.title

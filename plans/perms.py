@@ -1,0 +1,49 @@
+"""Who may do what on a plan. Used by views, templates and the API alike.
+
+Every function takes a plan fetched through `Plan.objects.visible_to(user)`, which annotates `user_role`;
+for a plan fetched otherwise the role is looked up.
+"""
+
+from plans.enums import MemberRole
+
+EDITING_ROLES = {MemberRole.COORDINATOR, MemberRole.EDITOR}
+
+
+def role(user, plan) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if hasattr(plan, "user_role"):
+        return plan.user_role
+    membership = plan.memberships.filter(user=user).only("role").first()
+    return membership.role if membership else None
+
+
+def can_view(user, plan) -> bool:
+    return role(user, plan) is not None
+
+
+def can_edit(user, plan) -> bool:
+    """Draft and change the structure, the actions and the partners, while the plan is not closed."""
+    return role(user, plan) in EDITING_ROLES and not plan.is_closed
+
+
+def can_manage_members(user, plan) -> bool:
+    return role(user, plan) == MemberRole.COORDINATOR
+
+
+def can_adopt(user, plan) -> bool:
+    return role(user, plan) == MemberRole.COORDINATOR and plan.is_draft
+
+
+def can_record_meetings(user, plan) -> bool:
+    return role(user, plan) == MemberRole.COORDINATOR and not plan.is_closed
+
+
+def summary(user, plan) -> dict[str, bool]:
+    """The flags templates need, computed once per request."""
+    return {
+        "edit": can_edit(user, plan),
+        "members": can_manage_members(user, plan),
+        "adopt": can_adopt(user, plan),
+        "meetings": can_record_meetings(user, plan),
+    }

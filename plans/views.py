@@ -1,7 +1,0 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
-
-
-@require_GET
-def home(request):
-    return render(request, "plans/home.html")
