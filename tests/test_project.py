@@ -127,3 +127,16 @@ class TestLanguages:
         html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
         assert '<html lang="fr">' in html
         assert "Mot de passe" in html
+
+
+class TestTranslations:
+    def test_english_catalogue_has_no_empty_entry(self):
+        """Every French string of the interface has its English translation."""
+        from pathlib import Path
+
+        text = (Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po").read_text()
+        blocks = [b for b in text.split("\n\n") if "msgid" in b and not b.lstrip().startswith("#, fuzzy\nmsgid \"\"")]
+        untranslated = [
+            b for b in blocks[1:] if b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b or "#, fuzzy" in b
+        ]
+        assert untranslated == []
