@@ -1,5 +1,9 @@
-"""The API router: each app registers its viewsets here (see <app>/api.py)."""
+"""The API router: each app registers its viewsets here (see <app>/api.py). Session authentication."""
 
 from rest_framework.routers import DefaultRouter
 
+from plans.api import ActionViewSet, PlanViewSet
+
 router = DefaultRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("actions", ActionViewSet, basename="action")

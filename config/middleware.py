@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 
@@ -20,6 +20,8 @@ class LocaleMiddleware:
         if code not in self.available:
             code = settings.LANGUAGE_CODE
         translation.activate(code)
+        # Plan pages switch to their territory's zone (plans.views.common.get_plan); start each request afresh.
+        timezone.deactivate()
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])

@@ -38,6 +38,10 @@ class Partner(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_queryset(self):
+        # Every page shows the user's organisation in the header: fetch it with the user.
+        return super().get_queryset().select_related("partner")
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")

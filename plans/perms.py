@@ -4,7 +4,7 @@ Every function takes a plan fetched through `Plan.objects.visible_to(user)`, whi
 for a plan fetched otherwise the role is looked up.
 """
 
-from plans.enums import MemberRole
+from plans.enums import MemberRole, PlanStatus
 
 EDITING_ROLES = {MemberRole.COORDINATOR, MemberRole.EDITOR}
 
@@ -35,6 +35,11 @@ def can_adopt(user, plan) -> bool:
     return role(user, plan) == MemberRole.COORDINATOR and plan.is_draft
 
 
+def can_change_status(user, plan) -> bool:
+    """Start tracking an adopted plan, or close it at the end of its period."""
+    return role(user, plan) == MemberRole.COORDINATOR and plan.status in {PlanStatus.ADOPTED, PlanStatus.ACTIVE}
+
+
 def can_record_meetings(user, plan) -> bool:
     return role(user, plan) == MemberRole.COORDINATOR and not plan.is_closed
 
@@ -46,4 +51,5 @@ def summary(user, plan) -> dict[str, bool]:
         "members": can_manage_members(user, plan),
         "adopt": can_adopt(user, plan),
         "meetings": can_record_meetings(user, plan),
+        "status": can_change_status(user, plan),
     }

@@ -254,6 +254,29 @@ def plan_adopt(*, plan: Plan, by, date: datetime.date, kind: str, decisions: str
     return plan
 
 
+PLAN_TRANSITIONS = {PlanStatus.ADOPTED: PlanStatus.ACTIVE, PlanStatus.ACTIVE: PlanStatus.CLOSED}
+
+
+@transaction.atomic
+def plan_change_status(*, plan: Plan, by, status: str) -> Plan:
+    """Adopted → active (tracking starts) → closed; an adopted plan may also be closed directly."""
+    if not perms.can_change_status(by, plan):
+        raise PermissionDenied
+    allowed = {PLAN_TRANSITIONS.get(plan.status)} | (
+        {PlanStatus.CLOSED} if plan.status == PlanStatus.ADOPTED else set()
+    )
+    if status not in allowed:
+        raise ValidationError(
+            _("Un plan « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": plan.get_status_display(), "to": PlanStatus(status).label},
+            code="transition",
+        )
+    plan.status = status
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
 @transaction.atomic
 def meeting_record(*, plan: Plan, by, date: datetime.date, kind: str, decisions: str = "") -> Meeting:
     if perms.role(by, plan) != MemberRole.COORDINATOR:

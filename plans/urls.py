@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import actions, plans, structure
+from plans.views import actions, history, plans, structure
 
 app_name = "plans"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("<int:pk>/relecture/", plans.plan_review, name="review"),
     path("<int:pk>/adoption/", plans.plan_adopt, name="adopt"),
     path("<int:pk>/reunions/", plans.plan_meetings, name="meetings"),
+    path("<int:pk>/statut/", plans.plan_status, name="status"),
+    path("<int:pk>/historique/", history.plan_history, name="history"),
 ]

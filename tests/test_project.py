@@ -135,7 +135,7 @@ class TestTranslations:
         from pathlib import Path
 
         text = (Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po").read_text()
-        blocks = [b for b in text.split("\n\n") if "msgid" in b and not b.lstrip().startswith("#, fuzzy\nmsgid \"\"")]
+        blocks = [b for b in text.split("\n\n") if "msgid" in b and not b.lstrip().startswith('#, fuzzy\nmsgid ""')]
         untranslated = [
             b for b in blocks[1:] if b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b or "#, fuzzy" in b
         ]

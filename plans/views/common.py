@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans import perms
@@ -15,6 +16,8 @@ def get_plan(request, pk, check=None) -> Plan:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("territory"), pk=pk)
     if check is not None and not check(request.user, plan):
         raise PermissionDenied
+    # Dates and times show in the territory's zone (Paris or Brussels); they are stored in UTC.
+    timezone.activate(plan.territory.timezone)
     return plan
 
 
@@ -45,7 +48,7 @@ def plan_counts(plan: Plan) -> dict:
     }
     row = (
         Plan.objects.filter(pk=plan.pk)
-        .annotate(**{f"n_{name}": SubqueryCount(qs) for name, qs in sizes.items()})
+        .annotate(**{f"n_{name}": SubqueryCount(qs.order_by()) for name, qs in sizes.items()})
         .values(*(f"n_{name}" for name in sizes))
         .get()
     )

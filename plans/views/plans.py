@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plans import perms, services
-from plans.enums import ActionStatus
+from plans.enums import ActionStatus, PlanStatus
 from plans.forms import (
     AdoptionForm,
     MeetingForm,
@@ -252,6 +252,28 @@ def plan_adopt(request, pk):
     context = plan_context(request, plan, step="adoption", crumbs=[(_("Adoption"), None)])
     context.update({"form": form, "readiness": services.plan_readiness(plan) if plan.is_draft else None})
     return render(request, "plans/adopt.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_status(request, pk):
+    """Confirm, then apply, a status change: start tracking an adopted plan, or close it."""
+    plan = get_plan(request, pk, perms.can_change_status)
+    target = request.POST.get("status") or request.GET.get("vers")
+    if target not in {PlanStatus.ACTIVE, PlanStatus.CLOSED}:
+        target = PlanStatus.ACTIVE if plan.status == PlanStatus.ADOPTED else PlanStatus.CLOSED
+    if request.method == "POST":
+        try:
+            services.plan_change_status(plan=plan, by=request.user, status=target)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Le plan est maintenant « %(status)s ».") % {"status": plan.get_status_display()}
+            )
+        return redirect("plans:detail", plan.pk)
+    context = plan_context(request, plan, crumbs=[(_("Statut"), None)])
+    context.update({"target": target, "target_label": PlanStatus(target).label})
+    return render(request, "plans/status_confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -85,6 +85,7 @@ VIEWS = [
     ("adopt", "get", lambda w: reverse("plans:adopt", args=[w.plan.pk]), None, EVERYONE, 200),
     ("adopt-save", "post", lambda w: reverse("plans:adopt", args=[w.plan.pk]),
      lambda w: {"date": "15/01/2026", "kind": MeetingKind.STEERING}, COORDINATOR, 302),
+    ("history", "get", lambda w: reverse("plans:history", args=[w.plan.pk]), None, EVERYONE, 200),
     ("meetings", "get", lambda w: reverse("plans:meetings", args=[w.plan.pk]), None, EVERYONE, 200),
     ("meeting-save", "post", lambda w: reverse("plans:meetings", args=[w.plan.pk]),
      lambda w: {"date": "15/01/2026", "kind": MeetingKind.TECHNICAL}, COORDINATOR, 302),

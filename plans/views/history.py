@@ -1,0 +1,79 @@
+"""The plan's change history: who changed what and when, visible to every member."""
+
+from collections import defaultdict
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from plans.models import Action, Axis, Meeting, Membership, Pillar, Plan
+from plans.views.common import get_plan, plan_context
+
+LIMIT = 100
+KINDS = {
+    Plan: gettext_lazy("Plan"),
+    Pillar: gettext_lazy("Pilier"),
+    Axis: gettext_lazy("Axe"),
+    Action: gettext_lazy("Action"),
+    Membership: gettext_lazy("Membre"),
+    Meeting: gettext_lazy("Réunion"),
+}
+VERBS = {"+": gettext_lazy("création"), "~": gettext_lazy("modification"), "-": gettext_lazy("suppression")}
+
+
+def _label(model, record) -> str:
+    if model is Membership:
+        # The historical row carries its own user relation, fetched with select_related.
+        return f"{record.user} — {record.get_role_display()}"
+    return str(record.instance)
+
+
+def _entries(model, records):
+    """Turn history rows (newest first) into entries, diffing consecutive versions in memory."""
+    labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[record.id].append(record)
+    entries = []
+    for versions in by_object.values():
+        for index, record in enumerate(versions):
+            older = versions[index + 1] if index + 1 < len(versions) else None
+            fields = []
+            if record.history_type == "~" and older is not None:
+                fields = [labels.get(c.field, c.field) for c in record.diff_against(older).changes]
+                if not fields:
+                    continue
+            entries.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "kind": KINDS[model],
+                    "object": _label(model, record),
+                    "verb": VERBS[record.history_type],
+                    "fields": fields,
+                }
+            )
+    return entries
+
+
+@require_GET
+def plan_history(request, pk):
+    plan = get_plan(request, pk)
+    pillar_ids = Pillar.history.filter(plan_id=plan.pk).values("id")
+    sources = {
+        Plan: Plan.history.filter(id=plan.pk),
+        Pillar: Pillar.history.filter(plan_id=plan.pk),
+        Axis: Axis.history.filter(pillar_id__in=pillar_ids),
+        Action: Action.history.filter(plan_id=plan.pk),
+        Membership: Membership.history.filter(plan_id=plan.pk).select_related("user"),
+        Meeting: Meeting.history.filter(plan_id=plan.pk),
+    }
+    entries = []
+    for model, queryset in sources.items():
+        records = list(queryset.select_related("history_user").order_by("-history_date")[: LIMIT + 1])
+        entries.extend(_entries(model, records))
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    context = plan_context(request, plan, crumbs=[(_("Historique"), None)])
+    context.update({"entries": entries[:LIMIT], "limit": LIMIT})
+    return render(request, "plans/history.html", context)

@@ -1,0 +1,87 @@
+"""After adoption: tracking starts, the plan closes; every change is in the history."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.enums import MemberRole, PlanStatus
+from tests.plans.factories import ActionFactory, MembershipFactory, PlanFactory
+
+
+@pytest.fixture
+def adopted(db):
+    plan = PlanFactory(adopted=True)
+    users = {role: MembershipFactory(plan=plan, role=role).user for role in MemberRole.values}
+    return plan, users
+
+
+@pytest.mark.django_db
+class TestStatusChanges:
+    def test_coordinator_starts_tracking_then_closes(self, client, adopted):
+        plan, users = adopted
+        client.force_login(users[MemberRole.COORDINATOR])
+        url = reverse("plans:status", args=[plan.pk])
+        assert "Passer le plan au statut « En cours »" in client.get(url + "?vers=active").content.decode()
+        client.post(url, {"status": "active"})
+        plan.refresh_from_db()
+        assert plan.status == PlanStatus.ACTIVE
+        client.post(url, {"status": "closed"})
+        plan.refresh_from_db()
+        assert plan.status == PlanStatus.CLOSED
+        assert plan.adopted_on is not None  # the adoption record stays
+
+    @pytest.mark.parametrize("role", [MemberRole.EDITOR, MemberRole.CONTRIBUTOR, MemberRole.VIEWER])
+    def test_only_the_coordinator_changes_the_status(self, client, adopted, role):
+        plan, users = adopted
+        client.force_login(users[role])
+        assert client.post(reverse("plans:status", args=[plan.pk]), {"status": "active"}).status_code == 403
+
+    def test_draft_cannot_skip_adoption(self, client, db):
+        plan = PlanFactory()
+        user = MembershipFactory(plan=plan, role=MemberRole.COORDINATOR).user
+        client.force_login(user)
+        assert client.post(reverse("plans:status", args=[plan.pk]), {"status": "active"}).status_code == 403
+        plan.refresh_from_db()
+        assert plan.is_draft
+
+    def test_closed_plan_is_read_only(self, client, adopted):
+        plan, users = adopted
+        plan.status = PlanStatus.CLOSED
+        plan.save()
+        action = ActionFactory(axis__pillar__plan=plan)
+        client.force_login(users[MemberRole.COORDINATOR])
+        assert client.get(reverse("plans:action_edit", args=[plan.pk, action.pk])).status_code == 403
+        assert client.get(reverse("plans:status", args=[plan.pk])).status_code == 403
+        html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+        assert "Ajouter une action" not in html
+
+
+@pytest.mark.django_db
+class TestHistory:
+    def test_history_shows_who_changed_what(self, client, adopted, django_assert_max_num_queries):
+        plan, users = adopted
+        client.force_login(users[MemberRole.COORDINATOR])
+        client.post(reverse("plans:pillar_create", args=[plan.pk]), {"pillar-kind": "care", "pillar-name": "Soins"})
+        client.post(
+            reverse("plans:frame", args=[plan.pk]),
+            {"title": "Titre révisé", "period_start": "01/01/2026", "period_end": "31/12/2028"},
+        )
+        with django_assert_max_num_queries(11):
+            response = client.get(reverse("plans:history", args=[plan.pk]))
+        entries = response.context["entries"]
+        assert entries[0]["object"] == "Titre révisé" and "intitulé" in entries[0]["fields"]
+        assert any(e["object"] == "Soins" and e["verb"] == "création" for e in entries)
+        assert all(e["user"] == users[MemberRole.COORDINATOR] for e in entries[:2])
+
+
+@pytest.mark.django_db
+class TestTimeZones:
+    def test_plan_pages_use_the_territory_zone(self, client, db):
+        plan = PlanFactory(territory__belgian=True)
+        user = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
+        client.force_login(user)
+        response = client.get(reverse("plans:detail", args=[plan.pk]))
+        assert response.status_code == 200
+        assert str(timezone.get_current_timezone()) == "Europe/Brussels"
+        client.get(reverse("home"))
+        assert str(timezone.get_current_timezone()) == "Europe/Paris"
