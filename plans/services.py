@@ -555,7 +555,9 @@ def action_update(
 ) -> Action:
     """Save the editor's values, unless someone else saved since the editor loaded version `expected_version`."""
     _check_edit(by, action.plan)
-    current = Action.objects.select_for_update().select_related("plan", "axis__pillar", "lead").get(pk=action.pk)
+    current = (
+        Action.objects.select_for_update(of=("self",)).select_related("plan", "axis__pillar", "lead").get(pk=action.pk)
+    )
     if current.version != expected_version:
         mine = Action(**{f.attname: getattr(current, f.attname) for f in Action._meta.concrete_fields})
         for name, value in fields.items():

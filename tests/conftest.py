@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.partners.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -35,6 +36,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker, live_server):
+    """The plugin's live server, stopped before the test database is dropped.
+
+    Playwright's sync API runs the tests in a greenlet, where Django's context-local connection handler
+    opens a new connection: close the one the earlier tests used first, or it lingers and PostgreSQL
+    refuses to drop the test database at the end of the session.
+    """
+    with django_db_blocker.unblock():
+        connections.close_all()
+    return live_server
 
 
 @pytest.fixture(scope="session")

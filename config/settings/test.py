@@ -9,3 +9,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # Tests talk to the app through the test client and live_server; no compressed manifest needed.
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# No persistent connections: the live server's threads must not keep the test database open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
