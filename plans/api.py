@@ -27,9 +27,7 @@ class ActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ["id", "plan", "axis", "title", "field_of_intervention", "target_groups", "lead", "summary",
-                  "comments", "competence", "financing_note", "start_date", "due_date", "status", "progress",
-                  "cost_class", "first_year", "version"]  # fmt: skip
+        fields = ["id", "plan", *Action.EDITABLE_FIELDS, "version"]
         read_only_fields = ["plan"]
 
     def validate_axis(self, axis: Axis):

@@ -276,23 +276,7 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "axis",
-            "title",
-            "field_of_intervention",
-            "target_groups",
-            "lead",
-            "summary",
-            "comments",
-            "competence",
-            "financing_note",
-            "start_date",
-            "due_date",
-            "status",
-            "progress",
-            "cost_class",
-            "first_year",
-        ]
+        fields = Action.EDITABLE_FIELDS
         widgets = {
             "field_of_intervention": forms.Textarea(attrs={"rows": 2}),
             "target_groups": forms.Textarea(attrs={"rows": 2}),

@@ -280,6 +280,25 @@ class ActionQuerySet(models.QuerySet):
 class Action(models.Model):
     """One line of the plan, with every column of the SeNe tracking model."""
 
+    # What the drafting form and the API may change; the rest is managed by services.
+    EDITABLE_FIELDS = [
+        "axis",
+        "title",
+        "field_of_intervention",
+        "target_groups",
+        "lead",
+        "summary",
+        "comments",
+        "competence",
+        "financing_note",
+        "start_date",
+        "due_date",
+        "status",
+        "progress",
+        "cost_class",
+        "first_year",
+    ]
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions")
     axis = models.ForeignKey(Axis, verbose_name=_("axe"), on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(_("intitulé"), max_length=250)

@@ -35,24 +35,6 @@ from plans.models import (
 
 User = get_user_model()
 
-ACTION_EDITABLE_FIELDS = [
-    "axis",
-    "title",
-    "field_of_intervention",
-    "target_groups",
-    "lead",
-    "summary",
-    "comments",
-    "competence",
-    "financing_note",
-    "start_date",
-    "due_date",
-    "status",
-    "progress",
-    "cost_class",
-    "first_year",
-]
-
 
 # --- Reference data -----------------------------------------------------------------------------------------
 
@@ -565,7 +547,7 @@ def action_update(
         differences = [
             (str(Action._meta.get_field(name).verbose_name), _display(current, name), _display(mine, name))
             for name in fields
-            if name in ACTION_EDITABLE_FIELDS and _display(current, name) != _display(mine, name)
+            if name in Action.EDITABLE_FIELDS and _display(current, name) != _display(mine, name)
         ]
         last = current.history.select_related("history_user").first()
         raise ActionConflict(current, differences, last.history_user if last else None, current.updated_at)
