@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +33,10 @@ def plan_indicators(request, pk):
 @require_POST
 def accept_suggestions(request, pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
-    actions = plan.actions.filter(pk=request.POST["action"]) if request.POST.get("action") else None
+    action_pk = request.POST.get("action", "")
+    if action_pk and not action_pk.isdigit():
+        raise Http404
+    actions = plan.actions.filter(pk=action_pk) if action_pk else None
     created = services.indicators_accept_suggestions(plan=plan, by=request.user, actions=actions)
     messages.success(request, _("%(n)d indicateur(s) créé(s) à partir des suggestions.") % {"n": len(created)})
     return redirect("indicators:plan_indicators", plan.pk)

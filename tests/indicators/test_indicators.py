@@ -87,3 +87,13 @@ class TestIndicators:
         action, *_ = setup
         with pytest.raises(ValidationError, match="diagnostic"):
             Indicator(plan=action.plan, action=action, kind="context", label="Prévalence").full_clean()
+
+    def test_accept_suggestions_for_one_action_only(self, setup):
+        action, _user, client = setup
+        other = ActionFactory(axis=action.axis, indicator_suggestions=[{"kind": "result", "label": "Autre"}])
+        client.post(reverse("indicators:accept_suggestions", args=[action.plan.pk]), {"action": action.pk})
+        assert action.indicators.count() == 2 and other.indicators.count() == 0
+        assert (
+            client.post(reverse("indicators:accept_suggestions", args=[action.plan.pk]), {"action": "x"}).status_code
+            == 404
+        )

@@ -428,3 +428,13 @@ class TestServicesDirectly:
         plan.user_role = MemberRole.COORDINATOR
         with pytest.raises(Exception, match="contient encore des axes"):
             services.pillar_delete(pillar=pillar, by=coordinator)
+
+
+@pytest.mark.django_db
+class TestReadiness:
+    def test_counts_pillars_without_axes(self, plan_with_tree):
+        plan, *_ = plan_with_tree
+        PillarFactory(plan=plan)
+        readiness = services.plan_readiness(plan)
+        assert (readiness.pillar_count, readiness.axis_count, readiness.action_count) == (2, 1, 0)
+        assert readiness.empty_axes and not readiness.ready

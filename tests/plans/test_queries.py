@@ -11,7 +11,7 @@ from tests.plans.factories import MembershipFactory, PlanFactory
 PAGES = {
     "plans:detail": 8,
     "plans:actions": 9,
-    "plans:review": 6,
+    "plans:review": 7,
     "indicators:plan_indicators": 6,
     "plans:structure": 8,
     "plans:history": 10,
