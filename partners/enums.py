@@ -16,4 +16,7 @@ class PartnerKind(models.TextChoices):
     CAARUD = "caarud", _("CAARUD")
     ASSOCIATION = "association", _("Association")
     MUNICIPAL_SERVICE = "municipal_service", _("Service municipal")
+    CAF = "caf", _("CAF")
+    REGION = "region", _("Région")
+    DEPARTMENT_COUNCIL = "department_council", _("Conseil départemental")
     OTHER = "other", _("Autre")

@@ -86,3 +86,18 @@ class MeetingKind(models.TextChoices):
     TECHNICAL = "technical", _("Comité technique")
     CLSPD = "clspd", _("Séance plénière du CLSPD / CISPD")
     OTHER = "other", _("Autre réunion")
+
+
+class BudgetNature(models.TextChoices):
+    STAFF = "staff", _("Personnel")
+    EQUIPMENT = "equipment", _("Équipement")
+    OPERATING = "operating", _("Fonctionnement")
+    SUBSIDY = "subsidy", _("Subvention à une association")
+    OTHER = "other", _("Autre")
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("T1 (janvier–mars)")
+    Q2 = 2, _("T2 (avril–juin)")
+    Q3 = 3, _("T3 (juillet–septembre)")
+    Q4 = 4, _("T4 (octobre–décembre)")

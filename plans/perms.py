@@ -44,6 +44,22 @@ def can_record_meetings(user, plan) -> bool:
     return role(user, plan) == MemberRole.COORDINATOR and not plan.is_closed
 
 
+def can_edit_budget(user, plan) -> bool:
+    """Fundings and budget lines: coordinators and editors while the plan is open."""
+    return can_edit(user, plan)
+
+
+def can_enter_execution(user, plan, line) -> bool:
+    """Committed and paid amounts: editors on any line; contributors on the actions their organisation leads."""
+    if plan.is_closed:
+        return False
+    member_role = role(user, plan)
+    if member_role in EDITING_ROLES:
+        return True
+    leads_it = user.partner_id is not None and line.action.lead_id == user.partner_id
+    return member_role == MemberRole.CONTRIBUTOR and leads_it
+
+
 def summary(user, plan) -> dict[str, bool]:
     """The flags templates need, computed once per request."""
     return {
@@ -52,4 +68,6 @@ def summary(user, plan) -> dict[str, bool]:
         "adopt": can_adopt(user, plan),
         "meetings": can_record_meetings(user, plan),
         "status": can_change_status(user, plan),
+        "budget": can_edit_budget(user, plan),
+        "contribute": role(user, plan) == MemberRole.CONTRIBUTOR and not plan.is_closed,
     }

@@ -194,7 +194,11 @@ def action_delete(request, pk, action_pk):
     plan = get_plan(request, pk, perms.can_edit)
     action = _get_action(plan, action_pk)
     if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
+        try:
+            services.action_delete(action=action, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:action_detail", plan.pk, action.pk)
         messages.success(request, _("L'action « %(title)s » est supprimée.") % {"title": action.title})
         return redirect("plans:actions", plan.pk)
     context = plan_context(

@@ -8,7 +8,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -24,6 +24,7 @@ from plans.models import (
     Action,
     ActionPartner,
     Axis,
+    BudgetExecution,
     CatalogueMeasure,
     Meeting,
     Membership,
@@ -32,6 +33,7 @@ from plans.models import (
     PlanTemplate,
     Territory,
 )
+from plans.services.budget import reporting_periods_sync
 
 User = get_user_model()
 
@@ -115,6 +117,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     Membership.objects.create(plan=plan, user=by, role=MemberRole.COORDINATOR)
+    reporting_periods_sync(plan=plan)
     if by.partner_id:
         plan.partners.add(by.partner_id)
     if template:
@@ -166,6 +169,7 @@ def plan_update(*, plan: Plan, by, **fields) -> Plan:
         setattr(plan, name, value)
     plan.full_clean()
     plan.save()
+    reporting_periods_sync(plan=plan)
     return plan
 
 
@@ -597,7 +601,18 @@ def action_move(*, action: Action, by, direction: str) -> None:
 
 @transaction.atomic
 def action_delete(*, action: Action, by) -> None:
+    """Delete an action and its planned budget lines; refused once money is committed or paid on it."""
     _check_edit(by, action.plan)
+    spent = BudgetExecution.objects.filter(line__action=action).aggregate(
+        committed=Sum("committed", default=0), paid=Sum("paid", default=0)
+    )
+    if spent["committed"] or spent["paid"]:
+        raise ValidationError(
+            _("Des engagements ou des paiements sont enregistrés sur cette action : elle ne peut pas être supprimée. "
+              "Passez-la au statut « Abandonnée ».")
+        )  # fmt: skip
+    BudgetExecution.objects.filter(line__action=action).delete()
+    action.budget_lines.all().delete()
     action.delete()
 
 

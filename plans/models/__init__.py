@@ -1,0 +1,35 @@
+"""Plans' models, split by activity: drafting (the plan and its structure) and budget."""
+
+from plans.models.budget import BudgetExecution, BudgetLine, Funding, FundingInstalment, ReportingPeriod
+from plans.models.drafting import (
+    PRIVACY_HELP,
+    Action,
+    ActionPartner,
+    Axis,
+    CatalogueMeasure,
+    Meeting,
+    Membership,
+    Pillar,
+    Plan,
+    PlanTemplate,
+    Territory,
+)
+
+__all__ = [
+    "PRIVACY_HELP",
+    "Action",
+    "ActionPartner",
+    "Axis",
+    "BudgetExecution",
+    "BudgetLine",
+    "CatalogueMeasure",
+    "Funding",
+    "FundingInstalment",
+    "Meeting",
+    "Membership",
+    "Pillar",
+    "Plan",
+    "PlanTemplate",
+    "ReportingPeriod",
+    "Territory",
+]

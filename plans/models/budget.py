@@ -1,0 +1,224 @@
+"""Money: grants to a plan (Funding and instalments), budget lines per action and their quarterly execution.
+
+Amounts are Decimal with two places, never floats. Totals are computed by the database (see
+plans.selectors.budget_summary).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.models import Partner
+from plans.enums import BudgetNature, Quarter
+from plans.models.drafting import Action, Plan
+
+NOT_NEGATIVE = MinValueValidator(Decimal("0"), message=_("Un montant ne peut pas être négatif."))
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, validators=[NOT_NEGATIVE], **kwargs)
+
+
+def _year_within_plan(plan: Plan, year: int | None, field: str = "year") -> None:
+    if plan is not None and year is not None and year not in plan.years:
+        raise ValidationError(
+            {field: _("L'année doit être comprise dans la période du plan (%(first)s à %(last)s).")
+             % {"first": plan.years[0], "last": plan.years[-1]}}
+        )  # fmt: skip
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def closed(self):
+        return self.exclude(closed_at=None)
+
+    def open(self):
+        return self.filter(closed_at=None)
+
+
+class ReportingPeriod(models.Model):
+    """A calendar quarter of the plan (T1 = January–March)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField(_("année"))
+    quarter = models.PositiveSmallIntegerField(_("trimestre"), choices=Quarter.choices)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clos par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trimestre")
+        verbose_name_plural = _("trimestres")
+        ordering = ["plan", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "quarter"], name="period_unique_quarter"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"T{self.quarter} {self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31) if self.quarter == 4 else (
+            datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
+        )  # fmt: skip
+
+
+class Funding(models.Model):
+    """A grant from a funder to the plan for one year."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="fundings")
+    funder = models.ForeignKey(Partner, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("année"))
+    label = models.CharField(
+        _("intitulé"), max_length=200, blank=True, help_text=_("Par exemple : crédits MILDECA, FIPD, appel à projets.")
+    )
+    amount_granted = money_field(_("montant accordé (€)"))
+    decided_on = models.DateField(_("date de la décision"), null=True, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
+        ordering = ["plan", "year", "funder__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_granted__gte=0), name="funding_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.funder.short_name} {self.year}" + (f" — {self.label}" if self.label else "")
+
+    def clean(self):
+        super().clean()
+        _year_within_plan(self.plan if self.plan_id else None, self.year)
+
+
+class FundingInstalment(models.Model):
+    """A payment of a grant: typically about half in January, the balance after the previous year's review."""
+
+    funding = models.ForeignKey(
+        Funding, verbose_name=_("financement"), on_delete=models.CASCADE, related_name="instalments"
+    )
+    amount = money_field(_("montant (€)"))
+    expected_on = models.DateField(_("versement prévu le"), null=True, blank=True)
+    received_on = models.DateField(_("reçu le"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("versement")
+        verbose_name_plural = _("versements")
+        ordering = ["funding", "expected_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.funding} — {self.amount} €"
+
+
+class BudgetLineQuerySet(models.QuerySet):
+    def with_execution(self):
+        """Each line with its committed and paid totals, computed by the database."""
+        return self.annotate(
+            committed=models.Sum("executions__committed", default=Decimal("0")),
+            paid=models.Sum("executions__paid", default=Decimal("0")),
+        )
+
+
+class BudgetLine(models.Model):
+    """What an action costs, for one funder, one year and one nature of spending."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budget_lines")
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.PROTECT, related_name="budget_lines")
+    funder = models.ForeignKey(Partner, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("année"))
+    nature = models.CharField(_("nature"), max_length=12, choices=BudgetNature.choices)
+    planned_amount = money_field(_("montant prévu (€)"))
+    fte = models.DecimalField(
+        _("temps de personnel (ETP)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), message=_("Un temps de personnel ne peut pas être négatif."))],
+    )
+    overrun_reason = models.TextField(
+        _("motif du dépassement"),
+        blank=True,
+        help_text=_("Obligatoire si les engagements dépassent le montant prévu."),
+    )
+
+    objects = BudgetLineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["plan", "year", "action", "pk"]
+        indexes = [models.Index(fields=["plan", "year"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="budget_line_planned_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} — {self.funder.short_name} {self.year}"
+
+    def clean(self):
+        super().clean()
+        plan = self.plan if self.plan_id else None
+        _year_within_plan(plan, self.year)
+        if plan and self.action_id and self.action.plan_id != plan.pk:
+            raise ValidationError({"action": _("Cette action appartient à un autre plan.")})
+
+
+class BudgetExecution(models.Model):
+    """Committed and paid amounts of a budget line in one quarter of its year."""
+
+    line = models.ForeignKey(BudgetLine, verbose_name=_("ligne"), on_delete=models.CASCADE, related_name="executions")
+    quarter = models.PositiveSmallIntegerField(_("trimestre"), choices=Quarter.choices)
+    committed = money_field(_("engagé (€)"), default=Decimal("0"))
+    paid = money_field(_("payé (€)"), default=Decimal("0"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exécution trimestrielle")
+        verbose_name_plural = _("exécutions trimestrielles")
+        ordering = ["line", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "quarter"], name="execution_unique_quarter"),
+            models.CheckConstraint(condition=Q(committed__gte=0, paid__gte=0), name="execution_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.line} — T{self.quarter}"
