@@ -51,12 +51,17 @@ def can_edit_budget(user, plan) -> bool:
 
 def can_enter_execution(user, plan, line) -> bool:
     """Committed and paid amounts: editors on any line; contributors on the actions their organisation leads."""
+    return can_report_on_action(user, plan, line.action)
+
+
+def can_report_on_action(user, plan, action) -> bool:
+    """Editors on any action; contributors on those their organisation leads; nobody once the plan is closed."""
     if plan.is_closed:
         return False
     member_role = role(user, plan)
     if member_role in EDITING_ROLES:
         return True
-    leads_it = user.partner_id is not None and line.action.lead_id == user.partner_id
+    leads_it = user.partner_id is not None and action.lead_id == user.partner_id
     return member_role == MemberRole.CONTRIBUTOR and leads_it
 
 

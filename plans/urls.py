@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import actions, history, plans, structure
+from plans.views import actions, budget, history, plans, structure
 
 app_name = "plans"
 
@@ -30,6 +30,14 @@ urlpatterns = [
     path("<int:pk>/actions/<int:action_pk>/dupliquer/", actions.action_duplicate, name="action_duplicate"),
     path("<int:pk>/actions/<int:action_pk>/deplacer/", actions.action_move, name="action_move"),
     path("<int:pk>/actions/<int:action_pk>/supprimer/", actions.action_delete, name="action_delete"),
+    path("<int:pk>/budget/", budget.budget, name="budget"),
+    path("<int:pk>/budget/financements/nouveau/", budget.funding_create, name="funding_create"),
+    path("<int:pk>/budget/financements/<int:funding_pk>/", budget.funding_edit, name="funding_edit"),
+    path("<int:pk>/budget/financements/<int:funding_pk>/supprimer/", budget.funding_delete, name="funding_delete"),
+    path("<int:pk>/actions/<int:action_pk>/budget/nouvelle/", budget.line_create, name="line_create"),
+    path("<int:pk>/budget/lignes/<int:line_pk>/", budget.line_edit, name="line_edit"),
+    path("<int:pk>/budget/lignes/<int:line_pk>/supprimer/", budget.line_delete, name="line_delete"),
+    path("<int:pk>/budget/lignes/<int:line_pk>/execution/", budget.line_execution, name="line_execution"),
     path("<int:pk>/relecture/", plans.plan_review, name="review"),
     path("<int:pk>/adoption/", plans.plan_adopt, name="adopt"),
     path("<int:pk>/reunions/", plans.plan_meetings, name="meetings"),

@@ -13,6 +13,7 @@ from plans.models.drafting import (
     Plan,
     PlanTemplate,
     Territory,
+    tree_prefetch,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "PlanTemplate",
     "ReportingPeriod",
     "Territory",
+    "tree_prefetch",
 ]

@@ -84,12 +84,16 @@ class PlanQuerySet(models.QuerySet):
 
     def with_tree(self):
         """The plan page: pillars, axes and actions with their leads, in one query per level."""
-        actions = Action.objects.select_related("lead").order_by("order", "pk")
-        axes = Axis.objects.order_by("number", "pk").prefetch_related(Prefetch("actions", queryset=actions))
-        pillars = Pillar.objects.order_by("order", "pk").prefetch_related(Prefetch("axes", queryset=axes))
-        return self.select_related("territory", "adopted_meeting").prefetch_related(
-            Prefetch("pillars", queryset=pillars)
-        )
+        return self.select_related("territory", "adopted_meeting").prefetch_related(tree_prefetch())
+
+
+def tree_prefetch() -> Prefetch:
+    """Pillars → axes → actions (with lead), ordered as the plan reads; also for `prefetch_related_objects`."""
+    actions = Action.objects.select_related("lead").order_by("order", "pk")
+    axes = Axis.objects.order_by("number", "pk").prefetch_related(Prefetch("actions", queryset=actions))
+    return Prefetch(
+        "pillars", queryset=Pillar.objects.order_by("order", "pk").prefetch_related(Prefetch("axes", queryset=axes))
+    )
 
 
 class Plan(models.Model):

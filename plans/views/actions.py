@@ -129,6 +129,8 @@ def action_detail(request, pk, action_pk):
             "action": action,
             "links": links,
             "indicators": action.indicators.order_by("order", "pk"),
+            "budget_lines": action.budget_lines.with_execution().select_related("funder").order_by("year", "pk"),
+            "can_execute": perms.can_report_on_action(request.user, plan, action),
             "changes": changes[:20],
             "is_late": action.is_late(),
         }

@@ -25,6 +25,7 @@ STEPS = [
     ("frame", _("Cadre"), "plans:frame"),
     ("structure", _("Structure"), "plans:structure"),
     ("actions", _("Actions"), "plans:actions"),
+    ("budget", _("Budget"), "plans:budget"),
     ("indicators", _("Indicateurs"), "indicators:plan_indicators"),
     ("review", _("Relecture"), "plans:review"),
     ("adoption", _("Adoption"), "plans:adopt"),
@@ -45,6 +46,7 @@ def plan_counts(plan: Plan) -> dict:
         "indicators": plan.indicators.values("pk"),
         "members": plan.memberships.values("pk"),
         "partners": plan.partners.values("pk"),
+        "budget_lines": plan.budget_lines.values("pk"),
     }
     row = (
         Plan.objects.filter(pk=plan.pk)
@@ -60,6 +62,7 @@ def stepper(plan: Plan, current: str, counts: dict) -> list[dict]:
         "frame": counts["members"] > 0,
         "structure": counts["axes"] > 0,
         "actions": counts["actions"] > 0,
+        "budget": counts["budget_lines"] > 0,
         "indicators": counts["indicators"] > 0,
         "review": not plan.is_draft,
         "adoption": not plan.is_draft,

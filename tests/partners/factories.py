@@ -19,6 +19,7 @@ class PartnerFactory(DjangoModelFactory):
         police = factory.Trait(
             name=factory.Sequence(lambda n: f"Police municipale {n}"), kind=PartnerKind.LOCAL_POLICE
         )
+        mildeca = factory.Trait(name="MILDECA", acronym="MILDECA", kind=PartnerKind.MILDECA)
         prefecture = factory.Trait(
             name=factory.Sequence(lambda n: f"Préfecture {n}"), acronym="PREF", kind=PartnerKind.PREFECTURE
         )

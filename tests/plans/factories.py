@@ -1,10 +1,11 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
-from plans.enums import ActionStatus, Country, MemberRole, PillarKind, SizeClass, TerritoryKind
-from plans.models import Action, Axis, Meeting, Membership, Pillar, Plan, Territory
+from plans.enums import ActionStatus, BudgetNature, Country, MemberRole, PillarKind, SizeClass, TerritoryKind
+from plans.models import Action, Axis, BudgetLine, Funding, Meeting, Membership, Pillar, Plan, Territory
 from tests.partners.factories import PartnerFactory, UserFactory
 
 
@@ -116,3 +117,25 @@ class ActionFactory(DjangoModelFactory):
     lead = factory.SubFactory(PartnerFactory)
     due_date = datetime.date(2027, 6, 30)
     order = factory.Sequence(lambda n: n)
+
+
+class FundingFactory(DjangoModelFactory):
+    class Meta:
+        model = Funding
+
+    plan = factory.SubFactory(PlanFactory)
+    funder = factory.SubFactory(PartnerFactory, mildeca=True)
+    year = 2026
+    amount_granted = Decimal("20000.00")
+
+
+class BudgetLineFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    action = factory.SubFactory(ActionFactory)
+    plan = factory.LazyAttribute(lambda o: o.action.plan)
+    funder = factory.SubFactory(PartnerFactory, mildeca=True)
+    year = 2026
+    nature = BudgetNature.OPERATING
+    planned_amount = Decimal("10000.00")

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from plans.enums import ActionStatus, MeetingKind, MemberRole, PillarKind
+from plans.models import BudgetLine, Funding
 
 C, E, K, V = MemberRole.COORDINATOR, MemberRole.EDITOR, MemberRole.CONTRIBUTOR, MemberRole.VIEWER
 EVERYONE = {C, E, K, V}
@@ -85,6 +86,27 @@ VIEWS = [
     ("adopt", "get", lambda w: reverse("plans:adopt", args=[w.plan.pk]), None, EVERYONE, 200),
     ("adopt-save", "post", lambda w: reverse("plans:adopt", args=[w.plan.pk]),
      lambda w: {"date": "15/01/2026", "kind": MeetingKind.STEERING}, COORDINATOR, 302),
+    ("budget", "get", lambda w: reverse("plans:budget", args=[w.plan.pk]), None, EVERYONE, 200),
+    ("funding-create", "get", lambda w: reverse("plans:funding_create", args=[w.plan.pk]), None, EDITORS, 200),
+    ("funding-create-save", "post", lambda w: reverse("plans:funding_create", args=[w.plan.pk]),
+     lambda w: {"funder": w.action.lead.pk, "year": "2026", "amount_granted": "1 000",
+                "versements-TOTAL_FORMS": "0", "versements-INITIAL_FORMS": "0"}, EDITORS, 302),
+    ("funding-edit", "get", lambda w: reverse("plans:funding_edit", args=[w.plan.pk, w.funding.pk]), None,
+     EDITORS, 200),
+    ("funding-delete", "post", lambda w: reverse("plans:funding_delete", args=[w.plan.pk, w.funding.pk]),
+     lambda w: {}, EDITORS, 302),
+    ("line-create", "get", lambda w: reverse("plans:line_create", args=[w.plan.pk, w.action.pk]), None,
+     EDITORS, 200),
+    ("line-create-save", "post", lambda w: reverse("plans:line_create", args=[w.plan.pk, w.action.pk]),
+     lambda w: {"funder": w.action.lead.pk, "year": "2026", "nature": "staff", "planned_amount": "500"},
+     EDITORS, 302),
+    ("line-edit", "get", lambda w: reverse("plans:line_edit", args=[w.plan.pk, w.line.pk]), None, EDITORS, 200),
+    ("line-delete", "post", lambda w: reverse("plans:line_delete", args=[w.plan.pk, w.line.pk]), lambda w: {},
+     EDITORS, 302),
+    ("line-execution", "get", lambda w: reverse("plans:line_execution", args=[w.plan.pk, w.line.pk]), None,
+     EDITORS, 200),
+    ("line-execution-save", "post", lambda w: reverse("plans:line_execution", args=[w.plan.pk, w.line.pk]),
+     lambda w: {"committed_1": "10", "paid_1": "0"}, EDITORS, 302),
     ("history", "get", lambda w: reverse("plans:history", args=[w.plan.pk]), None, EVERYONE, 200),
     ("meetings", "get", lambda w: reverse("plans:meetings", args=[w.plan.pk]), None, EVERYONE, 200),
     ("meeting-save", "post", lambda w: reverse("plans:meetings", args=[w.plan.pk]),
@@ -108,6 +130,10 @@ def _prepare(world):
     world.indicator = Indicator.objects.create(plan=world.plan, action=world.action, label="Nombre de réunions")
     world.action.indicator_suggestions = [{"kind": "result", "label": "Nombre de participants"}]
     world.action.save()
+    world.funding = Funding.objects.create(plan=world.plan, funder=world.action.lead, year=2026, amount_granted=1000)
+    world.line = BudgetLine.objects.create(
+        plan=world.plan, action=world.action, funder=world.action.lead, year=2026, nature="staff", planned_amount=100
+    )
     # The adoption needs a complete plan: the single action has a lead, a due date and now an indicator.
     return world
 

@@ -1,0 +1,82 @@
+"""Form fields for what French and Belgian users type: dates as JJ/MM/AAAA or MM/AAAA, numbers as 12 500,50 €."""
+
+import calendar
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DATE_HELP = _("Format JJ/MM/AAAA, par exemple 31/12/2026.")
+
+
+class FrenchDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y"
+        )
+
+
+class FrenchDateField(forms.DateField):
+    widget = FrenchDateInput
+    default_error_messages = {"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2026.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATE_HELP)
+        super().__init__(**kwargs)
+
+
+class MonthOrDateField(FrenchDateField):
+    """A due date: a full date, or just a month (MM/AAAA) meaning the month's last day."""
+
+    MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+    ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+    default_error_messages = {
+        "invalid": _("Saisissez une date (JJ/MM/AAAA) ou un mois (MM/AAAA), par exemple 06/2026."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Une date (JJ/MM/AAAA) ou seulement un mois (MM/AAAA) : fin du mois."))
+        super().__init__(**kwargs)
+        self.widget.attrs["placeholder"] = "JJ/MM/AAAA ou MM/AAAA"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            month = self.MONTH.match(value) or self.ISO_MONTH.match(value)
+            if month:
+                a, b = (int(x) for x in month.groups())
+                year, month_number = (b, a) if self.MONTH.match(value) else (a, b)
+                if not 1 <= month_number <= 12:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid")
+                return datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
+        return super().to_python(value)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """Numbers as the French type them: "12 500,50", "12 500 €", "12.500,50", "45 %"."""
+
+    default_error_messages = {"invalid": _("Saisissez un nombre, par exemple 12 500 ou 12 500,50.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalize_french_number(value)
+        return super().to_python(value)
+
+
+def normalize_french_number(value: str) -> str:
+    cleaned = re.sub(r"[\s\u00a0\u202f€%]", "", value).replace("EUR", "").replace("eur", "")
+    if "," in cleaned:
+        # "12.500,50": dots group thousands, the comma is the decimal mark.
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
+        # "12.500" or "1.250.000": dots group thousands.
+        cleaned = cleaned.replace(".", "")
+    return cleaned
