@@ -315,6 +315,6 @@ class TestBudgetQueries:
             FundingFactory(plan=plan, funder=funder)
         user = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
         client.force_login(user)
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(20):
             response = client.get(reverse("plans:budget", args=[plan.pk]))
         assert response.context["summary"].totals.planned == Decimal(1000 * lines)
