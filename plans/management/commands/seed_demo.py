@@ -6,6 +6,7 @@ catalogue) is adopted, and a Belgian police zone drafting its plan from the SeNe
 
 import datetime
 import itertools
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -243,6 +244,7 @@ class Command(BaseCommand):
             indicators_accept_suggestions(plan=plan, by=coordinator)
             for action in plan.actions.filter(indicators=None):
                 indicator_create(plan=plan, by=coordinator, action=action, label="Nombre d'actions menées")
+            self._french_budget(plan, coordinator, partners)
             services.plan_adopt(
                 plan=plan,
                 by=coordinator,
@@ -259,6 +261,49 @@ class Command(BaseCommand):
             ("lecture@prefecture.example", "Jean", "Vasseur", partners["PREF"], MemberRole.VIEWER),
         ]
         return self._members(plan, people)
+
+    def _french_budget(self, plan, coordinator, partners):
+        """Grants paid in two instalments, lines on every action, execution up to the third quarter of 2026."""
+        grants = [
+            ("MILDECA", 2025, "Crédits MILDECA — plan local", "30000", [("15000", (2025, 1, 20), (2025, 1, 28)),
+                                                                         ("15000", (2025, 6, 30), (2025, 7, 8))]),
+            ("MILDECA", 2026, "Crédits MILDECA — plan local", "32000", [("16000", (2026, 1, 20), (2026, 1, 27)),
+                                                                         ("16000", (2026, 6, 30), None)]),
+            ("PREF", 2026, "FIPD — prévention de la délinquance", "15000", [("15000", (2026, 4, 15), (2026, 5, 2))]),
+            ("ARS", 2026, "Fonds d'intervention régional", "10000", [("10000", (2026, 3, 31), (2026, 4, 10))]),
+            ("VDS", 2025, "Budget communal", "25000", []),
+            ("VDS", 2026, "Budget communal", "25000", []),
+        ]  # fmt: skip
+        for acronym, year, label, amount, instalments in grants:
+            services.funding_create(
+                plan=plan, by=coordinator, funder=partners[acronym], year=year, label=label,
+                amount_granted=Decimal(amount),
+                instalments=[
+                    {"amount": Decimal(a), "expected_on": datetime.date(*e), "received_on": r and datetime.date(*r)}
+                    for a, e, r in instalments
+                ],
+            )  # fmt: skip
+        funders = itertools.cycle([partners["MILDECA"], partners["VDS"], partners["MILDECA"], partners["PREF"],
+                                   partners["ARS"]])  # fmt: skip
+        natures = itertools.cycle(["operating", "subsidy", "staff", "equipment", "subsidy"])
+        actions = plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order")
+        for index, action in enumerate(actions):
+            funder, nature = next(funders), next(natures)
+            for year in (2025, 2026):
+                if funder.acronym in {"PREF", "ARS"} and year == 2025:
+                    continue
+                planned = Decimal(1500 + (index * 730) % 6000)
+                line = services.budget_line_create(
+                    action=action, by=coordinator, funder=funder, year=year, nature=nature, planned_amount=planned,
+                    fte=Decimal("0.20") if nature == "staff" else None,
+                )  # fmt: skip
+                # 2025 is committed late in the year (the pace warning shows it); 2026 more evenly, up to Q3.
+                shares = {2025: [0, 10, 20, 60], 2026: [25, 25, 20, 0]}[year]
+                amounts = {
+                    q: (planned * share / 100, planned * share / 100 * (Decimal("0.8") if q < 3 else Decimal("0.4")))
+                    for q, share in enumerate(shares, start=1)
+                }
+                services.execution_record(line=line, by=coordinator, amounts=amounts)
 
     # --- the Belgian police zone --------------------------------------------------------------------------
 
@@ -296,6 +341,12 @@ class Command(BaseCommand):
             # Half the suggestions accepted so far: the drafting is under way.
             first_half = plan.actions.order_by("pk")[: plan.actions.count() // 2]
             indicators_accept_suggestions(plan=plan, by=coordinator, actions=Action.objects.filter(pk__in=first_half))
+            for index, action in enumerate(plan.actions.order_by("pk")[:10]):
+                services.budget_line_create(
+                    action=action, by=coordinator, funder=partners["Commune"], year=2026 + index % 2,
+                    nature="staff" if index % 3 == 0 else "operating", planned_amount=Decimal(2000 + 500 * index),
+                    fte=Decimal("0.10") if index % 3 == 0 else None,
+                )  # fmt: skip
             services.meeting_record(
                 plan=plan, by=coordinator, date=datetime.date(2026, 9, 15), kind=MeetingKind.STEERING,
                 decisions="Installation du groupe de pilotage ; validation de la structure du plan.",
