@@ -1,13 +1,14 @@
-"""The plan's change history: who changed what and when, visible to every member."""
+"""The plan's change history: who changed what and when, visible to every member (money included)."""
 
 from collections import defaultdict
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from plans.models import Action, Axis, Meeting, Membership, Pillar, Plan
+from plans.models import Action, Axis, BudgetExecution, BudgetLine, Funding, Meeting, Membership, Pillar, Plan
 from plans.views.common import get_plan, plan_context
 
 LIMIT = 100
@@ -18,14 +19,30 @@ KINDS = {
     Action: gettext_lazy("Action"),
     Membership: gettext_lazy("Membre"),
     Meeting: gettext_lazy("Réunion"),
+    Funding: gettext_lazy("Financement"),
+    BudgetLine: gettext_lazy("Ligne budgétaire"),
+    BudgetExecution: gettext_lazy("Exécution"),
 }
 VERBS = {"+": gettext_lazy("création"), "~": gettext_lazy("modification"), "-": gettext_lazy("suppression")}
 
 
+def _line_label(line) -> str:
+    return f"{line.action.title} — {line.funder.short_name} {line.year}"
+
+
 def _label(model, record) -> str:
-    if model is Membership:
-        # The historical row carries its own user relation, fetched with select_related.
-        return f"{record.user} — {record.get_role_display()}"
+    """What the row is about, from relations fetched with select_related (never one query per row)."""
+    try:
+        if model is Membership:
+            return f"{record.user} — {record.get_role_display()}"
+        if model is Funding:
+            return f"{record.funder.short_name} {record.year}" + (f" — {record.label}" if record.label else "")
+        if model is BudgetLine:
+            return _line_label(record)
+        if model is BudgetExecution:
+            return f"{_line_label(record.line)} — T{record.quarter}"
+    except ObjectDoesNotExist:
+        return f"#{record.id}"
     return str(record.instance)
 
 
@@ -68,6 +85,11 @@ def plan_history(request, pk):
         Action: Action.history.filter(plan_id=plan.pk),
         Membership: Membership.history.filter(plan_id=plan.pk).select_related("user"),
         Meeting: Meeting.history.filter(plan_id=plan.pk),
+        Funding: Funding.history.filter(plan_id=plan.pk).select_related("funder"),
+        BudgetLine: BudgetLine.history.filter(plan_id=plan.pk).select_related("action", "funder"),
+        BudgetExecution: BudgetExecution.history.filter(
+            line_id__in=BudgetLine.history.filter(plan_id=plan.pk).values("id")
+        ).select_related("line__action", "line__funder"),
     }
     entries = []
     for model, queryset in sources.items():

@@ -66,7 +66,7 @@ class TestHistory:
             reverse("plans:frame", args=[plan.pk]),
             {"title": "Titre révisé", "period_start": "01/01/2026", "period_end": "31/12/2028"},
         )
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(13):
             response = client.get(reverse("plans:history", args=[plan.pk]))
         entries = response.context["entries"]
         assert entries[0]["object"] == "Titre révisé" and "intitulé" in entries[0]["fields"]
@@ -85,3 +85,30 @@ class TestTimeZones:
         assert str(timezone.get_current_timezone()) == "Europe/Brussels"
         client.get(reverse("home"))
         assert str(timezone.get_current_timezone()) == "Europe/Paris"
+
+
+@pytest.mark.django_db
+class TestBudgetHistory:
+    def test_budget_changes_are_attributed(self, client, adopted, django_assert_max_num_queries):
+        from decimal import Decimal
+
+        from plans import services
+        from tests.partners.factories import PartnerFactory
+
+        plan, users = adopted
+        coordinator = users[MemberRole.COORDINATOR]
+        funder = PartnerFactory(mildeca=True)
+        plan.partners.add(funder)
+        action = ActionFactory(axis__pillar__plan=plan)
+        for year in (2026, 2027):
+            line = services.budget_line_create(
+                action=action, by=coordinator, funder=funder, year=year, nature="staff", planned_amount=Decimal("900")
+            )
+            services.execution_record(line=line, by=coordinator, amounts={1: (Decimal("100"), Decimal("0"))})
+        services.funding_create(plan=plan, by=coordinator, funder=funder, year=2026, amount_granted=Decimal("900"))
+        client.force_login(coordinator)
+        with django_assert_max_num_queries(13):
+            response = client.get(reverse("plans:history", args=[plan.pk]))
+        objects = [e["object"] for e in response.context["entries"]]
+        assert f"{action.title} — MILDECA 2026 — T1" in objects
+        assert "MILDECA 2026" in objects

@@ -14,7 +14,7 @@ PAGES = {
     "plans:review": 7,
     "indicators:plan_indicators": 6,
     "plans:structure": 8,
-    "plans:history": 10,
+    "plans:history": 13,
 }
 
 
