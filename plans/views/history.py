@@ -43,7 +43,12 @@ def _label(model, record) -> str:
             return f"{_line_label(record.line)} — T{record.quarter}"
     except ObjectDoesNotExist:
         return f"#{record.id}"
-    return str(record.instance)
+    if model is Axis:
+        return f"{_('Axe')} {record.number} — {record.name}"
+    if model is Meeting:
+        return f"{record.get_kind_display()} — {record.date:%d/%m/%Y}"
+    # Plan, pillar, action: their own name, read from the historical row (record.instance would query).
+    return getattr(record, "title", None) or getattr(record, "name", "")
 
 
 def _entries(model, records):

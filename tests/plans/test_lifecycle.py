@@ -112,3 +112,12 @@ class TestBudgetHistory:
         objects = [e["object"] for e in response.context["entries"]]
         assert f"{action.title} — MILDECA 2026 — T1" in objects
         assert "MILDECA 2026" in objects
+
+    def test_history_query_count_does_not_grow_with_changes(self, client, adopted, django_assert_max_num_queries):
+        plan, users = adopted
+        for _ in range(15):
+            ActionFactory(axis__pillar__plan=plan)
+        client.force_login(users[MemberRole.COORDINATOR])
+        with django_assert_max_num_queries(13):
+            response = client.get(reverse("plans:history", args=[plan.pk]))
+        assert len(response.context["entries"]) >= 15
