@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from indicators.enums import IndicatorKind
+from indicators.enums import IndicatorKind, Unit
 from indicators.models import Indicator
+from plans.enums import ActionStatus
 from plans.forms import FrenchDateField, FrenchDecimalField
 from plans.models import Action
 
@@ -51,3 +55,129 @@ class IndicatorForm(forms.ModelForm):
         self.fields["action"].queryset = plan.actions.select_related("axis__pillar").order_by(
             "axis__pillar__order", "axis__number", "order"
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, action = cleaned.get("kind"), cleaned.get("action")
+        if kind == IndicatorKind.CONTEXT and action is not None:
+            self.add_error(
+                "action", _("Un indicateur de contexte décrit le territoire : il n'appartient à aucune action.")
+            )
+        if kind in {IndicatorKind.RESULT, IndicatorKind.IMPACT} and action is None:
+            self.add_error("action", _("Choisissez l'action que mesure cet indicateur de résultat ou d'impact."))
+        return cleaned
+
+
+# --- Quarterly tracking -------------------------------------------------------------------------------------
+
+
+class ObjectFormSet(forms.BaseFormSet):
+    """A formset with one form per object the server chose; posted counts and ids are never trusted."""
+
+    def __init__(self, *args, objects, **kwargs):
+        self.objects = list(objects)
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self):
+        return len(self.objects)
+
+    def initial_form_count(self):
+        return len(self.objects)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "obj": self.objects[index]}
+
+    def changed_items(self):
+        return [(form.obj, form.cleaned_data) for form in self.forms if form.has_changed()]
+
+    def by_pk(self):
+        return {form.obj.pk: form for form in self.forms}
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices)
+    progress = forms.IntegerField(
+        label=_("Avancement (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "max_value": _("L'avancement est un pourcentage entre 0 et 100."),
+            "min_value": _("L'avancement est un pourcentage entre 0 et 100."),
+            "invalid": _("Saisissez un nombre entier entre 0 et 100."),
+        },
+    )
+    note = forms.CharField(label=_("Ce qui a été fait"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    blockers = forms.CharField(label=_("Ce qui bloque"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def __init__(self, *args, obj, **kwargs):
+        self.obj = obj
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "class": "form-control form-control-sm"})
+        for name in ("status", "note", "blockers"):
+            css = "form-select form-select-sm" if name == "status" else "form-control form-control-sm"
+            self.fields[name].widget.attrs["class"] = css
+
+
+class MeasurementForm(forms.Form):
+    """One indicator's value for the quarter; the field depends on the unit."""
+
+    comment = forms.CharField(label=_("Commentaire"), required=False, max_length=1000)
+
+    def __init__(self, *args, obj, **kwargs):
+        self.obj = obj
+        super().__init__(*args, **kwargs)
+        unit = obj.unit
+        if unit == Unit.TEXT:
+            field = forms.CharField(label=_("Réponse"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        elif unit == Unit.YES_NO:
+            field = forms.TypedChoiceField(
+                label=_("Réponse"),
+                choices=[("", "—"), ("1", _("oui")), ("0", _("non"))],
+                coerce=lambda v: Decimal(v),
+                empty_value=None,
+                required=False,
+            )
+        else:
+            field = FrenchDecimalField(label=_("Valeur"), required=False, max_digits=14, decimal_places=2)
+            if unit == Unit.PERCENTAGE:
+                field.validators.append(PERCENT)
+            else:
+                field.validators.append(NOT_NEGATIVE)
+        field.widget.attrs["class"] = (
+            "form-select form-select-sm" if unit == Unit.YES_NO else "form-control form-control-sm"
+        )
+        self.fields = {"value": field, **self.fields}
+        self.fields["comment"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def item(self) -> dict:
+        value = self.cleaned_data.get("value")
+        is_text = self.obj.unit == Unit.TEXT
+        return {
+            "indicator": self.obj,
+            "value_number": None if is_text else value,
+            "value_text": (value or "") if is_text else "",
+            "comment": self.cleaned_data.get("comment", ""),
+        }
+
+
+def _range(low, high, message):
+    def validate(value):
+        if value is not None and not low <= value <= (high if high is not None else value):
+            raise ValidationError(message)
+
+    return validate
+
+
+PERCENT = _range(Decimal("0"), Decimal("100"), _("Un pourcentage est compris entre 0 et 100."))
+NOT_NEGATIVE = _range(Decimal("0"), None, _("Cette valeur ne peut pas être négative."))
+
+ProgressFormSet = forms.formset_factory(ProgressForm, formset=ObjectFormSet, extra=0)
+MeasurementFormSet = forms.formset_factory(MeasurementForm, formset=ObjectFormSet, extra=0)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indiquez pourquoi le trimestre est rouvert.")},
+    )

@@ -1,13 +1,40 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.enums import Direction, Frequency, IndicatorKind, Unit
-from plans.models import Action, Plan
+from plans.enums import ActionStatus
+from plans.models import PRIVACY_HELP, Action, Plan, ReportingPeriod
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
+
+
+DUE_QUARTERS = {Frequency.QUARTERLY: {1, 2, 3, 4}, Frequency.HALF_YEARLY: {2, 4}, Frequency.YEARLY: {4}}
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def due_in(self, quarter: int):
+        """Indicators expected in this quarter: every quarter, at half-year (T2, T4) or at year end (T4)."""
+        return self.filter(frequency__in=[f for f, quarters in DUE_QUARTERS.items() if quarter in quarters])
+
+    def with_previous_value(self, period: ReportingPeriod):
+        """The last value entered before this quarter, as a correlated subquery: one query for any number."""
+        earlier = (
+            Measurement.objects.filter(indicator=OuterRef("pk"))
+            .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__quarter__lt=period.quarter))
+            .order_by("-period__year", "-period__quarter")
+        )
+        return self.annotate(
+            previous_number=Subquery(earlier.values("value_number")[:1]),
+            previous_text=Subquery(earlier.values("value_text")[:1]),
+            previous_label=Subquery(earlier.values("period__quarter")[:1]),
+            previous_year=Subquery(earlier.values("period__year")[:1]),
+        )
 
 
 class Indicator(models.Model):
@@ -43,6 +70,7 @@ class Indicator(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
+    objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -81,3 +109,102 @@ class Indicator(models.Model):
     @property
     def is_numeric(self) -> bool:
         return self.unit in NUMERIC_UNITS
+
+
+class Measurement(models.Model):
+    """The value of an indicator for one quarter it is due in."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicateur"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="measurements"
+    )
+    value_number = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_text = models.TextField(_("réponse"), blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("valeur")
+        verbose_name_plural = _("valeurs")
+        ordering = ["indicator", "period__year", "period__quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="measurement_unique_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.label} — {self.period}"
+
+    def clean(self):
+        super().clean()
+        indicator, period = (self.indicator if self.indicator_id else None), (self.period if self.period_id else None)
+        if indicator and period:
+            if period.plan_id != indicator.plan_id:
+                raise ValidationError({"period": _("Ce trimestre appartient à un autre plan.")})
+            if period.quarter not in DUE_QUARTERS[indicator.frequency]:
+                raise ValidationError(
+                    {"value_number": _("Cet indicateur (fréquence %(frequency)s) n'est pas attendu au %(period)s.")
+                     % {"frequency": indicator.get_frequency_display().lower(), "period": period.label}}
+                )  # fmt: skip
+            number = self.value_number
+            if indicator.unit == Unit.PERCENTAGE and number is not None and not 0 <= number <= 100:
+                raise ValidationError({"value_number": _("Un pourcentage est compris entre 0 et 100.")})
+            if indicator.unit in {Unit.COUNT, Unit.EUROS} and number is not None and number < 0:
+                raise ValidationError({"value_number": _("Cette valeur ne peut pas être négative.")})
+
+    @property
+    def display(self) -> str:
+        return format_value(self.indicator, self.value_number, self.value_text)
+
+
+def format_value(indicator: Indicator, number, text) -> str:
+    if indicator.unit == Unit.TEXT:
+        return text or "—"
+    if number is None:
+        return "—"
+    if indicator.unit == Unit.YES_NO:
+        return str(_("oui")) if number else str(_("non"))
+    places = 0 if number == number.to_integral() else 2
+    shown = number_format(number, places, force_grouping=True)
+    return {Unit.PERCENTAGE: f"{shown}\u00a0%", Unit.EUROS: f"{shown}\u00a0€"}.get(indicator.unit, shown)
+
+
+class ProgressUpdate(models.Model):
+    """Where an action stands at the end of a quarter: status, progress and a short narrative."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    status = models.CharField(_("statut"), max_length=15, choices=ActionStatus.choices)
+    progress = models.PositiveSmallIntegerField(
+        _("avancement (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("ce qui a été fait"), blank=True, help_text=PRIVACY_HELP)
+    blockers = models.TextField(_("ce qui bloque"), blank=True, help_text=PRIVACY_HELP)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("point d'avancement")
+        verbose_name_plural = _("points d'avancement")
+        ordering = ["action", "period__year", "period__quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="progress_unique_period"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_update_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} — {self.period}"

@@ -1,5 +1,33 @@
-"""Indicator permissions reuse the plan's: editors define indicators while the plan is open."""
+"""Who may define indicators and report on a quarter. Built on the plan's roles (plans.perms)."""
 
-from plans.perms import can_edit
+from plans import perms as plan_perms
+from plans.enums import MemberRole, PlanStatus
 
-can_define_indicators = can_edit
+can_define_indicators = plan_perms.can_edit
+
+TRACKED_STATUSES = {PlanStatus.ADOPTED, PlanStatus.ACTIVE}
+
+
+def is_tracked(plan) -> bool:
+    """Quarters are reported on once the plan is adopted, until it is closed."""
+    return plan.status in TRACKED_STATUSES
+
+
+def can_report(user, plan, period) -> bool:
+    """Enter anything at all in this quarter (what exactly depends on the action, see can_report_on_action)."""
+    if not is_tracked(plan) or period.is_closed:
+        return False
+    return plan_perms.role(user, plan) in {MemberRole.COORDINATOR, MemberRole.EDITOR, MemberRole.CONTRIBUTOR}
+
+
+def can_report_on_action(user, plan, period, action) -> bool:
+    return can_report(user, plan, period) and plan_perms.can_report_on_action(user, plan, action)
+
+
+def can_report_on_context(user, plan, period) -> bool:
+    """Context indicators describe the territory: the drafting committee keeps them."""
+    return can_report(user, plan, period) and plan_perms.role(user, plan) in plan_perms.EDITING_ROLES
+
+
+def can_close_quarter(user, plan) -> bool:
+    return is_tracked(plan) and plan_perms.role(user, plan) == MemberRole.COORDINATOR

@@ -1,12 +1,15 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import Indicator
-from plans.models import Action, Plan
+from indicators.models import Indicator, Measurement, ProgressUpdate
+from indicators.selectors import quarter_missing
+from plans.enums import ActionStatus
+from plans.models import Action, PeriodEvent, Plan, ReportingPeriod
 
 
 def _check(by, plan):
@@ -69,3 +72,127 @@ def indicators_accept_suggestions(*, plan: Plan, by, actions=None) -> list[Indic
     Indicator.objects.bulk_create(created)
     Action.objects.filter(pk__in=[a.pk for a in actions]).update(indicator_suggestions=[])
     return created
+
+
+# --- Quarterly tracking ---------------------------------------------------------------------------------------
+
+
+def _closed_error(period: ReportingPeriod) -> ValidationError:
+    return ValidationError(
+        _("Le %(period)s est clos : rien ne peut y être modifié. Le coordinateur peut le rouvrir avec un motif.")
+        % {"period": period.label},
+        code="closed",
+    )
+
+
+@transaction.atomic
+def quarter_save(*, period: ReportingPeriod, by, progress: list[dict] = (), measurements: list[dict] = ()) -> None:
+    """Save a quarter page in one go: progress updates and indicator values, all or nothing.
+
+    `progress`: dicts with action, status, progress, note, blockers. `measurements`: dicts with indicator,
+    value_number, value_text, comment; an empty value and comment removes what was there.
+    """
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    plan = period.plan
+    if period.is_closed:
+        raise _closed_error(period)
+    if not perms.is_tracked(plan):
+        raise ValidationError(_("Le suivi trimestriel commence une fois le plan adopté."), code="not_tracked")
+    errors = {}
+    actions = [item["action"] for item in progress]
+    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__in=actions)}
+    for item in progress:
+        action = item["action"]
+        if action.plan_id != plan.pk or not perms.can_report_on_action(by, plan, period, action):
+            raise PermissionDenied
+        update = updates.get(action.pk) or ProgressUpdate(action=action, period=period)
+        done = item["status"] == ActionStatus.DONE
+        update.status, update.progress = item["status"], 100 if done else item["progress"]
+        update.note, update.blockers, update.entered_by = item.get("note", ""), item.get("blockers", ""), by
+        try:
+            update.full_clean()
+        except ValidationError as error:
+            errors.update(_keyed(f"a{action.pk}", error))
+            continue
+        update._history_user = by
+        update.save()
+        _sync_action(action, period, update, by)
+    indicators = [item["indicator"] for item in measurements]
+    existing = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+    for item in measurements:
+        indicator = item["indicator"]
+        allowed = (
+            perms.can_report_on_context(by, plan, period)
+            if indicator.action_id is None
+            else perms.can_report_on_action(by, plan, period, indicator.action)
+        )
+        if indicator.plan_id != plan.pk or not allowed:
+            raise PermissionDenied
+        number, text, comment = item.get("value_number"), item.get("value_text", ""), item.get("comment", "")
+        measurement = existing.get(indicator.pk)
+        if number is None and not text and not comment:
+            if measurement:
+                measurement.delete()
+            continue
+        measurement = measurement or Measurement(indicator=indicator, period=period)
+        measurement.value_number, measurement.value_text, measurement.comment = number, text, comment
+        measurement.entered_by = by
+        try:
+            measurement.full_clean()
+        except ValidationError as error:
+            errors.update(_keyed(f"m{indicator.pk}", error))
+            continue
+        measurement._history_user = by
+        measurement.save()
+    if errors:
+        raise ValidationError(errors)
+
+
+def _keyed(prefix: str, error: ValidationError) -> dict:
+    """`a12.progress`, `m7.value_number`: which item and field each message is about."""
+    return {f"{prefix}.{field}": messages for field, messages in error.message_dict.items()}
+
+
+def _sync_action(action: Action, period: ReportingPeriod, update: ProgressUpdate, by) -> None:
+    """The action's own status and progress follow its most recent quarter."""
+    later = ProgressUpdate.objects.filter(action=action).filter(
+        Q(period__year__gt=period.year) | Q(period__year=period.year, period__quarter__gt=period.quarter)
+    )
+    if later.exists() or (action.status, action.progress) == (update.status, update.progress):
+        return
+    action.status, action.progress = update.status, update.progress
+    action.version += 1
+    action._history_user = by  # attributed even outside a request (commands, imports)
+    action.save(update_fields=["status", "progress", "version", "updated_at"])
+
+
+@transaction.atomic
+def quarter_close(*, period: ReportingPeriod, by) -> PeriodEvent:
+    """Close a quarter, recording who, when and what was still missing."""
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if not perms.can_close_quarter(by, period.plan):
+        raise PermissionDenied
+    if period.is_closed:
+        raise _closed_error(period)
+    missing = quarter_missing(period)
+    summary = _("%(indicators)d valeur(s) d'indicateur et %(actions)d point(s) d'avancement manquants.") % {
+        "indicators": len(missing.indicators),
+        "actions": len(missing.actions),
+    }
+    period.closed_at, period.closed_by = timezone.now(), by
+    period.save()
+    return PeriodEvent.objects.create(period=period, kind=PeriodEvent.CLOSED, by=by, summary=summary)
+
+
+@transaction.atomic
+def quarter_reopen(*, period: ReportingPeriod, by, reason: str) -> PeriodEvent:
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if not perms.can_close_quarter(by, period.plan):
+        raise PermissionDenied
+    if not period.is_closed:
+        raise ValidationError(_("Ce trimestre est déjà ouvert."), code="open")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi le trimestre est rouvert.")}, code="reason")
+    period.closed_at = period.closed_by = None
+    period.save()
+    return PeriodEvent.objects.create(period=period, kind=PeriodEvent.REOPENED, by=by, reason=reason.strip())

@@ -1,13 +1,17 @@
 from django.urls import path
 
-from indicators import views
+from indicators.views import definitions, tracking
 
 app_name = "indicators"
 
 urlpatterns = [
-    path("<int:pk>/indicateurs/", views.plan_indicators, name="plan_indicators"),
-    path("<int:pk>/indicateurs/suggestions/", views.accept_suggestions, name="accept_suggestions"),
-    path("<int:pk>/indicateurs/nouveau/", views.indicator_create, name="indicator_create"),
-    path("<int:pk>/indicateurs/<int:indicator_pk>/modifier/", views.indicator_edit, name="indicator_edit"),
-    path("<int:pk>/indicateurs/<int:indicator_pk>/supprimer/", views.indicator_delete, name="indicator_delete"),
+    path("<int:pk>/indicateurs/", definitions.plan_indicators, name="plan_indicators"),
+    path("<int:pk>/indicateurs/suggestions/", definitions.accept_suggestions, name="accept_suggestions"),
+    path("<int:pk>/indicateurs/nouveau/", definitions.indicator_create, name="indicator_create"),
+    path("<int:pk>/indicateurs/<int:indicator_pk>/modifier/", definitions.indicator_edit, name="indicator_edit"),
+    path("<int:pk>/indicateurs/<int:indicator_pk>/supprimer/", definitions.indicator_delete, name="indicator_delete"),
+    path("<int:pk>/suivi/", tracking.tracking, name="tracking"),
+    path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),
+    path("<int:pk>/suivi/<int:year>/T<int:quarter>/cloture/", tracking.quarter_close, name="quarter_close"),
+    path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),
 ]

@@ -1,6 +1,13 @@
 """Plans' models, split by activity: drafting (the plan and its structure) and budget."""
 
-from plans.models.budget import BudgetExecution, BudgetLine, Funding, FundingInstalment, ReportingPeriod
+from plans.models.budget import (
+    BudgetExecution,
+    BudgetLine,
+    Funding,
+    FundingInstalment,
+    PeriodEvent,
+    ReportingPeriod,
+)
 from plans.models.drafting import (
     PRIVACY_HELP,
     Action,
@@ -28,6 +35,7 @@ __all__ = [
     "FundingInstalment",
     "Meeting",
     "Membership",
+    "PeriodEvent",
     "Pillar",
     "Plan",
     "PlanTemplate",

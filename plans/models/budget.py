@@ -84,11 +84,38 @@ class ReportingPeriod(models.Model):
     def start(self) -> datetime.date:
         return datetime.date(self.year, 3 * self.quarter - 2, 1)
 
+    def contains(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
     @property
     def end(self) -> datetime.date:
         return datetime.date(self.year, 12, 31) if self.quarter == 4 else (
             datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
         )  # fmt: skip
+
+
+class PeriodEvent(models.Model):
+    """A quarter closed or reopened, by whom, when and why: the record the steering committee can check."""
+
+    CLOSED, REOPENED = "closed", "reopened"
+    KINDS = [(CLOSED, _("clôture")), (REOPENED, _("réouverture"))]
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("événement"), max_length=10, choices=KINDS)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.TextField(_("motif"), blank=True)
+    summary = models.TextField(_("ce qui manquait"), blank=True)
+
+    class Meta:
+        verbose_name = _("clôture ou réouverture")
+        verbose_name_plural = _("clôtures et réouvertures")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.period} — {self.get_kind_display()}"
 
 
 class Funding(models.Model):

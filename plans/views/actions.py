@@ -123,12 +123,17 @@ def action_detail(request, pk, action_pk):
             changes.append({"record": newer, "fields": [str(labels.get(c.field, c.field)) for c in delta.changes]})
     if history and len(history) < 21:
         changes.append({"record": history[-1], "fields": None})
+    # Values come ordered by quarter (Measurement's default ordering), read through the relation.
+    indicators = list(action.indicators.order_by("order", "pk").prefetch_related("measurements__period"))
     context = plan_context(request, plan, step="actions", crumbs=[_actions_crumb(plan), (action.title, None)])
     context.update(
         {
             "action": action,
             "links": links,
-            "indicators": action.indicators.order_by("order", "pk"),
+            "indicators": indicators,
+            "quarters": action.progress_updates.select_related("period", "entered_by").order_by(
+                "period__year", "period__quarter"
+            ),
             "budget_lines": action.budget_lines.with_execution().select_related("funder").order_by("year", "pk"),
             "can_execute": perms.can_report_on_action(request.user, plan, action),
             "changes": changes[:20],

@@ -12,7 +12,7 @@ PAGES = {
     "plans:detail": 8,
     "plans:actions": 9,
     "plans:review": 7,
-    "indicators:plan_indicators": 6,
+    "indicators:plan_indicators": 7,
     "plans:structure": 8,
     "plans:history": 13,
 }

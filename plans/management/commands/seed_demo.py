@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from indicators.services import indicator_create, indicators_accept_suggestions
+from indicators.enums import Unit
+from indicators.models import DUE_QUARTERS, Indicator
+from indicators.services import indicator_create, indicators_accept_suggestions, quarter_close, quarter_save
 from partners.enums import PartnerKind
 from partners.models import Partner, User
 from plans import services
-from plans.enums import ActionStatus, Country, MeetingKind, MemberRole, PillarKind, TerritoryKind
+from plans.enums import ActionStatus, Country, MeetingKind, MemberRole, PillarKind, PlanStatus, TerritoryKind
 from plans.models import Action, CatalogueMeasure, Plan, PlanTemplate
 
 DEMO_PASSWORD = "demo-plans-2026"
@@ -254,6 +256,8 @@ class Command(BaseCommand):
                     "Adoption du plan 2025-2027 et de sa programmation financière ; point d'étape chaque trimestre."
                 ),
             )
+            services.plan_change_status(plan=plan, by=coordinator, status=PlanStatus.ACTIVE)
+            self._french_tracking(plan, coordinator)
         people = [
             ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
             ("redaction@val-de-sorne.example", "Karim", "Benali", partners["VDS"], MemberRole.EDITOR),
@@ -304,6 +308,48 @@ class Command(BaseCommand):
                     for q, share in enumerate(shares, start=1)
                 }
                 services.execution_record(line=line, by=coordinator, amounts=amounts)
+
+    def _french_tracking(self, plan, coordinator):
+        """Quarters filled since T1 2025 and closed up to T2 2026; T3 2026 half done, T4 2026 under way."""
+        periods = list(plan.periods.filter(year__lte=2026).order_by("year", "quarter"))
+        reported = [p for p in periods if (p.year, p.quarter) <= (2026, 3)]
+        actions = list(plan.actions.order_by("pk"))
+        final = {a.pk: (a.status, a.progress) for a in actions}  # the services update the instances as they go
+        indicators = list(Indicator.objects.filter(plan=plan).order_by("pk"))
+        notes = itertools.cycle([
+            "Séances réalisées comme prévu avec les partenaires.",
+            "Calendrier tenu ; bilan intermédiaire présenté au comité.",
+            "Démarrage décalé faute d'intervenant ; reprise prévue au trimestre suivant.",
+            "Public au rendez-vous ; un deuxième groupe est ouvert.",
+        ])  # fmt: skip
+        for step, period in enumerate(reported, start=1):
+            last = step == len(reported)
+            progress = []
+            for action in actions:
+                final_status, final_progress = final[action.pk]
+                value = final_progress if last else int(final_progress * step / len(reported))
+                status = final_status if last else (ActionStatus.IN_PROGRESS if value else ActionStatus.PLANNED)
+                progress.append(
+                    {"action": action, "status": status, "progress": value, "note": next(notes),
+                     "blockers": "Attente de la convention avec le collège." if action.pk % 7 == 0 else ""}
+                )  # fmt: skip
+            values = []
+            for index, indicator in enumerate(indicators):
+                if period.quarter not in DUE_QUARTERS[indicator.frequency] or (last and index % 3 == 0):
+                    continue  # T3 2026: a third of the values are still to come
+                number, text = None, ""
+                if indicator.unit == Unit.TEXT:
+                    text = f"Document transmis au comité ({period.label})."
+                elif indicator.unit == Unit.YES_NO:
+                    number = Decimal(1)
+                elif indicator.unit == Unit.PERCENTAGE:
+                    number = Decimal(min(95, 20 + 8 * step + index % 10))
+                else:
+                    number = Decimal(3 + step * (2 + index % 5))
+                values.append({"indicator": indicator, "value_number": number, "value_text": text, "comment": ""})
+            quarter_save(period=period, by=coordinator, progress=progress, measurements=values)
+            if (period.year, period.quarter) <= (2026, 2):
+                quarter_close(period=period, by=coordinator)
 
     # --- the Belgian police zone --------------------------------------------------------------------------
 

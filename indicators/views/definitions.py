@@ -25,8 +25,11 @@ def plan_indicators(request, pk):
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
     suggestion_count = sum(len(a.indicator_suggestions) for a in actions)
+    context_indicators = Indicator.objects.filter(plan=plan, action=None).order_by("order", "pk")
     context = plan_context(request, plan, step="indicators", crumbs=[(_("Indicateurs"), None)])
-    context.update({"actions": actions, "suggestion_count": suggestion_count})
+    context.update(
+        {"actions": actions, "suggestion_count": suggestion_count, "context_indicators": context_indicators}
+    )
     return render(request, "indicators/plan_indicators.html", context)
 
 
@@ -42,6 +45,10 @@ def accept_suggestions(request, pk):
     return redirect("indicators:plan_indicators", plan.pk)
 
 
+def _anchor(indicator) -> str:
+    return f"#action-{indicator.action_id}" if indicator.action_id else "#contexte"
+
+
 def _form_page(request, plan, form, indicator=None):
     crumbs = [(_("Indicateurs"), reverse("indicators:plan_indicators", args=[plan.pk]))]
     crumbs.append((indicator.label if indicator else _("Nouvel indicateur"), None))
@@ -53,7 +60,11 @@ def _form_page(request, plan, form, indicator=None):
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
-    form = IndicatorForm(request.POST or None, plan=plan, initial={"action": request.GET.get("action")})
+    initial = {
+        "action": request.GET.get("action"),
+        "kind": "context" if request.GET.get("kind") == "context" else "result",
+    }
+    form = IndicatorForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.indicator_create(plan=plan, by=request.user, **form.cleaned_data)
@@ -61,14 +72,14 @@ def indicator_create(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("L'indicateur « %(label)s » est créé.") % {"label": indicator.label})
-            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + f"#action-{indicator.action_id}")
+            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))
     return _form_page(request, plan, form)
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk, indicator_pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
-    indicator = get_object_or_404(Indicator.objects.exclude(action=None), plan=plan, pk=indicator_pk)
+    indicator = get_object_or_404(Indicator, plan=plan, pk=indicator_pk)
     form = IndicatorForm(request.POST or None, instance=indicator, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +88,7 @@ def indicator_edit(request, pk, indicator_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("L'indicateur est enregistré."))
-            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + f"#action-{indicator.action_id}")
+            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))
     return _form_page(request, plan, form, indicator)
 
 
