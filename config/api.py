@@ -2,8 +2,10 @@
 
 from rest_framework.routers import DefaultRouter
 
+from indicators.api import MeasurementViewSet
 from plans.api import ActionViewSet, PlanViewSet
 
 router = DefaultRouter()
 router.register("plans", PlanViewSet, basename="plan")
 router.register("actions", ActionViewSet, basename="action")
+router.register("measurements", MeasurementViewSet, basename="measurement")

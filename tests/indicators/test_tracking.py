@@ -313,3 +313,57 @@ class TestTrackingPermissions:
             response = client.post(target, payload)
         expected = 404 if role == "outsider" else ok if role in allowed else 403
         assert response.status_code == expected, (name, role)
+
+
+@pytest.mark.django_db
+class TestMeasurementsApi:
+    def post(self, client, indicator, period, value):
+        return client.post(
+            "/api/v1/measurements/",
+            {"indicator": indicator.pk, "period": period.pk, "value_number": value},
+            content_type="application/json",
+        )
+
+    def test_editor_records_a_value(self, client, tracked):
+        plan, period, _mine, _other, users, indicators = tracked
+        client.force_login(users[MemberRole.EDITOR])
+        response = self.post(client, indicators["count"], period, "12")
+        assert response.status_code == 201
+        assert Measurement.objects.get().value_number == Decimal("12")
+
+    def test_closed_quarter_is_refused_through_the_api(self, client, tracked):
+        plan, period, _mine, _other, users, indicators = tracked
+        coordinator = users[MemberRole.COORDINATOR]
+        value = {"indicator": indicators["count"], "value_number": Decimal("5"), "value_text": "", "comment": ""}
+        quarter_save(period=period, by=coordinator, measurements=[value])
+        quarter_close(period=period, by=coordinator)
+        client.force_login(coordinator)
+        response = self.post(client, indicators["count"], period, "9")
+        assert response.status_code == 403
+        assert "T1 2026 est clos" in response.json()["detail"]
+        measurement = Measurement.objects.get()
+        patch = client.patch(
+            f"/api/v1/measurements/{measurement.pk}/", {"value_number": "9"}, content_type="application/json"
+        )
+        assert patch.status_code == 403
+        measurement.refresh_from_db()
+        assert measurement.value_number == Decimal("5")
+
+    def test_percentage_over_100_is_explained(self, client, tracked):
+        plan, period, _mine, _other, users, indicators = tracked
+        client.force_login(users[MemberRole.EDITOR])
+        response = self.post(client, indicators["percent"], period, "120")
+        assert response.status_code == 400
+        assert response.json() == {"value_number": ["Un pourcentage est compris entre 0 et 100."]}
+
+    def test_other_plans_are_invisible(self, client, tracked):
+        plan, period, _mine, _other, users, indicators = tracked
+        outsider = MembershipFactory(plan=PlanFactory(), role=MemberRole.COORDINATOR).user
+        client.force_login(outsider)
+        assert self.post(client, indicators["count"], period, "1").status_code == 400
+        assert client.get("/api/v1/measurements/").json()["results"] == []
+
+    def test_contributor_cannot_report_on_others(self, client, tracked):
+        plan, period, _mine, _other, users, indicators = tracked
+        client.force_login(users[MemberRole.CONTRIBUTOR])
+        assert self.post(client, indicators["count"], period, "1").status_code == 403

@@ -1,0 +1,79 @@
+"""Indicator values through the API: read what you can see, write what your role allows, never in a closed quarter."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from indicators import services
+from indicators.models import Indicator, Measurement
+from plans.models import Plan, ReportingPeriod
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "indicator", "period", "value_number", "value_text", "comment", "entered_by", "entered_at"]
+        read_only_fields = ["entered_by", "entered_at"]
+        # One value per indicator and quarter: the service updates the existing one instead of refusing.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        plans = Plan.objects.visible_to(self.context["request"].user).values("pk")
+        fields["indicator"].queryset = Indicator.objects.filter(plan__in=plans)
+        fields["period"].queryset = ReportingPeriod.objects.filter(plan__in=plans)
+        return fields
+
+
+class MeasurementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """`?plan=<id>` and `?period=<id>` filter. Writes go through the quarter's service: same rules as the page."""
+
+    serializer_class = MeasurementSerializer
+
+    def get_queryset(self):
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        queryset = Measurement.objects.filter(indicator__plan__in=plans).select_related("period")
+        for param, lookup in (("plan", "indicator__plan"), ("period", "period")):
+            if value := self.request.query_params.get(param):
+                queryset = queryset.filter(**{lookup: value}) if value.isdigit() else queryset.none()
+        return queryset.order_by("indicator", "period__year", "period__quarter")
+
+    def create(self, request, *args, **kwargs):
+        return self._save(request, instance=None)
+
+    def update(self, request, *args, **kwargs):
+        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
+
+    def _save(self, request, instance, partial=False):
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = {**({} if instance is None else {
+            "indicator": instance.indicator, "period": instance.period, "value_number": instance.value_number,
+            "value_text": instance.value_text, "comment": instance.comment}), **serializer.validated_data}  # fmt: skip
+        indicator, period = data["indicator"], data["period"]
+        if indicator.plan_id != period.plan_id:
+            return Response(
+                {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        item = {k: data.get(k, "" if k != "value_number" else None) for k in ("value_number", "value_text", "comment")}
+        try:
+            services.quarter_save(period=period, by=request.user, measurements=[{"indicator": indicator, **item}])
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied from error
+        except DjangoValidationError as error:
+            if not hasattr(error, "error_dict") and error.error_list[0].code in {"closed", "not_tracked"}:
+                raise PermissionDenied(error.messages[0]) from error
+            messages = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            return Response({key.partition(".")[2] or key: value for key, value in messages.items()}, status=400)
+        saved = Measurement.objects.filter(indicator=indicator, period=period).first()
+        body = self.get_serializer(saved).data if saved else {}
+        return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
