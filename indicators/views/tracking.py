@@ -1,6 +1,7 @@
 """The quarter page: every action's status, progress and note, and every indicator due, saved in one go."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -187,6 +188,8 @@ def _measurement_initial(indicator, measurement):
     value = measurement.value_text if indicator.unit == "text" else measurement.value_number
     if indicator.unit == "yes_no" and value is not None:
         value = "1" if value else "0"
+    elif isinstance(value, Decimal) and value == value.to_integral_value():
+        value = value.quantize(Decimal(1))  # 45, not 45,00, for a count
     return {"value": value, "comment": measurement.comment}
 
 
