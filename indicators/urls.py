@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import definitions, tracking
+from indicators.views import definitions, reports, tracking
 
 app_name = "indicators"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/cloture/", tracking.quarter_close, name="quarter_close"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),
+    path("<int:pk>/rapports/", reports.reports, name="reports"),
+    path("<int:pk>/rapports/trimestre/<int:year>/T<int:quarter>/", reports.quarter, name="report_quarter"),
+    path("<int:pk>/rapports/bilan/<int:year>/", reports.annual, name="report_annual"),
+    path("<int:pk>/rapports/suivi/", reports.suivi, name="report_suivi"),
 ]

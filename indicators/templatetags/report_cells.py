@@ -1,0 +1,34 @@
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
+
+from indicators.reports.base import DATE, MONEY, TEXT
+from plans.formats import euros
+
+register = template.Library()
+
+
+@register.filter
+def cell(value, kind):
+    """A report cell as people read it: 12 500,00 €, 31/03/2026, 12,5, or the text with its line breaks."""
+    if value is None or value == "":
+        return "" if kind == TEXT else "—"  # the suivi table leaves a group's later rows blank
+    if kind == MONEY and isinstance(value, int | Decimal):
+        return euros(value)
+    if isinstance(value, Decimal):
+        places = 0 if value == value.to_integral_value() else 2
+        return number_format(value, places, force_grouping=True)
+    if kind == DATE and isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, str) and "\n" in value:
+        return mark_safe(linebreaks(value, autoescape=True))  # noqa: S308 — linebreaks escapes the text
+    return value
+
+
+@register.filter
+def zip_columns(row, columns):
+    return zip(columns, row, strict=True)
