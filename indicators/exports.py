@@ -73,7 +73,8 @@ def to_csv(section: Section, *, opendata: bool) -> bytes:
             if kind == "empty":
                 cells.append("")
             elif kind in {"number", "money"}:
-                cells.append(str(typed) if opendata else str(typed).replace(".", ","))
+                shown = f"{typed:.2f}" if kind == "money" else str(typed)
+                cells.append(shown if opendata else shown.replace(".", ","))
             elif kind == "date":
                 cells.append(typed.isoformat() if opendata else typed.strftime("%d/%m/%Y"))
             else:
@@ -214,7 +215,8 @@ def to_pdf(report: Report, *, base_url: str) -> bytes:
     """Tagged PDF (PDF/UA-1), A4 landscape, running header and page numbers, in French."""
     from weasyprint import HTML
 
-    html = render_to_string("indicators/reports/report_pdf.html", {"report": report})
+    widths = sorted({c.width for s in report.sections for c in s.shown_columns})
+    html = render_to_string("indicators/reports/report_pdf.html", {"report": report, "widths": widths})
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 
 

@@ -28,8 +28,10 @@ from indicators.reports.base import (
     _on_target,
     _pillar_chart,
     _pillar_rows,
+    _plain,
     _state,
     _target_label,
+    grouped_by_action,
 )
 from plans.enums import ActionStatus
 from plans.formats import euros, percent
@@ -163,6 +165,28 @@ def annual_review(plan: Plan, year: int) -> Report:
         [_budget_chart([[r[0], r[1], r[2], r[3], r[4]] for r in budget_rows]), pace_chart] if budget_rows else []
     )
     quarter_columns = [Column(f"T{q} {year}", TEXT, 16) for q in range(1, 5)]
+    trends_section = Section(
+        "tendances",
+        _("Indicateurs : valeurs de l'année"),
+        [
+            Column(_("Pilier"), width=28),
+            Column(_("Action"), width=40),
+            Column(_("Type"), width=6),
+            Column(_("Indicateur"), width=44),
+            Column(_("Unité"), width=12),
+            Column(_("Référence"), DECIMAL, 10),
+            Column(_("Cible"), DECIMAL, 10),
+            *[Column(f"T{q}", DECIMAL, 10) for q in range(1, 5)],
+            Column(_("Cible atteinte"), width=14),
+        ],
+        indicator_rows,
+    )
+    trends_section.print_columns, trends_section.print_rows = grouped_by_action(
+        indicator_rows,
+        lambda r: _("%(type)s · %(label)s : T1 %(q1)s · T2 %(q2)s · T3 %(q3)s · T4 %(q4)s (cible %(target)s) — %(ok)s")
+        % {"type": r[2], "label": r[3], "q1": _plain(r[7]), "q2": _plain(r[8]), "q3": _plain(r[9]),
+           "q4": _plain(r[10]), "target": _plain(r[6]), "ok": r[11]},
+    )  # fmt: skip
     report.sections = [
         _headline_sections(headline),
         Section("piliers", _("Avancement par pilier et axe"), PILLAR_COLUMNS, _pillar_rows(actions, reference)),
@@ -181,22 +205,7 @@ def annual_review(plan: Plan, year: int) -> Report:
             ],
             action_rows,
         ),  # fmt: skip
-        Section(
-            "tendances",
-            _("Indicateurs : valeurs de l'année"),
-            [
-                Column(_("Pilier"), width=28),
-                Column(_("Action"), width=40),
-                Column(_("Type"), width=6),
-                Column(_("Indicateur"), width=44),
-                Column(_("Unité"), width=12),
-                Column(_("Référence"), DECIMAL, 10),
-                Column(_("Cible"), DECIMAL, 10),
-                *[Column(f"T{q}", DECIMAL, 10) for q in range(1, 5)],
-                Column(_("Cible atteinte"), width=14),
-            ],
-            indicator_rows,
-        ),  # fmt: skip
+        trends_section,
         Section(
             "financeurs",
             _("Exécution par financeur"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from indicators.charts import Chart, Series
@@ -33,6 +34,35 @@ class Section:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     intro: str = ""
+    # For reading (preview and PDF): the same facts in fewer cells, e.g. indicators grouped under their action.
+    print_columns: list[Column] | None = None
+    print_rows: list[list] | None = None
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        return self.print_columns or self.columns
+
+    @property
+    def shown_rows(self) -> list[list]:
+        return self.print_rows if self.print_rows is not None else self.rows
+
+
+def grouped_by_action(rows: list[list], describe) -> tuple[list[Column], list[list]]:
+    """Indicator rows [pillar, action, …] as one row per action listing its indicators, for reading."""
+    grouped: dict[tuple, list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row[0], row[1]), []).append(describe(row))
+    columns = [Column(_("Pilier"), width=24), Column(_("Action"), width=40), Column(_("Indicateurs"), width=90)]
+    return columns, [[pillar, action, "\n".join(lines)] for (pillar, action), lines in grouped.items()]
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        places = 0 if value == value.to_integral_value() else 2
+        return number_format(value, places, force_grouping=True)
+    return str(value)
 
 
 @dataclass
@@ -53,7 +83,9 @@ class Report:
 
     @property
     def is_empty(self) -> bool:
-        return not any(s.rows for s in self.sections)
+        """Nothing to report yet: the plan has no action."""
+        detail = self.section("actions") or self.section("suivi")
+        return detail is None or not detail.rows
 
 
 def _on_target(indicator, value) -> bool | None:

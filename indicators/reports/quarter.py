@@ -26,9 +26,11 @@ from indicators.reports.base import (
     _on_target,
     _pillar_chart,
     _pillar_rows,
+    _plain,
     _shown,
     _state,
     _target_label,
+    grouped_by_action,
 )
 from plans.enums import ActionStatus
 from plans.formats import euros
@@ -130,6 +132,28 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         decisions=decisions,
     )
     report.charts = [_pillar_chart(actions), _budget_chart(budget_rows)] if actions else []
+    indicators_section = Section(
+        "indicateurs",
+        _("Indicateurs"),
+        [
+            Column(_("Pilier"), width=28),
+            Column(_("Action"), width=40),
+            Column(_("Type"), width=6),
+            Column(_("Indicateur"), width=44),
+            Column(_("Unité"), width=12),
+            Column(_("Cible"), DECIMAL, 10),
+            Column(_("Valeur"), DECIMAL, 10),
+            Column(_("Précédente"), DECIMAL, 10),
+            Column(_("Cible atteinte"), width=14),
+        ],
+        indicator_rows,
+    )
+    indicators_section.print_columns, indicators_section.print_rows = grouped_by_action(
+        indicator_rows,
+        lambda r: _("%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s")
+        % {"type": r[2], "label": r[3], "value": _plain(r[6]), "target": _plain(r[5]), "previous": _plain(r[7]),
+           "reached": r[8]},
+    )  # fmt: skip
     report.sections = [
         _headline_sections(headline),
         Section("piliers", _("Avancement par pilier et axe"), PILLAR_COLUMNS, _pillar_rows(actions, reference)),
@@ -150,22 +174,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
             ],
             action_rows,
         ),  # fmt: skip
-        Section(
-            "indicateurs",
-            _("Indicateurs"),
-            [
-                Column(_("Pilier"), width=28),
-                Column(_("Action"), width=40),
-                Column(_("Type"), width=6),
-                Column(_("Indicateur"), width=44),
-                Column(_("Unité"), width=12),
-                Column(_("Cible"), DECIMAL, 10),
-                Column(_("Valeur"), DECIMAL, 10),
-                Column(_("Précédente"), DECIMAL, 10),
-                Column(_("Cible atteinte"), width=14),
-            ],
-            indicator_rows,
-        ),  # fmt: skip
+        indicators_section,
         Section("budget", _("Exécution budgétaire"), BUDGET_COLUMNS, budget_rows),
         Section("decisions", _("À décider"), [Column(_("Point à décider"), width=110)], [[d] for d in decisions]),
     ]

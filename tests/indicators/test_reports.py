@@ -1,0 +1,203 @@
+"""Reports and exports: every format opens, cells are typed, formulas are neutralised, bad input is clear."""
+
+import csv
+import datetime
+import io
+import zipfile
+import zlib
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.reports import SUIVI_HEADERS
+from indicators.services import quarter_save
+from plans.enums import MemberRole
+from plans.services import reporting_periods_sync
+from tests.indicators.factories import IndicatorFactory
+from tests.plans.factories import ActionFactory, AxisFactory, BudgetLineFactory, MembershipFactory, PlanFactory
+
+INJECTIONS = ['=HYPERLINK("http://evil.example","clic")', "+1", "-1", "@x"]
+
+
+@pytest.fixture
+def plan_with_data(db):
+    plan = PlanFactory(adopted=True)
+    reporting_periods_sync(plan=plan)
+    axis = AxisFactory(pillar__plan=plan, name="Paix publique")
+    actions = [ActionFactory(axis=axis, title=title, due_date=datetime.date(2026, 12, 31)) for title in INJECTIONS]
+    second = ActionFactory(axis=axis, title="Organisation d'actions communes", summary="Opérations conjointes")
+    plan.partners.add(*{a.lead for a in [*actions, second]})
+    indicator = IndicatorFactory(action=second, label="Nombre d'actions menées", target_value=Decimal("10"))
+    BudgetLineFactory(action=second, funder=second.lead, planned_amount=Decimal("12500"))
+    viewer = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
+    period = plan.periods.get(year=2026, quarter=1)
+    editor = MembershipFactory(plan=plan, role=MemberRole.EDITOR).user
+    quarter_save(period=period, by=editor, measurements=[
+        {"indicator": indicator, "value_number": Decimal("12"), "value_text": "", "comment": ""}])  # fmt: skip
+    return plan, period, viewer
+
+
+def quarter_url(plan, period, **params):
+    url = reverse("indicators:report_quarter", args=[plan.pk, period.year, period.quarter])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+@pytest.mark.django_db
+class TestReportPages:
+    def test_viewer_previews_and_exports(self, client, plan_with_data):
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        html = client.get(quarter_url(plan, period)).content.decode()
+        assert "Rapport trimestriel — T1 2026" in html
+        assert "<svg" in html and "<title id=" in html and "Données du graphique" in html
+        response = client.get(quarter_url(plan, period, format="ods"))
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == f'attachment; filename="plan-{plan.slug}-T1-2026.ods"'
+
+    def test_outsiders_get_404(self, client, plan_with_data):
+        plan, period, _viewer = plan_with_data
+        outsider = MembershipFactory(plan=PlanFactory(), role=MemberRole.COORDINATOR).user
+        client.force_login(outsider)
+        urls = [
+            quarter_url(plan, period),
+            quarter_url(plan, period, format="pdf"),
+            reverse("indicators:report_suivi", args=[plan.pk]),
+            reverse("indicators:reports", args=[plan.pk]),
+        ]
+        for url in urls:
+            assert client.get(url).status_code == 404
+
+    def test_bad_input_gets_a_clear_page(self, client, plan_with_data):
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        outside = client.get(reverse("indicators:report_quarter", args=[plan.pk, 2035, 1]))
+        assert outside.status_code == 404 and "pas dans la période du plan" in outside.content.decode()
+        year = client.get(reverse("indicators:report_annual", args=[plan.pk, 1999]))
+        assert year.status_code == 404 and "1999" in year.content.decode()
+        unknown = client.get(quarter_url(plan, period, format="docx"))
+        assert unknown.status_code == 400 and "Formats disponibles" in unknown.content.decode()
+        section = client.get(quarter_url(plan, period, format="csv", section="nope"))
+        assert section.status_code == 400
+
+    def test_empty_plan_exports_every_format(self, client, db):
+        plan = PlanFactory()
+        reporting_periods_sync(plan=plan)
+        client.force_login(MembershipFactory(plan=plan, role=MemberRole.VIEWER).user)
+        period = plan.periods.first()
+        assert "ce document est vide" in client.get(quarter_url(plan, period)).content.decode()
+        for fmt in ["pdf", "ods", "xlsx", "csv", "csv-opendata"]:
+            assert client.get(quarter_url(plan, period, format=fmt)).status_code == 200
+        assert (
+            client.get(reverse("indicators:report_annual", args=[plan.pk, 2026]) + "?format=xlsx").status_code == 200
+        )
+
+
+@pytest.mark.django_db
+class TestFormats:
+    def get(self, client, plan, period, **params):
+        return client.get(quarter_url(plan, period, **params))
+
+    def test_pdf_is_tagged_and_french(self, client, plan_with_data):
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        body = self.get(client, plan, period, format="pdf").content
+        assert body.startswith(b"%PDF")
+        objects = body + b"".join(
+            zlib.decompress(chunk.split(b"stream\n", 1)[1])
+            for chunk in body.split(b"endstream")[:-1]
+            if b"/FlateDecode" in chunk.rsplit(b"obj", 1)[-1]
+        )
+        assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects
+        assert b"/Lang (fr)" in objects or b"/Lang(fr)" in objects
+
+    def test_xlsx_has_typed_cells_one_sheet_per_section(self, client, plan_with_data):
+        from openpyxl import load_workbook
+
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        book = load_workbook(io.BytesIO(self.get(client, plan, period, format="xlsx").content))
+        assert book.sheetnames == ["Synthèse", "Avancement par pilier et axe", "Actions", "Indicateurs",
+                                   "Exécution budgétaire", "À décider"]  # fmt: skip
+        actions = book["Actions"]
+        assert actions["A1"].value == "Pilier" and actions.freeze_panes == "A2"
+        assert isinstance(actions["E2"].value, datetime.datetime)  # due date is a date
+        assert isinstance(actions["G2"].value, int)  # progress is a number
+        budget = book["Exécution budgétaire"]
+        assert budget["B2"].value == 12500 and "€" in budget["B2"].number_format
+        indicators = book["Indicateurs"]
+        assert indicators["G2"].value == 12  # the value is a number
+        assert actions.column_dimensions["C"].width > 40
+
+    def test_ods_has_typed_cells(self, client, plan_with_data):
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        content = zipfile.ZipFile(io.BytesIO(self.get(client, plan, period, format="ods").content)).read("content.xml")
+        text = content.decode()
+        assert 'office:value-type="currency"' in text and 'office:currency="EUR"' in text
+        assert 'office:value-type="date"' in text and 'office:date-value="2026-12-31"' in text
+        assert 'office:value-type="float"' in text
+        assert text.count("<table:table ") == 6
+
+    def test_csv_flavours(self, client, plan_with_data):
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        sheet = self.get(client, plan, period, format="csv", section="budget").content
+        assert sheet.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(sheet.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0][:2] == ["Financeur", "Prévu (€)"] and rows[1][1] == "12500,00"
+        opendata = self.get(client, plan, period, format="csv-opendata", section="actions")
+        assert not opendata.content.startswith("\ufeff".encode())
+        assert opendata["Content-Disposition"].endswith('-actions-opendata.csv"')
+        rows = list(csv.reader(io.StringIO(opendata.content.decode())))
+        assert "2026-12-31" in rows[1] and b"\r\n" in opendata.content
+
+
+@pytest.mark.django_db
+class TestFormulaInjection:
+    def test_neutralised_in_every_format(self, client, plan_with_data):
+        from openpyxl import load_workbook
+
+        plan, period, viewer = plan_with_data
+        client.force_login(viewer)
+        csv_text = client.get(quarter_url(plan, period, format="csv", section="actions")).content.decode("utf-8-sig")
+        opendata = client.get(quarter_url(plan, period, format="csv-opendata", section="actions")).content.decode()
+        book = load_workbook(io.BytesIO(client.get(quarter_url(plan, period, format="xlsx")).content))
+        titles = [row[2] for row in book["Actions"].iter_rows(min_row=2, values_only=True)]
+        ods = (
+            zipfile.ZipFile(io.BytesIO(client.get(quarter_url(plan, period, format="ods")).content))
+            .read("content.xml")
+            .decode()
+        )
+        for payload in INJECTIONS:
+            assert f"'{payload}" in titles
+            assert f"'{payload}" in csv_text.replace('""', '"')
+            assert f"'{payload}" in opendata.replace('""', '"')
+            assert f"'{payload}".replace('"', "&quot;") in ods or f"'{payload}" in ods
+        assert not any(str(t).startswith(("=", "+", "-", "@")) for t in titles)
+
+
+@pytest.mark.django_db
+class TestSuiviTable:
+    def test_exact_headers_and_grouping(self, client, plan_with_data):
+        plan, _period, viewer = plan_with_data
+        client.force_login(viewer)
+        response = client.get(reverse("indicators:report_suivi", args=[plan.pk]) + "?format=csv-opendata")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == SUIVI_HEADERS
+        assert rows[0] == ["Pilier", "Domaine", "Champ d'intervention et population ciblée",
+                           "Gestionnaire et sommaire d'actions", "Commentaires", "Compétences et financement envisagé",
+                           "Echéances", "Indicateurs de résultats (R) et/ou d'Impact (I)"]  # fmt: skip
+        assert rows[1][1] == "Paix publique" and rows[2][0] == "" and rows[2][1] == ""
+        indicator_row = next(r for r in rows if "Nombre d'actions menées" in r[7])
+        assert indicator_row[7].startswith("R : Nombre d'actions menées — 12")
+        for fmt in ["ods", "xlsx", "pdf", "csv"]:
+            assert client.get(reverse("indicators:report_suivi", args=[plan.pk]) + f"?format={fmt}").status_code == 200
+
+    def test_annual_review(self, client, plan_with_data):
+        plan, _period, viewer = plan_with_data
+        client.force_login(viewer)
+        html = client.get(reverse("indicators:report_annual", args=[plan.pk, 2026])).content.decode()
+        assert (
+            "Bilan annuel 2026" in html and "Exécution par financeur" in html and "Engagements par trimestre" in html
+        )
