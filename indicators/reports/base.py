@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.charts import Chart, Series
 from indicators.enums import Direction, Unit
@@ -163,10 +164,14 @@ def _pillar_rows(actions, reference):
 
 
 PILLAR_COLUMNS = [
-    Column(_("Pilier"), width=30), Column(_("Axe"), width=44), Column(_("Actions"), INT, 9),
-    Column(_("Réalisées"), INT, 10), Column(_("En cours"), INT, 10), Column(_("En retard"), INT, 10),
-    Column(_("Avancement moyen (%)"), INT, 12),
-]  # fmt: skip
+    Column(_lazy("Pilier"), width=30),
+    Column(_lazy("Axe"), width=44),
+    Column(_lazy("Actions"), INT, 9),
+    Column(_lazy("Réalisées"), INT, 10),
+    Column(_lazy("En cours"), INT, 10),
+    Column(_lazy("En retard"), INT, 10),
+    Column(_lazy("Avancement moyen (%)"), INT, 12),
+]
 
 
 def _pillar_chart(actions) -> Chart:
@@ -200,9 +205,13 @@ def _budget_chart(rows, key="budget") -> Chart:
 
 
 BUDGET_COLUMNS = [
-    Column(_("Financeur"), width=36), Column(_("Prévu (€)"), MONEY, 14), Column(_("Accordé (€)"), MONEY, 14),
-    Column(_("Engagé (€)"), MONEY, 14), Column(_("Payé (€)"), MONEY, 14), Column(_("Part du plan"), TEXT, 10),
-]  # fmt: skip
+    Column(_lazy("Financeur"), width=36),
+    Column(_lazy("Prévu (€)"), MONEY, 14),
+    Column(_lazy("Accordé (€)"), MONEY, 14),
+    Column(_lazy("Engagé (€)"), MONEY, 14),
+    Column(_lazy("Payé (€)"), MONEY, 14),
+    Column(_lazy("Part du plan"), TEXT, 10),
+]
 
 
 def _headline_sections(headline) -> Section:
