@@ -1,8 +1,11 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -208,3 +211,48 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} — {self.period}"
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_token(self, token: str):
+        return self.filter(token_hash=ShareLink.hash(token))
+
+
+class ShareLink(models.Model):
+    """A read-only link to a plan's dashboard for partners without an account: expiring and revocable.
+
+    Only a hash of the token is stored; the link itself is shown once, when it is created.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(
+        _("destinataire"), max_length=120, help_text=_("Par exemple : Préfecture, réunion du 12 mars.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("créé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien de partage")
+        verbose_name_plural = _("liens de partage")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.plan} — {self.label}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())

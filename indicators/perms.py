@@ -31,3 +31,8 @@ def can_report_on_context(user, plan, period) -> bool:
 
 def can_close_quarter(user, plan) -> bool:
     return is_tracked(plan) and plan_perms.role(user, plan) == MemberRole.COORDINATOR
+
+
+def can_share(user, plan) -> bool:
+    """Read-only links to the dashboard: the coordinator decides who outside the platform sees it."""
+    return plan_perms.role(user, plan) == MemberRole.COORDINATOR

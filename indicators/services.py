@@ -1,3 +1,6 @@
+import datetime
+import secrets
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -6,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import Indicator, Measurement, ProgressUpdate
+from indicators.models import Indicator, Measurement, ProgressUpdate, ShareLink
 from indicators.selectors import quarter_missing
 from plans.enums import ActionStatus
 from plans.models import Action, PeriodEvent, Plan, ReportingPeriod
@@ -196,3 +199,36 @@ def quarter_reopen(*, period: ReportingPeriod, by, reason: str) -> PeriodEvent:
     period.closed_at = period.closed_by = None
     period.save()
     return PeriodEvent.objects.create(period=period, kind=PeriodEvent.REOPENED, by=by, reason=reason.strip())
+
+
+# --- Share links --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def share_link_create(*, plan: Plan, by, label: str, days: int) -> tuple[ShareLink, str]:
+    """A new read-only link; the token is returned once and only its hash is kept."""
+    if not perms.can_share(by, plan):
+        raise PermissionDenied
+    if not 1 <= days <= 365:
+        raise ValidationError({"days": _("Un lien de partage dure entre 1 et 365 jours.")})
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(
+        plan=plan,
+        label=label.strip(),
+        token_hash=ShareLink.hash(token),
+        created_by=by,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    link.full_clean()
+    link.save()
+    return link, token
+
+
+@transaction.atomic
+def share_link_revoke(*, link: ShareLink, by) -> ShareLink:
+    if not perms.can_share(by, link.plan):
+        raise PermissionDenied
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import definitions, reports, tracking
+from indicators.views import dashboards, definitions, reports, tracking
 
 app_name = "indicators"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/cloture/", tracking.quarter_close, name="quarter_close"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),
+    path("<int:pk>/tableau-de-bord/", dashboards.dashboard, name="dashboard"),
+    path("<int:pk>/tableau-de-bord/partage/", dashboards.share_links, name="share_links"),
+    path(
+        "<int:pk>/tableau-de-bord/partage/<int:link_pk>/revoquer/",
+        dashboards.share_link_revoke,
+        name="share_link_revoke",
+    ),
     path("<int:pk>/rapports/", reports.reports, name="reports"),
     path("<int:pk>/rapports/trimestre/<int:year>/T<int:quarter>/", reports.quarter, name="report_quarter"),
     path("<int:pk>/rapports/bilan/<int:year>/", reports.annual, name="report_annual"),
