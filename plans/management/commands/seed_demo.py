@@ -257,6 +257,10 @@ class Command(BaseCommand):
                 ),
             )
             services.plan_change_status(plan=plan, by=coordinator, status=PlanStatus.ACTIVE)
+            # The dashboard's key indicators, with targets the committee set at adoption.
+            for index, indicator in enumerate(Indicator.objects.filter(plan=plan, unit=Unit.COUNT).order_by("pk")[:6]):
+                indicator.is_key, indicator.target_value = True, Decimal(30 + 10 * index)
+                indicator.save(update_fields=["is_key", "target_value"])
             self._french_tracking(plan, coordinator)
         people = [
             ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
