@@ -67,7 +67,7 @@ def horizontal_bars(chart: Chart) -> SafeString:
                 '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#1d2327">{}</text>',
                 LABEL_WIDTH - 6,
                 top + len(series) * BAR_HEIGHT / 2 + 4,
-                category[:38] + ("…" if len(category) > 38 else ""),
+                category[:32] + ("…" if len(category) > 32 else ""),
             )
         )
         for position, serie in enumerate(series):
