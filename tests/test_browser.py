@@ -33,3 +33,21 @@ def test_skip_link_reaches_content(live_server, page):
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#contenu$"))
+
+
+def test_dashboard_fits_a_phone(live_server, page):
+    """A partner reads the dashboard on a phone: no horizontal scrolling, charts and tables visible."""
+    from plans.enums import MemberRole
+    from tests.partners.factories import DEFAULT_PASSWORD
+    from tests.plans.factories import MembershipFactory, PlanFactory
+
+    plan = PlanFactory(adopted=True, with_actions=12)
+    viewer = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(viewer.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"{live_server.url}/plans/{plan.pk}/tableau-de-bord/")
+    expect(page.get_by_role("heading", name="Actions par statut")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
