@@ -50,4 +50,8 @@ def test_dashboard_fits_a_phone(live_server, page):
     page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{live_server.url}/plans/{plan.pk}/tableau-de-bord/")
     expect(page.get_by_role("heading", name="Actions par statut")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    too_wide = """() => [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > 391)
+        .slice(0, 4)
+        .map((e) => e.tagName + "." + e.className)"""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(too_wide)
