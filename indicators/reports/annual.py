@@ -31,7 +31,7 @@ from indicators.reports.base import (
     _plain,
     _state,
     _target_label,
-    grouped_by_action,
+    indicator_section,
 )
 from plans.enums import ActionStatus
 from plans.formats import euros, percent
@@ -165,23 +165,11 @@ def annual_review(plan: Plan, year: int) -> Report:
         [_budget_chart([[r[0], r[1], r[2], r[3], r[4]] for r in budget_rows]), pace_chart] if budget_rows else []
     )
     quarter_columns = [Column(f"T{q} {year}", TEXT, 16) for q in range(1, 5)]
-    trends_section = Section(
+    trends_section = indicator_section(
         "tendances",
         _("Indicateurs : valeurs de l'année"),
-        [
-            Column(_("Pilier"), width=28),
-            Column(_("Action"), width=40),
-            Column(_("Type"), width=6),
-            Column(_("Indicateur"), width=44),
-            Column(_("Unité"), width=12),
-            Column(_("Référence"), DECIMAL, 10),
-            Column(_("Cible"), DECIMAL, 10),
-            *[Column(f"T{q}", DECIMAL, 10) for q in range(1, 5)],
-            Column(_("Cible atteinte"), width=14),
-        ],
-        indicator_rows,
-    )
-    trends_section.print_columns, trends_section.print_rows = grouped_by_action(
+        [Column(_("Référence"), DECIMAL, 10), Column(_("Cible"), DECIMAL, 10),
+         *[Column(f"T{q}", DECIMAL, 10) for q in range(1, 5)]],
         indicator_rows,
         lambda r: _("%(type)s · %(label)s : T1 %(q1)s · T2 %(q2)s · T3 %(q3)s · T4 %(q4)s (cible %(target)s) — %(ok)s")
         % {"type": r[2], "label": r[3], "q1": _plain(r[7]), "q2": _plain(r[8]), "q3": _plain(r[9]),

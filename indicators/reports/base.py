@@ -57,6 +57,18 @@ def grouped_by_action(rows: list[list], describe) -> tuple[list[Column], list[li
     return columns, [[pillar, action, "\n".join(lines)] for (pillar, action), lines in grouped.items()]
 
 
+def indicator_section(key: str, title: str, values: list[Column], rows: list[list], describe) -> Section:
+    """Indicator rows: pillar, action, type, label, unit, then `values`, then whether the target is reached.
+
+    For reading (preview, PDF) the indicators are grouped under their action, each described by `describe`.
+    """
+    lead = [Column(_("Pilier"), width=28), Column(_("Action"), width=40), Column(_("Type"), width=6),
+            Column(_("Indicateur"), width=44), Column(_("Unité"), width=12)]  # fmt: skip
+    section = Section(key, title, [*lead, *values, Column(_("Cible atteinte"), width=14)], rows)
+    section.print_columns, section.print_rows = grouped_by_action(rows, describe)
+    return section
+
+
 def _plain(value) -> str:
     if value is None or value == "":
         return "—"

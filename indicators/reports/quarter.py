@@ -30,7 +30,7 @@ from indicators.reports.base import (
     _shown,
     _state,
     _target_label,
-    grouped_by_action,
+    indicator_section,
 )
 from plans.enums import ActionStatus
 from plans.formats import euros
@@ -132,23 +132,10 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         decisions=decisions,
     )
     report.charts = [_pillar_chart(actions), _budget_chart(budget_rows)] if actions else []
-    indicators_section = Section(
+    indicators_section = indicator_section(
         "indicateurs",
         _("Indicateurs"),
-        [
-            Column(_("Pilier"), width=28),
-            Column(_("Action"), width=40),
-            Column(_("Type"), width=6),
-            Column(_("Indicateur"), width=44),
-            Column(_("Unité"), width=12),
-            Column(_("Cible"), DECIMAL, 10),
-            Column(_("Valeur"), DECIMAL, 10),
-            Column(_("Précédente"), DECIMAL, 10),
-            Column(_("Cible atteinte"), width=14),
-        ],
-        indicator_rows,
-    )
-    indicators_section.print_columns, indicators_section.print_rows = grouped_by_action(
+        [Column(_("Cible"), DECIMAL, 10), Column(_("Valeur"), DECIMAL, 10), Column(_("Précédente"), DECIMAL, 10)],
         indicator_rows,
         lambda r: _("%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s")
         % {"type": r[2], "label": r[3], "value": _plain(r[6]), "target": _plain(r[5]), "previous": _plain(r[7]),
