@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import perms, services
 from indicators.dashboards import SORTS, plan_dashboard, plans_overview
 from indicators.models import ShareLink
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 NOINDEX = "noindex, nofollow, noarchive"
 
@@ -57,7 +57,7 @@ def share_links(request, pk):
         try:
             link, token = services.share_link_create(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             # Shown once: only the token's hash is stored.
             new_url = request.build_absolute_uri(reverse("shared_dashboard", args=[token]))

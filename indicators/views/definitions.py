@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import perms, services
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 
 @require_GET
@@ -69,7 +69,7 @@ def indicator_create(request, pk):
         try:
             indicator = services.indicator_create(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'indicateur « %(label)s » est créé.") % {"label": indicator.label})
             return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))
@@ -85,7 +85,7 @@ def indicator_edit(request, pk, indicator_pk):
         try:
             services.indicator_update(indicator=indicator, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'indicateur est enregistré."))
             return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))

@@ -17,7 +17,7 @@ from indicators.forms import MeasurementFormSet, ProgressFormSet, ReopenForm
 from indicators.models import Indicator, Measurement, ProgressUpdate, format_value
 from indicators.selectors import current_period, quarter_missing
 from plans.enums import ActionStatus
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 FINISHED = {ActionStatus.DONE, ActionStatus.ABANDONED}
 
@@ -238,7 +238,7 @@ def quarter_reopen(request, pk, year, quarter):
         try:
             services.quarter_reopen(period=period, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le %(period)s est rouvert.") % {"period": period.label})
             return redirect(_quarter_url(plan, period))

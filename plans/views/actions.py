@@ -15,7 +15,7 @@ from plans import perms, services
 from plans.enums import SizeClass
 from plans.forms import ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
 from plans.models import Action, Axis, CatalogueMeasure
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 PAGE_SIZE = 100
 SORTS = {
@@ -99,7 +99,7 @@ def action_create(request, pk):
                 plan=plan, by=request.user, partners=form.partner_roles(), **form.action_fields()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'action « %(title)s » est créée.") % {"title": action.title})
             if "save_and_new" in request.POST:
@@ -166,7 +166,7 @@ def action_edit(request, pk, action_pk):
             form = ActionForm(data, instance=_get_action(plan, action_pk), plan=plan)
             form.is_valid()
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'action est enregistrée."))
             return redirect("plans:action_detail", plan.pk, action.pk)

@@ -13,19 +13,11 @@ from plans import perms, services
 from plans.forms import BudgetLineForm, ExecutionForm, FundingForm, InstalmentFormSet, instalments_from
 from plans.models import Action, BudgetLine, Funding, ReportingPeriod, tree_prefetch
 from plans.selectors import Money, budget_summary
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 
 def _budget_crumb(plan):
     return (_("Budget"), reverse("plans:budget", args=[plan.pk]))
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -75,7 +67,7 @@ def funding_create(request, pk):
                 plan=plan, by=request.user, instalments=instalments_from(formset), **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le financement « %(funding)s » est enregistré.") % {"funding": funding})
             return redirect(reverse("plans:budget", args=[plan.pk]) + "#financements")
@@ -98,7 +90,7 @@ def funding_edit(request, pk, funding_pk):
                 funding=funding, by=request.user, instalments=instalments_from(formset), **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le financement est enregistré."))
             return redirect(reverse("plans:budget", args=[plan.pk]) + "#financements")
@@ -144,7 +136,7 @@ def line_create(request, pk, action_pk):
         try:
             services.budget_line_create(action=action, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La ligne budgétaire est ajoutée."))
             return redirect(reverse("plans:action_detail", args=[plan.pk, action.pk]) + "#budget")
@@ -160,7 +152,7 @@ def line_edit(request, pk, line_pk):
         try:
             services.budget_line_update(line=line, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La ligne budgétaire est enregistrée."))
             return redirect(reverse("plans:action_detail", args=[plan.pk, line.action_id]) + "#budget")
@@ -195,7 +187,7 @@ def line_execution(request, pk, line_pk):
                 line=line, by=request.user, amounts=form.amounts(), overrun_reason=form.cleaned_data["overrun_reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'exécution de la ligne est enregistrée."))
             return redirect(reverse("plans:action_detail", args=[plan.pk, line.action_id]) + "#budget")

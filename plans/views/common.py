@@ -1,6 +1,6 @@
 """What every plan page shares: the scoped fetch, the stepper and the breadcrumbs."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import IntegerField, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,9 +11,13 @@ from plans import perms
 from plans.models import Axis, Plan
 
 
-def get_plan(request, pk, check=None) -> Plan:
-    """The plan if the user is a member (else 404), and allowed to do `check` (else 403)."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("territory"), pk=pk)
+def get_plan(request, pk, check=None, queryset=None) -> Plan:
+    """The plan if the user is a member (else 404), and allowed to do `check` (else 403).
+
+    `queryset` lets a page fetch what it needs (its tree, say) in the same scoped query.
+    """
+    base = queryset if queryset is not None else Plan.objects.select_related("territory")
+    plan = get_object_or_404(base.visible_to(request.user), pk=pk)
     if check is not None and not check(request.user, plan):
         raise PermissionDenied
     # Dates and times show in the territory's zone (Paris or Brussels); they are stored in UTC.
@@ -30,6 +34,15 @@ STEPS = [
     ("review", _("Relecture"), "plans:review"),
     ("adoption", _("Adoption"), "plans:adopt"),
 ]
+
+
+def errors_to_form(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form fields it names; the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class SubqueryCount(Subquery):

@@ -20,15 +20,7 @@ from plans.forms import (
     PlanFrameForm,
 )
 from plans.models import Membership, Plan, PlanTemplate
-from plans.views.common import get_plan, plan_context
-
-
-def _errors_to_form(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 
 @require_GET
@@ -60,7 +52,7 @@ def plan_create(request):
                 template=data["template"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le plan est créé. Vous en êtes le coordinateur."))
             return redirect("plans:detail", plan.pk)
@@ -77,8 +69,7 @@ def plan_create(request):
 
 @require_GET
 def plan_detail(request, pk):
-    plan = get_plan(request, pk)
-    plan = Plan.objects.visible_to(request.user).with_tree().get(pk=plan.pk)
+    plan = get_plan(request, pk, queryset=Plan.objects.with_tree())
     today = timezone.localdate()
     status_counts = dict.fromkeys(ActionStatus.values, 0)
     late = 0
@@ -111,7 +102,7 @@ def plan_frame(request, pk):
             try:
                 services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Le cadre du plan est enregistré."))
                 return redirect("plans:frame", plan.pk)
@@ -135,7 +126,7 @@ def plan_partners(request, pk):
             try:
                 partner = services.plan_partner_add(plan=plan, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("%(partner)s est partenaire du plan.") % {"partner": partner})
                 return redirect("plans:partners", plan.pk)
@@ -176,7 +167,7 @@ def plan_members(request, pk):
                     plan=plan, by=request.user, base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -245,7 +236,7 @@ def plan_adopt(request, pk):
             try:
                 services.plan_adopt(plan=plan, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Le plan est adopté."))
                 return redirect("plans:detail", plan.pk)

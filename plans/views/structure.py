@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from plans import perms, services
 from plans.forms import AxisForm, PillarForm
 from plans.models import Axis
-from plans.views.common import get_plan, plan_context
+from plans.views.common import errors_to_form, get_plan, plan_context
 
 DIRECTIONS = {"up", "down"}
 
@@ -124,7 +124,7 @@ def axis_edit(request, pk, axis_pk):
         try:
             services.axis_update(axis=axis, by=request.user, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'axe est enregistré."))
             return redirect(reverse("plans:structure", args=[plan.pk]) + f"#axe-{axis.pk}")
