@@ -26,7 +26,10 @@ migrate: messages
 demo: migrate
 	$(MANAGE) seed_demo
 
+# The web server and, beside it, a worker for the background exports; Ctrl+C stops both.
 run: demo
+	@trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker --interval 1 & \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: messages

@@ -1,14 +1,12 @@
 """Indicator values through the API: read what you can see, write what your role allows, never in a closed quarter."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from indicators import services
 from indicators.models import Indicator, Measurement
+from plans.inputs import parse_id
 from plans.models import Plan, ReportingPeriod
 
 
@@ -43,8 +41,9 @@ class MeasurementViewSet(
         plans = Plan.objects.visible_to(self.request.user).values("pk")
         queryset = Measurement.objects.filter(indicator__plan__in=plans).select_related("period")
         for param, lookup in (("plan", "indicator__plan"), ("period", "period")):
-            if value := self.request.query_params.get(param):
-                queryset = queryset.filter(**{lookup: value}) if value.isdigit() else queryset.none()
+            if (value := self.request.query_params.get(param)) is not None:
+                object_id = parse_id(value)
+                queryset = queryset.filter(**{lookup: object_id}) if object_id else queryset.none()
         return queryset.order_by("indicator", "period__year", "period__quarter")
 
     def create(self, request, *args, **kwargs):
@@ -56,24 +55,35 @@ class MeasurementViewSet(
     def _save(self, request, instance, partial=False):
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        data = {**({} if instance is None else {
-            "indicator": instance.indicator, "period": instance.period, "value_number": instance.value_number,
-            "value_text": instance.value_text, "comment": instance.comment}), **serializer.validated_data}  # fmt: skip
+        data = {
+            **(
+                {}
+                if instance is None
+                else {
+                    "indicator": instance.indicator,
+                    "period": instance.period,
+                    "value_number": instance.value_number,
+                    "value_text": instance.value_text,
+                    "comment": instance.comment,
+                }
+            ),
+            **serializer.validated_data,
+        }
         indicator, period = data["indicator"], data["period"]
+        if instance is not None:
+            moved = {
+                name: [_("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")]
+                for name, current in (("indicator", instance.indicator), ("period", instance.period))
+                if data[name] != current
+            }
+            if moved:
+                return Response(moved, status=status.HTTP_400_BAD_REQUEST)
         if indicator.plan_id != period.plan_id:
             return Response(
                 {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
             )
         item = {k: data.get(k, "" if k != "value_number" else None) for k in ("value_number", "value_text", "comment")}
-        try:
-            services.quarter_save(period=period, by=request.user, measurements=[{"indicator": indicator, **item}])
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied from error
-        except DjangoValidationError as error:
-            if not hasattr(error, "error_dict") and error.error_list[0].code in {"closed", "not_tracked"}:
-                raise PermissionDenied(error.messages[0]) from error
-            messages = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            return Response({key.partition(".")[2] or key: value for key, value in messages.items()}, status=400)
+        services.quarter_save(period=period, by=request.user, measurements=[{"indicator": indicator, **item}])
         saved = Measurement.objects.filter(indicator=indicator, period=period).first()
         body = self.get_serializer(saved).data if saved else {}
         return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)

@@ -6,6 +6,7 @@ go to police forces and prosecutors.
 """
 
 import csv
+import dataclasses
 import datetime
 import io
 from decimal import Decimal
@@ -13,8 +14,11 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.encoding import force_str
 from django.utils.formats import number_format
+from django.utils.text import slugify
 
 from indicators.reports.base import DATE, DECIMAL, INT, MONEY, Report, Section
+from indicators.reports.base import TEXT as TEXT_KIND
+from plans.inputs import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {
@@ -61,10 +65,42 @@ def sheet_title(title: str, used: set) -> str:
 # --- CSV ------------------------------------------------------------------------------------------------------
 
 
+def _open_value(value) -> str:
+    """One value as open data reads it: ISO dates, a dot for decimals, true/false, text as written."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(force_str(value))
+
+
+def _open_header(column) -> str:
+    return slugify(force_str(column.label)).replace("-", "_") or "colonne"
+
+
 def to_csv(section: Section, *, opendata: bool) -> bytes:
-    """Spreadsheet flavour: ';', decimal comma, dd/mm/yyyy, UTF-8 with BOM. Open data: ',', RFC 4180, ISO."""
+    """Spreadsheet flavour: ';', decimal comma, dd/mm/yyyy, UTF-8 with BOM.
+
+    Open data: ',', RFC 4180, UTF-8; the section's dataset (indicators.opendata) when it has one, else its
+    columns under machine names; one value per cell either way.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="," if opendata else ";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if opendata:
+        if section.open_data is not None:
+            writer.writerow([field.name for field in section.open_data.fields])
+            rows = section.open_data.rows()
+        else:
+            writer.writerow([_open_header(c) for c in section.columns])
+            rows = section.rows
+        writer.writerows([_open_value(value) for value in row] for row in rows)
+        return buffer.getvalue().encode("utf-8")
     writer.writerow([neutralise(force_str(c.label)) for c in section.columns])
     for row in section.rows:
         cells = []
@@ -74,14 +110,24 @@ def to_csv(section: Section, *, opendata: bool) -> bytes:
                 cells.append("")
             elif kind in {"number", "money"}:
                 shown = f"{typed:.2f}" if kind == "money" else str(typed)
-                cells.append(shown if opendata else shown.replace(".", ","))
+                cells.append(shown.replace(".", ","))
             elif kind == "date":
-                cells.append(typed.isoformat() if opendata else typed.strftime("%d/%m/%Y"))
+                cells.append(typed.strftime("%d/%m/%Y"))
             else:
                 cells.append(typed)
         writer.writerow(cells)
-    text = buffer.getvalue()
-    return text.encode("utf-8") if opendata else ("\ufeff" + text).encode("utf-8")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def repeats(section: Section) -> set[tuple[int, int]]:
+    """(row, column) of the group cells that repeat the row above: spreadsheets show them greyed."""
+    found = set()
+    for index in range(1, len(section.rows)):
+        row, above = section.rows[index], section.rows[index - 1]
+        for column in section.group_columns:
+            if row[column] == above[column] and all(row[c] == above[c] for c in section.group_columns[:column]):
+                found.add((index, column))
+    return found
 
 
 # --- XLSX -----------------------------------------------------------------------------------------------------
@@ -98,6 +144,7 @@ def to_xlsx(report: Report) -> bytes:
     workbook.properties.creator = "Plans locaux drogues et addictions"
     workbook.properties.language = "fr-FR"
     header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="14506B")
+    repeat_font = Font(color="8A8F94")  # a group's name repeated on its later rows, greyed as in the SeNe model
     wrap = Alignment(wrap_text=True, vertical="top")
     used = set()
     for section in report.sections:
@@ -107,18 +154,21 @@ def to_xlsx(report: Report) -> bytes:
             cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
         for index, column in enumerate(section.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
-        for row in section.rows:
+        greyed = repeats(section)
+        for row_index, row in enumerate(section.rows):
             values, formats = [], []
             for column, value in zip(section.columns, row, strict=True):
                 kind, typed = _typed(column.kind, value)
                 values.append(typed)
                 formats.append({"money": '#,##0.00 "€"', "date": "DD/MM/YYYY"}.get(kind))
             sheet.append(values)
-            for cell, number_format_ in zip(sheet[sheet.max_row], formats, strict=True):
+            for column_index, (cell, number_format_) in enumerate(zip(sheet[sheet.max_row], formats, strict=True)):
                 if number_format_:
                     cell.number_format = number_format_
                 elif isinstance(cell.value, str) and (len(cell.value) > 40 or "\n" in cell.value):
                     cell.alignment = wrap
+                if (row_index, column_index) in greyed:
+                    cell.font = repeat_font
         sheet.freeze_panes = "A2"
         if section.rows:
             sheet.auto_filter.ref = sheet.dimensions
@@ -143,8 +193,13 @@ def to_ods(report: Report) -> bytes:
     euro.addElement(number.Text(text="\u00a0"))
     euro.addElement(number.CurrencySymbol(language="fr", country="FR", text="€"))
     day = number.DateStyle(name="day-number")
-    for element in (number.Day(style="long"), number.Text(text="/"), number.Month(style="long"), number.Text(text="/"),
-                    number.Year(style="long")):  # fmt: skip
+    for element in (
+        number.Day(style="long"),
+        number.Text(text="/"),
+        number.Month(style="long"),
+        number.Text(text="/"),
+        number.Year(style="long"),
+    ):
         day.addElement(element)
     doc.automaticstyles.addElement(euro)
     doc.automaticstyles.addElement(day)
@@ -155,7 +210,10 @@ def to_ods(report: Report) -> bytes:
     header_cell.addElement(style.TextProperties(fontweight="bold", color="#ffffff"))
     wrap_cell = style.Style(name="wrap", family="table-cell")
     wrap_cell.addElement(style.TableCellProperties(wrapoption="wrap", verticalalign="top"))
-    for element in (money_cell, date_cell, header_cell, wrap_cell):
+    repeat_cell = style.Style(name="repeat", family="table-cell")
+    repeat_cell.addElement(style.TableCellProperties(verticalalign="top"))
+    repeat_cell.addElement(style.TextProperties(color="#8a8f94"))
+    for element in (money_cell, date_cell, header_cell, wrap_cell, repeat_cell):
         doc.automaticstyles.addElement(element)
     widths = {}
 
@@ -178,9 +236,10 @@ def to_ods(report: Report) -> bytes:
             cell.addElement(text.P(text=neutralise(force_str(column.label))))
             header.addElement(cell)
         sheet.addElement(header)
-        for row in section.rows:
+        greyed = repeats(section)
+        for row_index, row in enumerate(section.rows):
             line = table.TableRow()
-            for column, value in zip(section.columns, row, strict=True):
+            for column_index, (column, value) in enumerate(zip(section.columns, row, strict=True)):
                 kind, typed = _typed(column.kind, value)
                 if kind == "empty":
                     cell = table.TableCell()
@@ -197,6 +256,8 @@ def to_ods(report: Report) -> bytes:
                     cell.addElement(text.P(text=typed.strftime("%d/%m/%Y")))
                 else:
                     options = {"stylename": wrap_cell} if "\n" in typed else {}
+                    if (row_index, column_index) in greyed:
+                        options = {"stylename": repeat_cell}
                     cell = table.TableCell(valuetype="string", **options)
                     for paragraph in typed.split("\n"):
                         cell.addElement(text.P(text=paragraph))
@@ -211,16 +272,131 @@ def to_ods(report: Report) -> bytes:
 # --- PDF ------------------------------------------------------------------------------------------------------
 
 
+# About how many characters of the tables' type (7.5 pt) a landscape page holds across.
+PAGE_CHARACTERS = {"A4 landscape": 135, "A3 landscape": 195}
+WIDE_PAGE_COLUMNS = 8
+LONGEST_UNBROKEN = 14  # longer words are broken anywhere rather than widen their column
+
+
+def _shown_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return "00/00/0000"
+    if _is_number(value):
+        return f"{value:,.2f} €"  # grouping, decimals and a unit: as wide as the widest way it is shown
+    return force_str(value)
+
+
+def column_shares(section: Section, page_characters: int = PAGE_CHARACTERS["A4 landscape"]) -> list[float]:
+    """Each shown column's share of the table's width (percent), from what it holds.
+
+    Every column gets at least what its longest unbreakable word needs (a date, an amount, a header word);
+    the rest of the width goes to the columns in proportion to their typical line (the 90th percentile), so
+    that all the columns fit the page: nothing runs off the right edge, and long text wraps.
+    """
+    columns, rows = section.shown_columns, section.shown_rows
+    needs, weights = [], []
+    for index, column in enumerate(columns):
+        texts = [_shown_text(row[index]) for row in rows]
+        header_word = max((len(word) for word in force_str(column.label).split()), default=4)
+        longest_word = max((len(word) for text in texts for word in text.split()), default=0)
+        if column.kind == TEXT_KIND:
+            longest_word = min(longest_word, LONGEST_UNBROKEN)
+        lines = sorted(max((len(line) for line in text.split("\n")), default=0) for text in texts) or [0]
+        typical = lines[min(len(lines) - 1, int(len(lines) * 0.9))]
+        needs.append(max(header_word, longest_word, 3) + 2)
+        weights.append(max(needs[-1], min(typical, 90)))
+    floor = [100 * need / page_characters for need in needs]
+    if sum(floor) >= 100:
+        return [round(100 * f / sum(floor), 2) for f in floor]
+    shares = [100 * w / sum(weights) for w in weights]
+    for _round in range(len(columns)):
+        short = [i for i, share in enumerate(shares) if share < floor[i] - 1e-9]
+        if not short:
+            break
+        missing = sum(floor[i] - shares[i] for i in short)
+        for i in short:
+            shares[i] = floor[i]
+        roomy = [i for i in range(len(columns)) if i not in short and shares[i] > floor[i]]
+        spare = sum(shares[i] - floor[i] for i in roomy) or 1
+        for i in roomy:
+            shares[i] -= missing * (shares[i] - floor[i]) / spare
+    return [round(share, 2) for share in shares]
+
+
 def to_pdf(report: Report, *, base_url: str) -> bytes:
-    """Tagged PDF (PDF/UA-1), A4 landscape, running header and page numbers, in French."""
+    """Tagged PDF (PDF/UA-1), landscape, running header and page numbers, in French.
+
+    A4, or A3 when a table has more columns than A4 can hold legibly (the SeNe suivi table). Column widths
+    come from the content and add up to the page's width; headers repeat on each page; rows are not split
+    across pages when they fit on one.
+    """
     from weasyprint import HTML
 
-    widths = sorted({c.width for s in report.sections for c in s.shown_columns})
-    html = render_to_string("indicators/reports/report_pdf.html", {"report": report, "widths": widths})
+    wide = any(len(s.shown_columns) >= WIDE_PAGE_COLUMNS and s.key == "suivi" for s in report.sections)
+    page_size = "A3 landscape" if wide else "A4 landscape"
+    layouts = [
+        (section.key, column_shares(section, PAGE_CHARACTERS[page_size]))
+        for section in report.sections
+        if section.shown_rows
+    ]
+    html = render_to_string(
+        "indicators/reports/report_pdf.html", {"report": report, "layouts": layouts, "page_size": page_size}
+    )
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def _clean(value):
+    """Strings (however deep in lists and tuples) without the control characters XML and spreadsheets refuse."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(item) for item in value)
+    return value
+
+
+def sanitised(report: Report) -> Report:
+    """The report with every text a user typed made safe for every format (a pasted vertical tab broke XLSX)."""
+    sections = [
+        dataclasses.replace(
+            s,
+            title=_clean(s.title),
+            intro=_clean(s.intro),
+            rows=_clean(s.rows),
+            print_rows=_clean(s.print_rows),
+            open_data=dataclasses.replace(
+                s.open_data, records=[{k: _clean(v) for k, v in r.items()} for r in s.open_data.records]
+            )
+            if s.open_data
+            else None,
+        )
+        for s in report.sections
+    ]
+    charts = [
+        dataclasses.replace(
+            c,
+            title=_clean(c.title),
+            categories=_clean(c.categories),
+            series=[dataclasses.replace(s, name=_clean(s.name)) for s in c.series],
+        )
+        for c in report.charts
+    ]
+    return dataclasses.replace(
+        report,
+        title=_clean(report.title),
+        subtitle=_clean(report.subtitle),
+        headline=_clean(report.headline),
+        decisions=_clean(report.decisions),
+        sections=sections,
+        charts=charts,
+    )
+
+
 def render(report: Report, fmt: str, *, section: Section | None = None, base_url: str = "") -> bytes:
+    report = sanitised(report)
+    if section is not None:
+        section = report.section(section.key)
     if fmt == "pdf":
         return to_pdf(report, base_url=base_url)
     if fmt == "ods":

@@ -34,20 +34,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "action",
-            "kind",
-            "label",
-            "unit",
-            "frequency",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "direction",
-            "source",
-            "is_key",
-        ]
+        fields = Indicator.EDITABLE_FIELDS
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,27 +58,7 @@ class IndicatorForm(forms.ModelForm):
 # --- Quarterly tracking -------------------------------------------------------------------------------------
 
 
-class ObjectFormSet(forms.BaseFormSet):
-    """A formset with one form per object the server chose; posted counts and ids are never trusted."""
-
-    def __init__(self, *args, objects, **kwargs):
-        self.objects = list(objects)
-        super().__init__(*args, **kwargs)
-
-    def total_form_count(self):
-        return len(self.objects)
-
-    def initial_form_count(self):
-        return len(self.objects)
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "obj": self.objects[index]}
-
-    def changed_items(self):
-        return [(form.obj, form.cleaned_data) for form in self.forms if form.has_changed()]
-
-    def by_pk(self):
-        return {form.obj.pk: form for form in self.forms}
+LOADED_ERRORS = {"required": _("Ce formulaire est incomplet : rechargez la page avant d'enregistrer.")}
 
 
 class ProgressForm(forms.Form):
@@ -108,6 +75,8 @@ class ProgressForm(forms.Form):
     )
     note = forms.CharField(label=_("Ce qui a été fait"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     blockers = forms.CharField(label=_("Ce qui bloque"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    # What the page showed when it was loaded: tells whether the user changed it, and whether it still holds.
+    loaded = forms.CharField(widget=forms.HiddenInput, max_length=64, error_messages=LOADED_ERRORS)
 
     def __init__(self, *args, obj, **kwargs):
         self.obj = obj
@@ -117,11 +86,16 @@ class ProgressForm(forms.Form):
             css = "form-select form-select-sm" if name == "status" else "form-control form-control-sm"
             self.fields[name].widget.attrs["class"] = css
 
+    def item(self) -> dict:
+        fields = ("status", "progress", "note", "blockers", "loaded")
+        return {"action": self.obj, **{name: self.cleaned_data[name] for name in fields}}
+
 
 class MeasurementForm(forms.Form):
     """One indicator's value for the quarter; the field depends on the unit."""
 
     comment = forms.CharField(label=_("Commentaire"), required=False, max_length=1000)
+    loaded = forms.CharField(widget=forms.HiddenInput, max_length=64, error_messages=LOADED_ERRORS)
 
     def __init__(self, *args, obj, **kwargs):
         self.obj = obj
@@ -157,6 +131,7 @@ class MeasurementForm(forms.Form):
             "value_number": None if is_text else value,
             "value_text": (value or "") if is_text else "",
             "comment": self.cleaned_data.get("comment", ""),
+            "loaded": self.cleaned_data["loaded"],
         }
 
 
@@ -170,9 +145,6 @@ def _range(low, high, message):
 
 PERCENT = _range(Decimal("0"), Decimal("100"), _("Un pourcentage est compris entre 0 et 100."))
 NOT_NEGATIVE = _range(Decimal("0"), None, _("Cette valeur ne peut pas être négative."))
-
-ProgressFormSet = forms.formset_factory(ProgressForm, formset=ObjectFormSet, extra=0)
-MeasurementFormSet = forms.formset_factory(MeasurementForm, formset=ObjectFormSet, extra=0)
 
 
 class ReopenForm(forms.Form):

@@ -1,4 +1,5 @@
 import hashlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators.enums import Direction, Frequency, IndicatorKind, Unit
 from plans.enums import ActionStatus
+from plans.inputs import CleanTextModel, clean_text
 from plans.models import PRIVACY_HELP, Action, Plan, ReportingPeriod
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
@@ -25,25 +27,65 @@ class IndicatorQuerySet(models.QuerySet):
         """Indicators expected in this quarter: every quarter, at half-year (T2, T4) or at year end (T4)."""
         return self.filter(frequency__in=[f for f, quarters in DUE_QUARTERS.items() if quarter in quarters])
 
-    def with_previous_value(self, period: ReportingPeriod):
-        """The last value entered before this quarter, as a correlated subquery: one query for any number."""
-        earlier = (
-            Measurement.objects.filter(indicator=OuterRef("pk"))
-            .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__quarter__lt=period.quarter))
-            .order_by("-period__year", "-period__quarter")
-        )
+    def with_latest_value(self, *, before: ReportingPeriod | None = None, upto: ReportingPeriod | None = None):
+        """Each indicator's latest value (`latest_number`, `latest_text`, `latest_year`, `latest_quarter`).
+
+        `before`: strictly before that quarter (the "previous" value); `upto`: up to that quarter included;
+        neither: the latest of all. One correlated subquery per column: one query for any number of rows.
+        """
+        values = Measurement.objects.filter(indicator=OuterRef("pk"))
+        if before is not None:
+            values = values.filter(
+                Q(period__year__lt=before.year) | Q(period__year=before.year, period__quarter__lt=before.quarter)
+            )
+        if upto is not None:
+            values = values.filter(
+                Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
+            )
+        values = values.order_by("-period__year", "-period__quarter")
         return self.annotate(
-            previous_number=Subquery(earlier.values("value_number")[:1]),
-            previous_text=Subquery(earlier.values("value_text")[:1]),
-            previous_label=Subquery(earlier.values("period__quarter")[:1]),
-            previous_year=Subquery(earlier.values("period__year")[:1]),
+            latest_number=Subquery(values.values("value_number")[:1]),
+            latest_text=Subquery(values.values("value_text")[:1]),
+            latest_year=Subquery(values.values("period__year")[:1]),
+            latest_quarter=Subquery(values.values("period__quarter")[:1]),
         )
 
 
-class Indicator(models.Model):
+def fingerprint(*values) -> str:
+    """A short digest of what a form showed, to tell on saving whether it changed, and whether it still holds.
+
+    Texts are compared as saved (control characters and line breaks normalised, ends stripped); numbers as
+    numbers (45 and 45,00 are the same value).
+    """
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("")
+        elif isinstance(value, Decimal):
+            parts.append(f"{value.normalize():f}")
+        else:
+            parts.append(clean_text(str(value)).strip())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+class Indicator(CleanTextModel):
     """A result (R) or impact (I) indicator of an action, or a context indicator of the plan's diagnostic."""
 
     LETTERS = {IndicatorKind.RESULT: "R", IndicatorKind.IMPACT: "I", IndicatorKind.CONTEXT: "C"}
+    EDITABLE_FIELDS = (
+        "action",
+        "kind",
+        "label",
+        "unit",
+        "frequency",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "direction",
+        "source",
+        "is_key",
+    )
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
     action = models.ForeignKey(
@@ -114,11 +156,12 @@ class Indicator(models.Model):
         return self.unit in NUMERIC_UNITS
 
 
-class Measurement(models.Model):
+class Measurement(CleanTextModel):
     """The value of an indicator for one quarter it is due in."""
 
+    # A value belongs to a quarter: deleting its indicator must go through the service, which keeps closed ones.
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicateur"), on_delete=models.CASCADE, related_name="measurements"
+        Indicator, verbose_name=_("indicateur"), on_delete=models.PROTECT, related_name="measurements"
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="measurements"
@@ -152,14 +195,37 @@ class Measurement(models.Model):
                 raise ValidationError({"period": _("Ce trimestre appartient à un autre plan.")})
             if period.quarter not in DUE_QUARTERS[indicator.frequency]:
                 raise ValidationError(
-                    {"value_number": _("Cet indicateur (fréquence %(frequency)s) n'est pas attendu au %(period)s.")
-                     % {"frequency": indicator.get_frequency_display().lower(), "period": period.label}}
-                )  # fmt: skip
-            number = self.value_number
-            if indicator.unit == Unit.PERCENTAGE and number is not None and not 0 <= number <= 100:
-                raise ValidationError({"value_number": _("Un pourcentage est compris entre 0 et 100.")})
-            if indicator.unit in {Unit.COUNT, Unit.EUROS} and number is not None and number < 0:
-                raise ValidationError({"value_number": _("Cette valeur ne peut pas être négative.")})
+                    {
+                        "value_number": _("Cet indicateur (fréquence %(frequency)s) n'est pas attendu au %(period)s.")
+                        % {"frequency": indicator.get_frequency_display().lower(), "period": period.label}
+                    }
+                )
+            self.validate_value(indicator, self.value_number, self.value_text)
+
+    @staticmethod
+    def validate_value(indicator: "Indicator", number, text) -> None:
+        """What a value may be for its indicator's unit: the one rule the quarter page and the API share."""
+        unit = indicator.unit
+        if unit == Unit.TEXT:
+            if number is not None:
+                raise ValidationError(
+                    {"value_number": _("Cet indicateur attend un texte ou un document, pas un nombre.")}
+                )
+            return
+        if text:
+            raise ValidationError({"value_text": _("Cet indicateur attend un nombre, pas un texte.")})
+        if number is None:
+            return
+        if unit == Unit.YES_NO and number not in {Decimal(0), Decimal(1)}:
+            raise ValidationError({"value_number": _("Répondez par oui (1) ou par non (0).")})
+        if unit == Unit.PERCENTAGE and not 0 <= number <= 100:
+            raise ValidationError({"value_number": _("Un pourcentage est compris entre 0 et 100.")})
+        if unit in {Unit.COUNT, Unit.EUROS} and number < 0:
+            raise ValidationError({"value_number": _("Cette valeur ne peut pas être négative.")})
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.value_number, self.value_text, self.comment)
 
     @property
     def display(self) -> str:
@@ -178,11 +244,12 @@ def format_value(indicator: Indicator, number, text) -> str:
     return {Unit.PERCENTAGE: f"{shown}\u00a0%", Unit.EUROS: f"{shown}\u00a0€"}.get(indicator.unit, shown)
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(CleanTextModel):
     """Where an action stands at the end of a quarter: status, progress and a short narrative."""
 
+    # Deleting an action goes through its service, which refuses while a closed quarter holds its updates.
     action = models.ForeignKey(
-        Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="progress_updates"
+        Action, verbose_name=_("action"), on_delete=models.PROTECT, related_name="progress_updates"
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="progress_updates"
@@ -211,6 +278,10 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} — {self.period}"
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.status, self.progress, self.note, self.blockers)
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -256,3 +327,61 @@ class ShareLink(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at <= (now or timezone.now())
+
+
+class ExportJob(models.Model):
+    """A report file prepared in the background (Django's tasks framework), kept until the plan's data changes.
+
+    One job per report, format, language and state of the plan's data: asking twice for the same file finds the
+    same job, and a file is served again until something in the plan changes (`data_version`).
+    """
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [
+        (QUEUED, _("en file d'attente")),
+        (RUNNING, _("en préparation")),
+        (DONE, _("prêt")),
+        (FAILED, _("échec")),
+    ]
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="export_jobs")
+    report = models.CharField(_("rapport"), max_length=20)  # "trimestre", "bilan", "suivi"
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)  # year, quarter
+    fmt = models.CharField(_("format"), max_length=20)
+    section = models.CharField(_("partie"), max_length=40, blank=True)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    data_version = models.CharField(_("version des données"), max_length=64)
+    status = models.CharField(_("état"), max_length=10, choices=STATUSES, default=QUEUED)
+    file = models.FileField(_("fichier"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandé par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "report", "params", "fmt", "section", "language", "data_version"],
+                name="export_job_unique_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} — {self.report} {self.fmt}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {self.QUEUED, self.RUNNING}

@@ -1,27 +1,30 @@
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import Indicator, Measurement, ProgressUpdate, ShareLink
+from indicators.models import Indicator, Measurement, ProgressUpdate, ShareLink, fingerprint
 from indicators.selectors import quarter_missing
-from plans.enums import ActionStatus
+from partners.models import User
+from plans import services as plan_services
 from plans.models import Action, PeriodEvent, Plan, ReportingPeriod
+from plans.services.common import apply_fields
 
 
-def _check(by, plan):
+def _check(by: User, plan):
     if not perms.can_define_indicators(by, plan):
         raise PermissionDenied
 
 
 @transaction.atomic
-def indicator_create(*, plan: Plan, by, **fields) -> Indicator:
+def indicator_create(*, plan: Plan, by: User, **fields) -> Indicator:
     _check(by, plan)
     action = fields.get("action")
     if action is not None and action.plan_id != plan.pk:
@@ -35,24 +38,95 @@ def indicator_create(*, plan: Plan, by, **fields) -> Indicator:
     return indicator
 
 
+# Changing these would re-attach or reinterpret values already reported.
+MEANING_FIELDS = ("action", "kind", "unit", "frequency")
+
+
+def _closed_values(indicator: Indicator) -> list[ReportingPeriod]:
+    """The closed quarters holding a value of this indicator, read under the quarters' lock."""
+    closed = {p.pk: p for p in plan_services.closed_quarters(indicator.plan).values()}
+    held = indicator.measurements.filter(period__in=list(closed)).values_list("period_id", flat=True)
+    return [closed[pk] for pk in held]
+
+
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, by, **fields) -> Indicator:
+def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
+    """Change an indicator; what gives its values their meaning stays while a closed quarter holds one."""
     _check(by, indicator.plan)
-    for name, value in fields.items():
-        setattr(indicator, name, value)
+    saved = Indicator.objects.get(pk=indicator.pk)
+    changed = [name for name in MEANING_FIELDS if name in fields and fields[name] != getattr(saved, name)]
+    if changed and (held := _closed_values(saved)):
+        raise plan_services.closed_data_error(
+            held,
+            _("des valeurs de cet indicateur"),
+            _("Son action, son type, son unité et sa fréquence ne peuvent donc plus changer."),
+            field=changed[0],
+        )
+    apply_fields(indicator, fields, Indicator.EDITABLE_FIELDS)
     indicator.full_clean()
     indicator.save()
     return indicator
 
 
 @transaction.atomic
-def indicator_delete(*, indicator: Indicator, by) -> None:
+def indicator_delete(*, indicator: Indicator, by: User) -> None:
+    """Delete an indicator and its values; refused while a closed quarter holds one of them."""
     _check(by, indicator.plan)
+    if held := _closed_values(indicator):
+        raise plan_services.closed_data_error(
+            held, _("des valeurs de cet indicateur"), _("Il ne peut donc pas être supprimé.")
+        )
+    indicator.measurements.all().delete()
     indicator.delete()
 
 
+class QuarterData:
+    """What the indicators app keeps about actions and quarters, for the plans services (see plans.hooks)."""
+
+    def periods_holding_data(self, *, periods, actions=None) -> set[int]:
+        values = Measurement.objects.filter(period__in=list(periods))
+        updates = ProgressUpdate.objects.filter(period__in=list(periods))
+        if actions is not None:
+            values = values.filter(indicator__action__in=list(actions))
+            updates = updates.filter(action__in=list(actions))
+        return set(values.values_list("period_id", flat=True)) | set(updates.values_list("period_id", flat=True))
+
+    def delete_action_data(self, *, actions) -> None:
+        actions = list(actions)
+        Measurement.objects.filter(indicator__action__in=actions).delete()
+        ProgressUpdate.objects.filter(action__in=actions).delete()
+        Indicator.objects.filter(action__in=actions).delete()
+
+    def plan_sizes(self, *, plan) -> dict:
+        return {"indicators": Indicator.objects.filter(plan=plan).values("pk")}
+
+    def indicator_counts(self, *, plan) -> dict[int, int]:
+        rows = Indicator.objects.filter(plan=plan).exclude(action=None).values("action").annotate(n=Count("pk"))
+        return {row["action"]: row["n"] for row in rows.order_by()}
+
+    def action_tracking(self, *, action) -> dict:
+        # Values come ordered by quarter (Measurement's default ordering), read through the relation.
+        indicators = Indicator.objects.filter(action=action).order_by("order", "pk")
+        return {
+            "indicators": list(indicators.prefetch_related("measurements__period")),
+            "quarters": list(
+                ProgressUpdate.objects.filter(action=action)
+                .select_related("period", "entered_by")
+                .order_by("period__year", "period__quarter")
+            ),
+        }
+
+    def copy_action_definitions(self, *, source, copy) -> None:
+        """An action's indicators are copied as definitions, never with their values."""
+        indicators = list(Indicator.objects.filter(action=source))
+        for indicator in indicators:
+            indicator.pk = indicator.id = None
+            indicator.action = copy
+        Indicator.objects.bulk_create(indicators)
+
+
 @transaction.atomic
-def indicators_accept_suggestions(*, plan: Plan, by, actions=None) -> list[Indicator]:
+def indicators_accept_suggestions(*, plan: Plan, by: User, actions=None) -> list[Indicator]:
     """Turn the suggestions a template or catalogue measure left on actions into real indicators."""
     _check(by, plan)
     actions = list((actions if actions is not None else plan.actions.all()).exclude(indicator_suggestions=[]))
@@ -88,12 +162,45 @@ def _closed_error(period: ReportingPeriod) -> ValidationError:
     )
 
 
+@dataclass(frozen=True)
+class QuarterSaved:
+    progress: int
+    measurements: int
+
+
+def _conflict(what: str, who, current: str) -> str:
+    return _(
+        "Pendant votre saisie, %(who)s a enregistré autre chose pour %(what)s : %(current)s. Votre saisie est "
+        "conservée ci-dessous : vérifiez-la, puis enregistrez à nouveau pour la confirmer."
+    ) % {"who": who or _("quelqu'un"), "what": what, "current": current or "—"}
+
+
+def _should_write(*, loaded: str | None, mine: str, saved: str) -> bool | None:
+    """Whether to write an item posted from a page loaded with fingerprint `loaded`; None on a conflict.
+
+    Unchanged by the user: nothing to write (someone else's save stays). Changed by the user, but the saved
+    state is no longer what the page showed: a conflict, unless both now agree. Without `loaded` (the API,
+    commands), the value is written.
+    """
+    if loaded is None:
+        return True
+    if mine == loaded:
+        return False
+    if saved != loaded and saved != mine:
+        return None
+    return True
+
+
 @transaction.atomic
-def quarter_save(*, period: ReportingPeriod, by, progress: list[dict] = (), measurements: list[dict] = ()) -> None:
+def quarter_save(
+    *, period: ReportingPeriod, by: User, progress: list[dict] = (), measurements: list[dict] = ()
+) -> QuarterSaved:
     """Save a quarter page in one go: progress updates and indicator values, all or nothing.
 
     `progress`: dicts with action, status, progress, note, blockers. `measurements`: dicts with indicator,
-    value_number, value_text, comment; an empty value and comment removes what was there.
+    value_number, value_text, comment; an empty value and comment removes what was there. Either may carry
+    `loaded`, the fingerprint of what the page showed: an item the user did not change is left as saved, and
+    one changed meanwhile by someone else is refused (never silently overwritten).
     """
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     plan = period.plan
@@ -101,17 +208,41 @@ def quarter_save(*, period: ReportingPeriod, by, progress: list[dict] = (), meas
         raise _closed_error(period)
     if not perms.is_tracked(plan):
         raise ValidationError(_("Le suivi trimestriel commence une fois le plan adopté."), code="not_tracked")
-    errors = {}
+    scope = perms.ReportingScope(by, plan, period)
+    errors, saved_progress, saved_values, reported = {}, 0, 0, {}
     actions = [item["action"] for item in progress]
-    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__in=actions)}
+    updates = {
+        u.action_id: u
+        for u in ProgressUpdate.objects.filter(period=period, action__in=actions).select_related("entered_by")
+    }
     for item in progress:
         action = item["action"]
-        if action.plan_id != plan.pk or not perms.can_report_on_action(by, plan, period, action):
+        if action.plan_id != plan.pk or not scope.action(action):
             raise PermissionDenied
-        update = updates.get(action.pk) or ProgressUpdate(action=action, period=period)
-        done = item["status"] == ActionStatus.DONE
-        update.status, update.progress = item["status"], 100 if done else item["progress"]
-        update.note, update.blockers, update.entered_by = item.get("note", ""), item.get("blockers", ""), by
+        update = updates.get(action.pk)
+        status = item["status"]
+        values = {
+            "status": status,
+            "progress": Action.progress_for(status, item["progress"]),
+            "note": item.get("note", ""),
+            "blockers": item.get("blockers", ""),
+        }
+        saved = update.fingerprint if update else fingerprint(action.status, action.progress, "", "")
+        decision = _should_write(loaded=item.get("loaded"), mine=fingerprint(*values.values()), saved=saved)
+        if decision is None:
+            current = (
+                f"{update.get_status_display()}, {update.progress} %" + (f" — {update.note}" if update.note else "")
+                if update
+                else f"{action.get_status_display()}, {action.progress} %"
+            )
+            errors[f"a{action.pk}.__all__"] = [_conflict(_("cette action"), update and update.entered_by, current)]
+            continue
+        if not decision:
+            continue
+        update = update or ProgressUpdate(action=action, period=period)
+        for name, value in values.items():
+            setattr(update, name, value)
+        update.entered_by = by
         try:
             update.full_clean()
         except ValidationError as error:
@@ -119,23 +250,45 @@ def quarter_save(*, period: ReportingPeriod, by, progress: list[dict] = (), meas
             continue
         update._history_user = by
         update.save()
-        _sync_action(action, period, update, by)
+        saved_progress += 1
+        reported[action.pk] = (update.status, update.progress)
+    # The actions' own status and progress follow their most recent quarter.
+    later = set(
+        ProgressUpdate.objects.filter(action__in=list(reported))
+        .filter(Q(period__year__gt=period.year) | Q(period__year=period.year, period__quarter__gt=period.quarter))
+        .values_list("action_id", flat=True)
+    )
+    latest = {pk: state for pk, state in reported.items() if pk not in later}
+    if latest:
+        plan_services.actions_report_progress(plan=plan, by=by, states=latest)
     indicators = [item["indicator"] for item in measurements]
-    existing = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+    existing = {
+        m.indicator_id: m
+        for m in Measurement.objects.filter(period=period, indicator__in=indicators).select_related("entered_by")
+    }
     for item in measurements:
         indicator = item["indicator"]
-        allowed = (
-            perms.can_report_on_context(by, plan, period)
-            if indicator.action_id is None
-            else perms.can_report_on_action(by, plan, period, indicator.action)
-        )
-        if indicator.plan_id != plan.pk or not allowed:
+        if indicator.plan_id != plan.pk or not scope.indicator(indicator):
             raise PermissionDenied
         number, text, comment = item.get("value_number"), item.get("value_text", ""), item.get("comment", "")
         measurement = existing.get(indicator.pk)
+        saved = measurement.fingerprint if measurement else fingerprint(None, "", "")
+        decision = _should_write(loaded=item.get("loaded"), mine=fingerprint(number, text, comment), saved=saved)
+        if decision is None:
+            measurement.indicator = indicator
+            errors[f"m{indicator.pk}.__all__"] = [
+                _conflict(_("cet indicateur"), measurement.entered_by, measurement.display)
+                if measurement
+                else _conflict(_("cet indicateur"), None, _("la valeur a été effacée"))
+            ]
+            continue
+        if not decision:
+            continue
         if number is None and not text and not comment:
             if measurement:
+                measurement._history_user = by
                 measurement.delete()
+                saved_values += 1
             continue
         measurement = measurement or Measurement(indicator=indicator, period=period)
         measurement.value_number, measurement.value_text, measurement.comment = number, text, comment
@@ -147,8 +300,10 @@ def quarter_save(*, period: ReportingPeriod, by, progress: list[dict] = (), meas
             continue
         measurement._history_user = by
         measurement.save()
+        saved_values += 1
     if errors:
         raise ValidationError(errors)
+    return QuarterSaved(progress=saved_progress, measurements=saved_values)
 
 
 def _keyed(prefix: str, error: ValidationError) -> dict:
@@ -156,27 +311,21 @@ def _keyed(prefix: str, error: ValidationError) -> dict:
     return {f"{prefix}.{field}": messages for field, messages in error.message_dict.items()}
 
 
-def _sync_action(action: Action, period: ReportingPeriod, update: ProgressUpdate, by) -> None:
-    """The action's own status and progress follow its most recent quarter."""
-    later = ProgressUpdate.objects.filter(action=action).filter(
-        Q(period__year__gt=period.year) | Q(period__year=period.year, period__quarter__gt=period.quarter)
-    )
-    if later.exists() or (action.status, action.progress) == (update.status, update.progress):
-        return
-    action.status, action.progress = update.status, update.progress
-    action.version += 1
-    action._history_user = by  # attributed even outside a request (commands, imports)
-    action.save(update_fields=["status", "progress", "version", "updated_at"])
-
-
 @transaction.atomic
-def quarter_close(*, period: ReportingPeriod, by) -> PeriodEvent:
+def quarter_close(*, period: ReportingPeriod, by: User) -> PeriodEvent:
     """Close a quarter, recording who, when and what was still missing."""
-    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().select_related("plan__territory").get(pk=period.pk)
     if not perms.can_close_quarter(by, period.plan):
         raise PermissionDenied
     if period.is_closed:
         raise _closed_error(period)
+    today = timezone.localdate(timezone=period.plan.territory.timezone)
+    if period.end >= today:
+        raise ValidationError(
+            _("Le %(period)s n'est pas terminé (il finit le %(end)s) : il ne peut être clos qu'à partir du lendemain.")
+            % {"period": period.label, "end": period.end.strftime("%d/%m/%Y")},
+            code="not_ended",
+        )
     missing = quarter_missing(period)
     summary = _("%(indicators)d valeur(s) d'indicateur et %(actions)d point(s) d'avancement manquants.") % {
         "indicators": len(missing.indicators),
@@ -188,7 +337,7 @@ def quarter_close(*, period: ReportingPeriod, by) -> PeriodEvent:
 
 
 @transaction.atomic
-def quarter_reopen(*, period: ReportingPeriod, by, reason: str) -> PeriodEvent:
+def quarter_reopen(*, period: ReportingPeriod, by: User, reason: str) -> PeriodEvent:
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if not perms.can_close_quarter(by, period.plan):
         raise PermissionDenied
@@ -205,7 +354,7 @@ def quarter_reopen(*, period: ReportingPeriod, by, reason: str) -> PeriodEvent:
 
 
 @transaction.atomic
-def share_link_create(*, plan: Plan, by, label: str, days: int) -> tuple[ShareLink, str]:
+def share_link_create(*, plan: Plan, by: User, label: str, days: int) -> tuple[ShareLink, str]:
     """A new read-only link; the token is returned once and only its hash is kept."""
     if not perms.can_share(by, plan):
         raise PermissionDenied
@@ -225,7 +374,7 @@ def share_link_create(*, plan: Plan, by, label: str, days: int) -> tuple[ShareLi
 
 
 @transaction.atomic
-def share_link_revoke(*, link: ShareLink, by) -> ShareLink:
+def share_link_revoke(*, link: ShareLink, by: User) -> ShareLink:
     if not perms.can_share(by, link.plan):
         raise PermissionDenied
     if link.revoked_at is None:

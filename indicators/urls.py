@@ -25,4 +25,7 @@ urlpatterns = [
     path("<int:pk>/rapports/trimestre/<int:year>/T<int:quarter>/", reports.quarter, name="report_quarter"),
     path("<int:pk>/rapports/bilan/<int:year>/", reports.annual, name="report_annual"),
     path("<int:pk>/rapports/suivi/", reports.suivi, name="report_suivi"),
+    path("<int:pk>/rapports/dictionnaire/", reports.opendata_dictionary, name="opendata_dictionary"),
+    path("<int:pk>/rapports/exports/<int:job_pk>/", reports.export_status, name="export_status"),
+    path("<int:pk>/rapports/exports/<int:job_pk>/fichier/", reports.export_file, name="export_file"),
 ]

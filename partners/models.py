@@ -81,6 +81,9 @@ class User(AbstractUser):
         blank=True,
     )
 
+    # Set by `seed_demo` on the accounts it creates: the only accounts it will ever touch again.
+    is_demo = models.BooleanField(_("compte de démonstration"), default=False, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 

@@ -1,14 +1,37 @@
 """The plans API: read plans and actions; update an action with optimistic locking (409 on conflict)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from plans import perms, services
+from plans.inputs import parse_id
 from plans.models import Action, Axis, Plan
+
+
+class PlanPermission(BasePermission):
+    """Reads for every member; writes only for those the plan's permission predicate (plans.perms) allows.
+
+    `PlanPermission.require(perms.can_edit)` builds the class for one predicate; objects are reached through
+    scoped querysets, so a non-member never gets this far (404).
+    """
+
+    predicate = staticmethod(lambda user, plan: False)
+    message = _lazy("Votre rôle ne permet pas cette modification sur ce plan.")
+
+    @classmethod
+    def require(cls, predicate):
+        return type(
+            f"Plan{predicate.__name__.title().replace('_', '')}", (cls,), {"predicate": staticmethod(predicate)}
+        )
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        plan = obj if isinstance(obj, Plan) else obj.plan
+        return self.predicate(request.user, plan)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -18,8 +41,18 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "title", "slug", "territory", "territory_code", "period_start", "period_end", "status",
-                  "adopted_on", "role"]  # fmt: skip
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "territory",
+            "territory_code",
+            "period_start",
+            "period_end",
+            "status",
+            "adopted_on",
+            "role",
+        ]
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -54,18 +87,18 @@ class ActionViewSet(
     """`?plan=<id>` filters; PATCH/PUT must carry the `version` read, else 409 with what changed."""
 
     serializer_class = ActionSerializer
+    permission_classes = [IsAuthenticated, PlanPermission.require(perms.can_edit)]
 
     def get_queryset(self):
         plans = Plan.objects.visible_to(self.request.user).values("pk")
         queryset = Action.objects.filter(plan__in=plans).select_related("plan", "axis__pillar")
-        if plan := self.request.query_params.get("plan"):
-            queryset = queryset.filter(plan=plan) if plan.isdigit() else queryset.none()
+        if (plan := self.request.query_params.get("plan")) is not None:
+            plan_id = parse_id(plan)
+            queryset = queryset.filter(plan=plan_id) if plan_id else queryset.none()
         return queryset.order_by("plan", "axis__pillar__order", "axis__number", "order", "pk")
 
     def update(self, request, *args, **kwargs):
         action = self.get_object()
-        if not perms.can_edit(request.user, action.plan):
-            raise PermissionDenied(_("Votre rôle ne permet pas de modifier cette action."))
         serializer = self.get_serializer(action, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -74,7 +107,7 @@ class ActionViewSet(
             return Response({"version": [_("Indiquez la version lue.")]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             action = services.action_update(action=action, by=request.user, expected_version=expected, **fields)
-        except services.ActionConflict as conflict:
+        except services.ActionConflict as conflict:  # the API's own answer: 409 with what differs
             return Response(
                 {
                     "detail": _("Quelqu'un d'autre a modifié cette action depuis votre lecture."),
@@ -86,10 +119,4 @@ class ActionViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        except DjangoValidationError as error:
-            return Response(
-                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}, status=400
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied from error
         return Response(self.get_serializer(action).data)

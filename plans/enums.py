@@ -37,6 +37,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Clos")
 
 
+# Where a plan can go from each status (adoption, from a draft, has its own service).
+PLAN_TRANSITIONS = {
+    PlanStatus.ADOPTED: (PlanStatus.ACTIVE, PlanStatus.CLOSED),
+    PlanStatus.ACTIVE: (PlanStatus.CLOSED,),
+    PlanStatus.CLOSED: (PlanStatus.ACTIVE,),
+}
+
+
 class PillarKind(models.TextChoices):
     SUPPLY_REDUCTION = "supply_reduction", _("Réduction de l'offre")
     PREVENTION = "prevention", _("Réduction de la demande / prévention")
@@ -59,6 +67,10 @@ class ActionStatus(models.TextChoices):
     DONE = "done", _("Réalisée")
     SUSPENDED = "suspended", _("Suspendue")
     ABANDONED = "abandoned", _("Abandonnée")
+
+
+# An action in one of these states is never late, whatever its due date.
+FINISHED_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.ABANDONED})
 
 
 class CostClass(models.IntegerChoices):

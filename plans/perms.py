@@ -36,8 +36,8 @@ def can_adopt(user, plan) -> bool:
 
 
 def can_change_status(user, plan) -> bool:
-    """Start tracking an adopted plan, or close it at the end of its period."""
-    return role(user, plan) == MemberRole.COORDINATOR and plan.status in {PlanStatus.ADOPTED, PlanStatus.ACTIVE}
+    """Start tracking an adopted plan, close it at the end of its period, or reopen a closed one."""
+    return role(user, plan) == MemberRole.COORDINATOR and plan.status != PlanStatus.DRAFT
 
 
 def can_record_meetings(user, plan) -> bool:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/actions/", actions.action_list, name="actions"),
     path("<int:pk>/actions/nouvelle/", actions.action_create, name="action_create"),
     path("<int:pk>/actions/catalogue/", actions.catalogue, name="catalogue"),
+    path("<int:pk>/calendrier/", actions.timeline, name="timeline"),
     path("<int:pk>/actions/<int:action_pk>/", actions.action_detail, name="action_detail"),
     path("<int:pk>/actions/<int:action_pk>/modifier/", actions.action_edit, name="action_edit"),
     path("<int:pk>/actions/<int:action_pk>/dupliquer/", actions.action_duplicate, name="action_duplicate"),

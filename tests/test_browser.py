@@ -48,8 +48,9 @@ def test_dashboard_fits_a_phone(live_server, page):
     page.get_by_label("Adresse électronique").fill(viewer.email)
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Mes plans")).to_be_visible()  # logged in before moving on
     page.goto(f"{live_server.url}/plans/{plan.pk}/tableau-de-bord/")
-    expect(page.get_by_role("heading", name="Actions par statut")).to_be_visible()
+    expect(page.get_by_role("heading", name="Actions par pilier et par statut")).to_be_visible()
     too_wide = """() => [...document.querySelectorAll("body *")]
         .filter((e) => e.getBoundingClientRect().right > 391)
         .slice(0, 4)

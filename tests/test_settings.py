@@ -26,9 +26,13 @@ class TestProductionSettings:
     def test_deploy_check_is_clean(self):
         """With the documented variables set, `check --deploy` reports nothing."""
         result = run_manage(
-            "check", "--deploy", "--fail-level", "WARNING",
-            SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="plans.example.org",
-        )  # fmt: skip
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            SECRET_KEY=secrets.token_urlsafe(64),
+            ALLOWED_HOSTS="plans.example.org",
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no issues" in result.stdout
 

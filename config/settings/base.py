@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "simple_history",
+    "django_tasks_db",
     # Ours, in dependency order: partners <- plans <- indicators
     "partners",
     "plans",
@@ -122,9 +123,16 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Brute-force protection: the sixth failure in a row for one account from one address is locked out.
+# Brute-force protection (partners.auth.AccountAndAddressHandler): the sixth failure in a row for one account
+# from one address locks that account from that address; 30 failures from one address, whatever the accounts,
+# lock that address. Both for 30 minutes.
+AXES_HANDLER = "partners.auth.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = 6
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# The client's address behind TRUSTED_PROXY_COUNT proxies (the load balancer): see partners.auth.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "partners.auth.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -164,6 +172,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
+# Background work (exports of big reports) goes through Django's tasks framework, with the database as the
+# queue: PostgreSQL stays the only moving part, and workers on several machines share it
+# (`python manage.py db_worker`, see the README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An export runs in the background when it may take more than a second: every PDF, any spreadsheet of a plan
+# over this many actions.
+EXPORTS_INLINE_MAX_ACTIONS = int(os.environ.get("EXPORTS_INLINE_MAX_ACTIONS", "100"))
+EXPORTS_MAX_AGE_DAYS = int(os.environ.get("EXPORTS_MAX_AGE_DAYS", "7"))  # prepared files are removed after that
+EXPORTS_STALE_MINUTES = int(os.environ.get("EXPORTS_STALE_MINUTES", "10"))  # a worker that died mid-export
+EXPORTS_MAX_ATTEMPTS = 3
+
+# Reasons (a plan reopened, a value corrected) are sentences, not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -172,6 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 
 LOGGING = {

@@ -1,168 +1,211 @@
 """The steering committee's quarterly report."""
 
-import datetime
-from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.enums import Unit
 from indicators.models import Indicator, Measurement
-from indicators.reports.base import (
+from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
+from indicators.reports.common import (
     BUDGET_COLUMNS,
-    DATE,
-    DECIMAL,
-    INT,
-    PILLAR_COLUMNS,
-    Column,
-    Report,
-    Section,
-    _actions,
-    _budget_chart,
-    _headline_sections,
-    _late,
-    _number,
-    _on_target,
-    _pillar_chart,
-    _pillar_rows,
-    _plain,
-    _shown,
-    _state,
-    _target_label,
+    ActionState,
+    FunderMoney,
+    IndicatorLine,
+    action_states,
+    actions_open_data,
+    cell_value,
+    decisions_section,
+    funders_open_data,
+    headline_section,
     indicator_section,
+    lead_name,
+    pillar_section,
+    plain,
+    report_charts,
+    status_headline,
 )
-from plans.enums import ActionStatus
+from indicators.targets import on_target, target_label
 from plans.formats import euros
 from plans.models import Plan, ReportingPeriod
 from plans.selectors import budget_summary
 
+ACTION_COLUMNS = [
+    Column(_lazy("Pilier"), width=28),
+    Column(_lazy("Axe"), width=6),
+    Column(_lazy("Action"), width=48),
+    Column(_lazy("Gestionnaire"), width=16),
+    Column(_lazy("Échéance"), DATE, 12),
+    Column(_lazy("Statut"), width=12),
+    Column(_lazy("Avancement (%)"), INT, 12),
+    Column(_lazy("En retard"), width=9),
+    Column(_lazy("Dernière note"), width=50),
+    Column(_lazy("Ce qui bloque"), width=40),
+]
 
-def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
-    """The steering committee's quarterly report."""
-    reference = min(datetime.date.today(), period.end)
-    actions = _actions(plan, period)
-    previous = (
-        Measurement.objects.filter(indicator=OuterRef("pk"))
-        .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__quarter__lt=period.quarter))
-        .order_by("-period__year", "-period__quarter")
-    )
+
+def _action_cells(state: ActionState) -> list:
+    action = state.action
+    return [
+        state.pillar,
+        str(action.axis.number),
+        action.title,
+        lead_name(action),
+        action.due_date,
+        state.status_label,
+        state.progress,
+        state.late_label,
+        state.last_note,
+        state.last_blockers,
+    ]
+
+
+def _actions_section(states: list[ActionState], planned: dict) -> Section:
+    section = Section("actions", _("Actions"), ACTION_COLUMNS, [_action_cells(state) for state in states])
+    section.open_data = actions_open_data(states, planned)
+    return section
+
+
+@dataclass
+class QuarterIndicators:
+    lines: list[IndicatorLine]
+    on: int
+    off: int
+    missing: list
+
+
+def _quarter_indicators(plan: Plan, period: ReportingPeriod) -> QuarterIndicators:
+    """The indicators due this quarter, with this quarter's and the previous value: one query."""
     current = Measurement.objects.filter(indicator=OuterRef("pk"), period=period)
-    indicators = list(
+    indicators = (
         Indicator.objects.filter(plan=plan)
         .due_in(period.quarter)
         .select_related("action__axis__pillar")
+        .with_latest_value(before=period)
         .annotate(
             value=Subquery(current.values("value_number")[:1]),
             value_text=Subquery(current.values("value_text")[:1]),
             has_value=Subquery(current.values("pk")[:1]),
-            previous=Subquery(previous.values("value_number")[:1]),
-            previous_text=Subquery(previous.values("value_text")[:1]),
         )
         .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
     )
-    summary = budget_summary(plan, today=period.end)
-
-    status_counts = defaultdict(int)
-    action_rows, late_actions = [], []
-    for action in actions:
-        status, progress = _state(action)
-        late = _late(action, status, reference)
-        status_counts[status] += 1
-        if late:
-            late_actions.append(action)
-        action_rows.append([
-            action.axis.pillar.name, f"{action.axis.number}", action.title,
-            action.lead.short_name if action.lead else "", action.due_date, ActionStatus(status).label, progress,
-            _("oui") if late else _("non"), action.last_note or "", action.last_blockers or "",
-        ])  # fmt: skip
-    on, off, missing = 0, 0, []
-    indicator_rows = []
+    result = QuarterIndicators(lines=[], on=0, off=0, missing=[])
     for indicator in indicators:
-        value = indicator.value if indicator.unit != Unit.TEXT else None
-        reached = _on_target(indicator, value)
-        on += reached is True
-        off += reached is False
+        reached = on_target(indicator, indicator.value if indicator.unit != Unit.TEXT else None)
+        result.on += reached is True
+        result.off += reached is False
         if not indicator.has_value:
-            missing.append(indicator)
-        where = indicator.action
-        indicator_rows.append([
-            where.axis.pillar.name if where else _("Contexte"), where.title if where else "",
-            indicator.letter, indicator.label, indicator.get_unit_display(),
-            _number(indicator, indicator.target_value),
-            _shown(indicator, indicator.value, indicator.value_text),
-            _shown(indicator, indicator.previous, indicator.previous_text),
-            _target_label(reached),
-        ])  # fmt: skip
-    budget_rows = [
-        [row["funder"].short_name, row["money"].planned, row["money"].granted, row["money"].committed,
-         row["money"].paid, row["share"]]
-        for row in summary.by_funder
-    ]  # fmt: skip
+            result.missing.append(indicator)
+        value = cell_value(indicator, indicator.value, indicator.value_text)
+        target = cell_value(indicator, indicator.target_value)
+        previous = cell_value(indicator, indicator.latest_number, indicator.latest_text)
+        description = _(
+            "%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s"
+        ) % {
+            "type": indicator.letter,
+            "label": indicator.label,
+            "value": plain(value),
+            "target": plain(target),
+            "previous": plain(previous),
+            "reached": target_label(reached),
+        }
+        result.lines.append(
+            IndicatorLine(
+                indicator=indicator,
+                values=[target, value, previous],
+                reached=reached,
+                description=description,
+                record={
+                    "period": f"{period.year}-T{period.quarter}",
+                    "value": indicator.value,
+                    "value_text": indicator.value_text or "",
+                    "previous_value": indicator.latest_number,
+                },
+            )
+        )
+    return result
+
+
+def _decisions(states: list[ActionState], missing: list, warnings: list) -> list[str]:
+    late = [
+        _("Action en retard : %(title)s (échéance %(due)s, %(lead)s)")
+        % {
+            "title": s.action.title,
+            "due": date_format(s.action.due_date, "SHORT_DATE_FORMAT"),
+            "lead": lead_name(s.action) or _("gestionnaire à désigner"),
+        }
+        for s in states
+        if s.late
+    ]
+    values = [
+        _("Valeur manquante : %(label)s%(action)s")
+        % {"label": i.label, "action": f" — {i.action.title}" if i.action else ""}
+        for i in missing
+    ]
+    return late + values + list(warnings)
+
+
+def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
+    """The steering committee's quarterly report: where each action stands, the values due, the money."""
+    reference = min(timezone.localdate(), period.end)
+    states = action_states(plan=plan, upto=period, reference=reference)
+    indicators = _quarter_indicators(plan, period)
+    summary = budget_summary(plan=plan, today=period.end)
     totals = summary.totals
+    funders = [
+        FunderMoney(
+            funder=row["funder"].short_name,
+            planned=row["money"].planned,
+            granted=row["money"].granted,
+            committed=row["money"].committed,
+            paid=row["money"].paid,
+            share=row["share"],
+            share_value=round(row["money"].planned * 100 / totals.planned, 2) if totals.planned else None,
+        )
+        for row in summary.by_funder
+    ]
     headline = [
-        (_("Actions"), str(len(actions))),
-        *[(_("Actions « %(s)s »") % {"s": ActionStatus(s).label}, str(status_counts.get(s, 0))) for s in ActionStatus],
-        (_("Actions en retard"), str(len(late_actions))),
-        (_("Indicateurs attendus ce trimestre"), str(len(indicators))),
-        (_("Indicateurs à la cible"), str(on)),
-        (_("Indicateurs en deçà de la cible"), str(off)),
-        (_("Valeurs manquantes"), str(len(missing))),
+        *status_headline(states),
+        (_("Indicateurs attendus ce trimestre"), str(len(indicators.lines))),
+        (_("Indicateurs à la cible"), str(indicators.on)),
+        (_("Indicateurs en deçà de la cible"), str(indicators.off)),
+        (_("Valeurs manquantes"), str(len(indicators.missing))),
         (_("Budget prévu"), euros(totals.planned)),
         (_("Budget engagé"), f"{euros(totals.committed)} ({totals.committed_rate})"),
         (_("Budget payé"), f"{euros(totals.paid)} ({totals.paid_rate})"),
     ]
-    decisions = [
-        _("Action en retard : %(title)s (échéance %(due)s, %(lead)s)")
-        % {"title": a.title, "due": date_format(a.due_date, "SHORT_DATE_FORMAT"),
-           "lead": a.lead.short_name if a.lead else _("gestionnaire à désigner")}
-        for a in late_actions
-    ] + [
-        _("Valeur manquante : %(label)s%(action)s")
-        % {"label": i.label, "action": f" — {i.action.title}" if i.action else ""}
-        for i in missing
-    ] + list(summary.warnings)  # fmt: skip
-    report = Report(
+    decisions = _decisions(states, indicators.missing, summary.warnings)
+    value_columns = [
+        Column(_("Cible"), DECIMAL, 10),
+        Column(_("Valeur"), DECIMAL, 10),
+        Column(_("Précédente"), DECIMAL, 10),
+    ]
+    return Report(
         kind="quarter",
         title=_("Rapport trimestriel — %(period)s") % {"period": period.label},
         subtitle=f"{plan.title} · {plan.territory.name}",
         plan=plan,
-        filename_stem=f"plan-{plan.slug}-T{period.quarter}-{period.year}",
+        name="trimestre",
+        period=f"T{period.quarter}-{period.year}",
         headline=headline,
         decisions=decisions,
+        charts=report_charts(plan=plan, states=states, upto=period, budget=summary),
+        sections=[
+            headline_section(headline),
+            pillar_section(states),
+            _actions_section(states, {pk: money.planned for pk, money in summary.by_action.items()}),
+            indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines),
+            Section(
+                "budget",
+                _("Exécution budgétaire"),
+                BUDGET_COLUMNS,
+                [f.cells() for f in funders],
+                open_data=funders_open_data(funders),
+            ),
+            decisions_section(decisions),
+        ],
     )
-    report.charts = [_pillar_chart(actions), _budget_chart(budget_rows)] if actions else []
-    indicators_section = indicator_section(
-        "indicateurs",
-        _("Indicateurs"),
-        [Column(_("Cible"), DECIMAL, 10), Column(_("Valeur"), DECIMAL, 10), Column(_("Précédente"), DECIMAL, 10)],
-        indicator_rows,
-        lambda r: _("%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s")
-        % {"type": r[2], "label": r[3], "value": _plain(r[6]), "target": _plain(r[5]), "previous": _plain(r[7]),
-           "reached": r[8]},
-    )  # fmt: skip
-    report.sections = [
-        _headline_sections(headline),
-        Section("piliers", _("Avancement par pilier et axe"), PILLAR_COLUMNS, _pillar_rows(actions, reference)),
-        Section(
-            "actions",
-            _("Actions"),
-            [
-                Column(_("Pilier"), width=28),
-                Column(_("Axe"), width=6),
-                Column(_("Action"), width=48),
-                Column(_("Gestionnaire"), width=16),
-                Column(_("Échéance"), DATE, 12),
-                Column(_("Statut"), width=12),
-                Column(_("Avancement (%)"), INT, 12),
-                Column(_("En retard"), width=9),
-                Column(_("Dernière note"), width=50),
-                Column(_("Ce qui bloque"), width=40),
-            ],
-            action_rows,
-        ),  # fmt: skip
-        indicators_section,
-        Section("budget", _("Exécution budgétaire"), BUDGET_COLUMNS, budget_rows),
-        Section("decisions", _("À décider"), [Column(_("Point à décider"), width=110)], [[d] for d in decisions]),
-    ]
-    return report

@@ -1,23 +1,27 @@
 """The SeNe "Modèle de suivi" table."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator, Measurement, format_value
-from indicators.reports.base import (
-    DATE,
-    TEXT,
-    Column,
-    Report,
-    Section,
-    _actions,
-    _sommaire,
+from indicators.enums import Unit
+from indicators.models import Indicator, format_value
+from indicators.reports.base import DATE, DECIMAL, TEXT, Column, Report, Section
+from indicators.reports.common import (
+    ActionState,
+    IndicatorLine,
+    action_states,
+    actions_open_data,
+    cell_value,
+    indicator_section,
+    planned_by_action,
 )
+from indicators.targets import on_target
 from plans.enums import Competence
 from plans.formats import euros
-from plans.models import BudgetLine, Plan
+from plans.models import Plan
 
 SUIVI_HEADERS = [
     "Pilier",
@@ -29,61 +33,125 @@ SUIVI_HEADERS = [
     "Echéances",
     "Indicateurs de résultats (R) et/ou d'Impact (I)",
 ]
+WIDTHS = [22, 28, 34, 48, 30, 30, 12, 52]
+
+
+def _lines(*parts) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+@dataclass
+class SuiviRow:
+    """One action as the SeNe model lays it out: every row carries its pillar and domain."""
+
+    state: ActionState
+    indicators: list[str]
+    planned: object  # the action's planned budget, or None
+
+    def cells(self) -> list:
+        action = self.state.action
+        competence = str(Competence(action.competence).label) if action.competence else ""
+        budget = _("Budget prévu : %(a)s") % {"a": euros(self.planned)} if self.planned is not None else ""
+        summary = action.title + (f" — {action.summary}" if action.summary else "")
+        return [
+            action.axis.pillar.name,
+            action.axis.name,
+            _lines(action.field_of_intervention, action.target_groups),
+            _lines(action.lead.name if action.lead else "", summary),
+            action.comments,
+            _lines(competence, action.financing_note, budget),
+            action.due_date,
+            "\n".join(self.indicators),
+        ]
+
+
+def as_in_the_model(rows: list[list]) -> list[list]:
+    """For reading: a group's name (pillar, domain) only on its first row, as in the SeNe model."""
+    shown, previous = [], (None, None)
+    for row in rows:
+        pillar_repeats = row[0] == previous[0]
+        axis_repeats = pillar_repeats and row[1] == previous[1]
+        shown.append(["" if pillar_repeats else row[0], "" if axis_repeats else row[1], *row[2:]])
+        previous = (row[0], row[1])
+    return shown
+
+
+@dataclass
+class LatestIndicators:
+    lines: list[IndicatorLine]
+    by_action: dict[int, list[str]]
+
+
+def _latest_indicators(plan: Plan) -> LatestIndicators:
+    """Each action's indicators with their letter and latest value: one query."""
+    result = LatestIndicators(lines=[], by_action=defaultdict(list))
+    indicators = (
+        Indicator.objects.filter(plan=plan)
+        .exclude(action=None)
+        .select_related("action__axis__pillar")
+        .with_latest_value()
+        .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
+    )
+    for indicator in indicators:
+        measured = indicator.latest_year is not None
+        value = format_value(indicator, indicator.latest_number, indicator.latest_text) if measured else ""
+        when = f"T{indicator.latest_quarter} {indicator.latest_year}" if measured else ""
+        text = f"{indicator.letter} : {indicator.label}" + (f" — {value} ({when})" if value else "")
+        result.by_action[indicator.action_id].append(text)
+        reached = on_target(indicator, indicator.latest_number if indicator.unit != Unit.TEXT else None)
+        result.lines.append(
+            IndicatorLine(
+                indicator=indicator,
+                values=[
+                    cell_value(indicator, indicator.target_value),
+                    cell_value(indicator, indicator.latest_number, indicator.latest_text),
+                    when,
+                ],
+                reached=reached,
+                description=text,
+                record={
+                    "period": f"{indicator.latest_year}-T{indicator.latest_quarter}" if measured else "",
+                    "value": indicator.latest_number,
+                    "value_text": indicator.latest_text or "",
+                },
+            )
+        )
+    return result
 
 
 def suivi_table(plan: Plan) -> Report:
-    """The SeNe "Modèle de suivi": eight columns, one row per action, a group's name only on its first row."""
-    actions = _actions(plan, None)
-    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period__year", "-period__quarter")
-    indicators = defaultdict(list)
-    for indicator in (
-        Indicator.objects.filter(plan=plan)
-        .exclude(action=None)
-        .annotate(
-            latest_number=Subquery(latest.values("value_number")[:1]),
-            latest_text=Subquery(latest.values("value_text")[:1]),
-            latest_period=Subquery(latest.values("period__quarter")[:1]),
-            latest_year=Subquery(latest.values("period__year")[:1]),
-        )  # fmt: skip
-        .order_by("order", "pk")
-    ):
-        value = (
-            format_value(indicator, indicator.latest_number, indicator.latest_text) if indicator.latest_year else ""
-        )
-        when = f" (T{indicator.latest_period} {indicator.latest_year})" if indicator.latest_year else ""
-        indicators[indicator.action_id].append(
-            f"{indicator.letter} : {indicator.label}" + (f" — {value}{when}" if value else "")
-        )
-    planned = {
-        r["action"]: r["total"]
-        for r in BudgetLine.objects.filter(plan=plan).values("action").annotate(total=Sum("planned_amount")).order_by()
-    }
-    rows, last_pillar, last_axis = [], None, None
-    for action in actions:
-        pillar, axis = action.axis.pillar, action.axis
-        competence = str(Competence(action.competence).label) if action.competence else ""
-        financing = "\n".join(
-            x for x in [competence, action.financing_note, _("Budget prévu : %(a)s") % {"a": euros(planned[action.pk])}
-                        if action.pk in planned else ""] if x
-        )  # fmt: skip
-        rows.append([
-            pillar.name if pillar.pk != last_pillar else "",
-            axis.name if axis.pk != last_axis else "",
-            "\n".join(x for x in [action.field_of_intervention, action.target_groups] if x),
-            "\n".join(x for x in [action.lead.name if action.lead else "", _sommaire(action)] if x),
-            action.comments,
-            financing,
-            action.due_date,
-            "\n".join(indicators.get(action.pk, [])),
-        ])  # fmt: skip
-        last_pillar, last_axis = pillar.pk, axis.pk
-    widths = [22, 28, 34, 48, 30, 30, 12, 52]
-    columns = [Column(h, DATE if h == "Echéances" else TEXT, w) for h, w in zip(SUIVI_HEADERS, widths, strict=True)]
+    """The SeNe "Modèle de suivi": its eight columns, one row per action, grouped by pillar and domain."""
+    states = action_states(plan=plan, upto=None, reference=timezone.localdate())
+    indicators = _latest_indicators(plan)
+    planned = planned_by_action(plan)
+    rows = [
+        SuiviRow(
+            state=state, indicators=indicators.by_action.get(state.action.pk, []), planned=planned.get(state.action.pk)
+        ).cells()
+        for state in states
+    ]
+    columns = [Column(h, DATE if h == "Echéances" else TEXT, w) for h, w in zip(SUIVI_HEADERS, WIDTHS, strict=True)]
+    suivi = Section(
+        "suivi",
+        _("Tableau de suivi"),
+        columns,
+        rows,
+        print_columns=columns,
+        print_rows=as_in_the_model(rows),
+        open_data=actions_open_data(states, planned),
+        group_columns=(0, 1),
+    )
+    value_columns = [
+        Column(_("Cible"), DECIMAL, 10),
+        Column(_("Dernière valeur"), DECIMAL, 12),
+        Column(_("Trimestre"), TEXT, 10),
+    ]
     return Report(
         kind="suivi",
         title=_("Tableau de suivi"),
         subtitle=f"{plan.title} · {plan.territory.name}",
         plan=plan,
-        filename_stem=f"plan-{plan.slug}-suivi",
-        sections=[Section("suivi", _("Tableau de suivi"), columns, rows)],
+        name="suivi",
+        period=timezone.localdate().isoformat(),
+        sections=[suivi, indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines)],
     )

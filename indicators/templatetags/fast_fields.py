@@ -28,7 +28,7 @@ def _attr_string(attrs: dict):
 
 @register.filter
 def fast(bound_field):
-    """The widget's HTML, for TextInput, NumberInput, Select and Textarea; other widgets render as usual."""
+    """The widget's HTML for text, number and hidden inputs, selects and textareas; others render as usual."""
     widget = bound_field.field.widget
     value = bound_field.value()
     attrs = _attrs(bound_field)
@@ -42,7 +42,7 @@ def fast(bound_field):
             ((key, " selected" if str(key) == selected else "", label) for key, label in bound_field.field.choices),
         )
         return format_html("<select{}>{}</select>", _attr_string(attrs), options)
-    if isinstance(widget, forms.TextInput | forms.NumberInput):
+    if isinstance(widget, forms.TextInput | forms.NumberInput | forms.HiddenInput):
         shown = widget.format_value(value)
         attrs = {"type": widget.input_type, **attrs, "value": shown}
         return format_html("<input{}>", _attr_string(attrs))

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators import perms, services
-from indicators.dashboards import SORTS, plan_dashboard, plans_overview
 from indicators.models import ShareLink
-from plans.views.common import errors_to_form, get_plan, plan_context
+from indicators.selectors import SORTS, plan_dashboard, plans_overview
+from plans.forms import PlanFilterForm
+from plans.selectors import plan_departments
+from plans.shortcuts import as_context, errors_to_form, get_plan, plan_context, query_without
 
 NOINDEX = "noindex, nofollow, noarchive"
 
@@ -34,7 +36,7 @@ class ShareLinkForm(forms.Form):
             (30, gettext_lazy("30 jours")),
             (90, gettext_lazy("90 jours")),
             (180, gettext_lazy("180 jours")),
-        ],  # fmt: skip
+        ],
         initial=30,
     )
 
@@ -43,7 +45,7 @@ class ShareLinkForm(forms.Form):
 def dashboard(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, crumbs=[(_("Tableau de bord"), None)])
-    context.update(plan_dashboard(plan, today=timezone.localdate()))
+    context.update(as_context(plan_dashboard(plan=plan, today=timezone.localdate())))
     context["can_share"] = perms.can_share(request.user, plan)
     return render(request, "indicators/dashboard.html", context)
 
@@ -51,7 +53,7 @@ def dashboard(request, pk):
 @require_http_methods(["GET", "POST"])
 def share_links(request, pk):
     plan = get_plan(request, pk, perms.can_share)
-    form = ShareLinkForm(request.POST or None)
+    form = ShareLinkForm(request.POST if request.method == "POST" else None)
     new_url = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,8 +67,14 @@ def share_links(request, pk):
             messages.success(request, _("Le lien pour « %(label)s » est créé.") % {"label": link.label})
     crumbs = [(_("Tableau de bord"), reverse("indicators:dashboard", args=[plan.pk])), (_("Liens de partage"), None)]
     context = plan_context(request, plan, crumbs=crumbs)
-    context.update({"form": form, "links": plan.share_links.select_related("created_by"), "new_url": new_url,
-                    "now": timezone.now()})  # fmt: skip
+    context.update(
+        {
+            "form": form,
+            "links": plan.share_links.select_related("created_by"),
+            "new_url": new_url,
+            "now": timezone.now(),
+        }
+    )
     return render(request, "indicators/share_links.html", context, status=400 if form.errors else 200)
 
 
@@ -90,7 +98,7 @@ def shared_dashboard(request, token):
         response = render(request, "indicators/share_unavailable.html", {"link": link}, status=410)
     else:
         context = {"plan": link.plan, "link": link, "shared": True}
-        context.update(plan_dashboard(link.plan, today=timezone.localdate()))
+        context.update(as_context(plan_dashboard(plan=link.plan, today=timezone.localdate())))
         response = render(request, "indicators/dashboard_public.html", context)
     response["X-Robots-Tag"] = NOINDEX
     response["Referrer-Policy"] = "no-referrer"
@@ -100,12 +108,25 @@ def shared_dashboard(request, token):
 
 @require_GET
 def overview(request):
+    """Every plan the user follows, filtered and paginated, with totals and a roll-up per département."""
+    form = PlanFilterForm(request.GET or None, departments=plan_departments(user=request.user))
     sort = request.GET.get("tri", "titre")
-    rows, by_kind = plans_overview(request.user, today=timezone.localdate(), sort=sort)
+    sort = sort if sort in SORTS else "titre"
+    result = plans_overview(
+        user=request.user,
+        filters=form.filters() if form.is_bound else {},
+        sort=sort,
+        page=request.GET.get("page"),
+        today=timezone.localdate(),
+    )
     context = {
-        "rows": rows,
-        "by_kind": by_kind,
-        "sort": sort if sort in SORTS else "titre",
+        "form": form,
+        "result": result,
+        "page": result.page.page,
+        "page_note": result.page.note,
+        "sort": sort,
+        "query": query_without(request, "page"),
+        "sort_query": query_without(request, "page", "tri"),
         "breadcrumbs": [(_("Mes plans"), reverse("home")), (_("Vue d'ensemble"), None)],
     }
-    return render(request, "indicators/overview.html", context)
+    return render(request, "indicators/overview.html", context, status=400 if form.errors else 200)

@@ -1,7 +1,6 @@
 """The indicators step of the drafting journey: R / I indicators per action, and template suggestions."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import perms, services
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
-from plans.views.common import errors_to_form, get_plan, plan_context
+from plans.inputs import parse_id
+from plans.shortcuts import form_page, get_plan, plan_context, posted, refused_or_done, save_form
 
 
 @require_GET
@@ -37,16 +37,12 @@ def plan_indicators(request, pk):
 def accept_suggestions(request, pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
     action_pk = request.POST.get("action", "")
-    if action_pk and not action_pk.isdigit():
+    if action_pk and parse_id(action_pk) is None:
         raise Http404
-    actions = plan.actions.filter(pk=action_pk) if action_pk else None
+    actions = plan.actions.filter(pk=parse_id(action_pk)) if action_pk else None
     created = services.indicators_accept_suggestions(plan=plan, by=request.user, actions=actions)
     messages.success(request, _("%(n)d indicateur(s) créé(s) à partir des suggestions.") % {"n": len(created)})
     return redirect("indicators:plan_indicators", plan.pk)
-
-
-def _anchor(indicator) -> str:
-    return f"#action-{indicator.action_id}" if indicator.action_id else "#contexte"
 
 
 def _form_page(request, plan, form, indicator=None):
@@ -54,48 +50,54 @@ def _form_page(request, plan, form, indicator=None):
     crumbs.append((indicator.label if indicator else _("Nouvel indicateur"), None))
     context = plan_context(request, plan, step="indicators", crumbs=crumbs)
     context.update({"form": form, "indicator": indicator})
-    return render(request, "indicators/indicator_form.html", context, status=400 if form.errors else 200)
+    return form_page(request, "indicators/indicator_form.html", context, form)
+
+
+def _indicators_url(plan, indicator):
+    anchor = f"#action-{indicator.action_id}" if indicator.action_id else "#contexte"
+    return reverse("indicators:plan_indicators", args=[plan.pk]) + anchor
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
     initial = {
-        "action": request.GET.get("action"),
+        "action": parse_id(request.GET.get("action", "")),
         "kind": "context" if request.GET.get("kind") == "context" else "result",
     }
-    form = IndicatorForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.indicator_create(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'indicateur « %(label)s » est créé.") % {"label": indicator.label})
-            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))
-    return _form_page(request, plan, form)
+    form = IndicatorForm(posted(request), plan=plan, initial=initial)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.indicator_create(plan=plan, by=request.user, **data),
+        success=lambda indicator: _("L'indicateur « %(label)s » est créé.") % {"label": indicator.label},
+        then=lambda indicator: _indicators_url(plan, indicator),
+    )
+    return done or _form_page(request, plan, form)
 
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk, indicator_pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
     indicator = get_object_or_404(Indicator, plan=plan, pk=indicator_pk)
-    form = IndicatorForm(request.POST or None, instance=indicator, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(indicator=indicator, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'indicateur est enregistré."))
-            return redirect(reverse("indicators:plan_indicators", args=[plan.pk]) + _anchor(indicator))
-    return _form_page(request, plan, form, indicator)
+    form = IndicatorForm(posted(request), instance=indicator, plan=plan)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.indicator_update(indicator=indicator, by=request.user, **data),
+        success=_("L'indicateur est enregistré."),
+        then=_indicators_url(plan, indicator),
+    )
+    return done or _form_page(request, plan, form, indicator)
 
 
 @require_POST
 def indicator_delete(request, pk, indicator_pk):
     plan = get_plan(request, pk, perms.can_define_indicators)
     indicator = get_object_or_404(Indicator, plan=plan, pk=indicator_pk)
-    services.indicator_delete(indicator=indicator, by=request.user)
-    messages.success(request, _("L'indicateur « %(label)s » est supprimé.") % {"label": indicator.label})
-    return redirect("indicators:plan_indicators", plan.pk)
+    return refused_or_done(
+        request,
+        lambda: services.indicator_delete(indicator=indicator, by=request.user),
+        success=_("L'indicateur « %(label)s » est supprimé.") % {"label": indicator.label},
+        then=reverse("indicators:plan_indicators", args=[plan.pk]),
+    )

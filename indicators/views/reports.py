@@ -1,15 +1,15 @@
 """Reports: an HTML preview, then PDF, ODS, XLSX and two CSV flavours. Every member may export what it reads."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from indicators import exports
-from indicators.reports import annual_review, quarter_report, suivi_table
-from plans.views.common import get_plan, plan_context
+from indicators import exports, jobs, opendata
+from indicators.models import ExportJob
+from plans.shortcuts import get_plan, plan_context
 
 FORMAT_LABELS = {
     "pdf": "PDF",
@@ -18,7 +18,6 @@ FORMAT_LABELS = {
     "csv": _("CSV (tableur)"),
     "csv-opendata": _("CSV (données ouvertes)"),
 }
-MAIN_SECTION = {"quarter": "actions", "annual": "actions", "suivi": "suivi"}
 
 
 def _problem(request, plan, message, status):
@@ -27,16 +26,26 @@ def _problem(request, plan, message, status):
     return render(request, "indicators/reports/problem.html", context, status=status)
 
 
-def _respond(request, plan, report, url):
+# The parts of each report, for the CSV of one part (checked before anything is built).
+SECTIONS = {
+    "trimestre": {"synthese", "piliers", "actions", "indicateurs", "budget", "decisions"},
+    "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "rythme", "decisions"},
+    "suivi": {"suivi", "indicateurs"},
+}
+
+
+def _respond(request, plan, name: str, params: dict, url: str, period=None):
+    """The preview, or the file: built here when it is quick, else prepared in the background (indicators.jobs)."""
     fmt = request.GET.get("format", "")
-    report.generated_at = timezone.localtime()
     if not fmt:
+        report = jobs.build_report(plan, name, params, period=period)
+        report.generated_at = timezone.localtime()
         context = plan_context(
             request,
             plan,
             crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (report.title, None)],
         )
-        context.update({"report": report, "url": url, "formats": FORMAT_LABELS, "main": MAIN_SECTION[report.kind]})
+        context.update({"report": report, "url": url, "formats": FORMAT_LABELS, "main": jobs.MAIN_SECTION[name]})
         return render(request, "indicators/reports/preview.html", context)
     if fmt not in exports.FORMATS:
         return _problem(
@@ -46,19 +55,68 @@ def _respond(request, plan, report, url):
             % {"format": fmt[:20], "formats": ", ".join(str(v) for v in FORMAT_LABELS.values())},
             400,
         )
-    section, stem = None, report.filename_stem
+    key = ""
     if fmt.startswith("csv"):
-        key = request.GET.get("section") or MAIN_SECTION[report.kind]
-        section = report.section(key)
-        if section is None:
+        key = request.GET.get("section") or jobs.MAIN_SECTION[name]
+        if key not in SECTIONS[name]:
             return _problem(request, plan, _("Cette partie du rapport n'existe pas."), 400)
-        stem = f"{stem}-{section.key}" + ("-opendata" if fmt == "csv-opendata" else "")
+    if jobs.needs_background(plan, fmt):
+        job = jobs.export_request(plan=plan, by=request.user, report=name, params=params, fmt=fmt, section=key)
+        if job.is_done:
+            return _serve(job)
+        return redirect("indicators:export_status", plan.pk, job.pk)
+    report = jobs.build_report(plan, name, params, period=period)
+    report.generated_at = timezone.localtime()
+    section = report.section(key) if key else None
     content_type, extension = exports.FORMATS[fmt]
     body = exports.render(report, fmt, section=section, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    filename = report.filename(extension, section=section, opendata=fmt == "csv-opendata")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _serve(job: ExportJob):
+    """The prepared file (a few megabytes at most), through this view only: it checks the plan's membership."""
+    with job.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=job.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def export_status(request, pk, job_pk):
+    """Where a background export stands: queued, being prepared, ready (with its link) or failed (with why)."""
+    plan = get_plan(request, pk)
+    jobs.exports_reap()
+    job = get_object_or_404(plan.export_jobs, pk=job_pk)
+    waited = timezone.now() - job.requested_at
+    context = plan_context(
+        request, plan, crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (_("Export"), None)]
+    )
+    context.update(
+        {
+            "job": job,
+            "waited_minutes": int(waited.total_seconds() // 60),
+            # Refresh while it may still come; stop and say so when no worker seems to take it.
+            "refresh": job.is_pending and waited.total_seconds() < STALLED_AFTER,
+            "stalled": job.status == ExportJob.QUEUED and waited.total_seconds() >= STALLED_AFTER,
+        }
+    )
+    return render(request, "indicators/reports/export_status.html", context, status=200 if not job.is_pending else 202)
+
+
+@require_GET
+def export_file(request, pk, job_pk):
+    """A prepared file, for the plan's members only: never reachable by a public or guessable URL."""
+    plan = get_plan(request, pk)
+    job = get_object_or_404(plan.export_jobs, pk=job_pk, status=ExportJob.DONE)
+    return _serve(job)
+
+
+STALLED_AFTER = 5 * 60  # seconds a file may wait in the queue before the page says no worker seems to run
 
 
 @require_GET
@@ -83,7 +141,7 @@ def quarter(request, pk, year, quarter):
             404,
         )
     url = reverse("indicators:report_quarter", args=[plan.pk, year, quarter])
-    return _respond(request, plan, quarter_report(plan, period), url)
+    return _respond(request, plan, "trimestre", {"year": year, "quarter": quarter}, url, period=period)
 
 
 @require_GET
@@ -98,10 +156,24 @@ def annual(request, pk, year):
             404,
         )
     url = reverse("indicators:report_annual", args=[plan.pk, year])
-    return _respond(request, plan, annual_review(plan, year), url)
+    return _respond(request, plan, "bilan", {"year": year}, url)
 
 
 @require_GET
 def suivi(request, pk):
     plan = get_plan(request, pk)
-    return _respond(request, plan, suivi_table(plan), reverse("indicators:report_suivi", args=[plan.pk]))
+    return _respond(request, plan, "suivi", {}, reverse("indicators:report_suivi", args=[plan.pk]))
+
+
+@require_GET
+def opendata_dictionary(request, pk):
+    """What each column of the open-data CSV files means, in HTML or as CSV (`?format=csv`)."""
+    plan = get_plan(request, pk)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(opendata.dictionary_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.slug}-dictionnaire-des-donnees.csv"'
+        return response
+    crumbs = [(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (_("Dictionnaire des données"), None)]
+    context = plan_context(request, plan, crumbs=crumbs)
+    context.update({"specs": list(opendata.SPECS.values()), "kinds": opendata.KIND_LABELS})
+    return render(request, "indicators/reports/dictionary.html", context)

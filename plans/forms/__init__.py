@@ -4,8 +4,7 @@ from plans.forms.budget import (
     BudgetLineForm,
     ExecutionForm,
     FundingForm,
-    InstalmentFormSet,
-    instalments_from,
+    InstalmentForms,
 )
 from plans.forms.drafting import (
     PRIVACY_NOTE,
@@ -21,9 +20,17 @@ from plans.forms.drafting import (
     PartnerAddForm,
     PillarForm,
     PlanCreateForm,
+    PlanFilterForm,
     PlanFrameForm,
+    PlanStatusForm,
 )
-from plans.forms.fields import FrenchDateField, FrenchDecimalField, MonthOrDateField, normalize_french_number
+from plans.forms.fields import (
+    FrenchDateField,
+    FrenchDecimalField,
+    IdsChoiceField,
+    MonthOrDateField,
+    normalize_french_number,
+)
 
 __all__ = [
     "PRIVACY_NOTE",
@@ -38,7 +45,8 @@ __all__ = [
     "FrenchDateField",
     "FrenchDecimalField",
     "FundingForm",
-    "InstalmentFormSet",
+    "IdsChoiceField",
+    "InstalmentForms",
     "MeetingForm",
     "MemberInviteForm",
     "MemberRoleForm",
@@ -46,7 +54,8 @@ __all__ = [
     "PartnerAddForm",
     "PillarForm",
     "PlanCreateForm",
+    "PlanFilterForm",
     "PlanFrameForm",
-    "instalments_from",
+    "PlanStatusForm",
     "normalize_french_number",
 ]

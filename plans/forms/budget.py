@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plans.forms.fields import FrenchDateField, FrenchDecimalField
+from plans.forms.keyed import KeyedForms
 from plans.models import Action, BudgetLine, Funding, Plan
 
 
@@ -18,7 +19,7 @@ class FundingForm(forms.ModelForm):
 
     class Meta:
         model = Funding
-        fields = ["funder", "year", "label", "amount_granted", "decided_on", "conditions"]
+        fields = Funding.EDITABLE_FIELDS
         widgets = {"conditions": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -30,20 +31,69 @@ class FundingForm(forms.ModelForm):
 
 
 class InstalmentForm(forms.Form):
+    """One instalment of a grant: an existing one is named `versement-<id>-…`, a new one `nouveau-versement-<n>-…`."""
+
     amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=0)
     expected_on = FrenchDateField(label=_("Versement prévu le"), required=False)
     received_on = FrenchDateField(label=_("Reçu le"), required=False)
+    delete = forms.BooleanField(label=_("Supprimer"), required=False)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        self.obj = obj
+        super().__init__(*args, **kwargs)
+        if obj is None:
+            self.empty_permitted = True
+            self.use_required_attribute = False
 
 
-InstalmentFormSet = forms.formset_factory(InstalmentForm, extra=2, can_delete=True)
+NEW_INSTALMENTS = 2
 
 
-def instalments_from(formset) -> list[dict]:
-    return [
-        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+class InstalmentForms:
+    """A grant's instalments, each form keyed by its instalment's id, plus blank forms for new ones."""
+
+    def __init__(self, data, *, funding: Funding | None = None):
+        instalments = list(funding.instalments.all()) if funding is not None else []
+        self.existing = KeyedForms(
+            InstalmentForm,
+            data,
+            key="versement",
+            objects=instalments,
+            initial=lambda i: {"amount": i.amount, "expected_on": i.expected_on, "received_on": i.received_on},
+        )
+        self.new = [InstalmentForm(data, prefix=f"nouveau-versement-{n}") for n in range(NEW_INSTALMENTS)]
+        self.instalments = instalments
+
+    @property
+    def forms(self) -> list[InstalmentForm]:
+        return self.existing.forms + self.new
+
+    @property
+    def unknown(self) -> list[str]:
+        return self.existing.unknown
+
+    def is_valid(self) -> bool:
+        results = [self.existing.is_valid()] + [form.is_valid() for form in self.new]
+        return all(results)
+
+    def items(self) -> list[dict]:
+        """What the grant's instalments become: the posted ones as typed, the others as they are."""
+        items = []
+        for instalment in self.instalments:
+            form = self.existing.get(instalment.pk)
+            if not form.is_bound:
+                values = {"amount": instalment.amount, "expected_on": instalment.expected_on}
+                items.append({"id": instalment.pk, **values, "received_on": instalment.received_on})
+            elif not form.cleaned_data.get("delete"):
+                items.append({"id": instalment.pk, **_instalment_values(form)})
+        for form in self.new:
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("delete"):
+                items.append(_instalment_values(form))
+        return items
+
+
+def _instalment_values(form) -> dict:
+    return {name: form.cleaned_data.get(name) for name in ("amount", "expected_on", "received_on")}
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -55,7 +105,7 @@ class BudgetLineForm(forms.ModelForm):
 
     class Meta:
         model = BudgetLine
-        fields = ["funder", "year", "nature", "planned_amount", "fte", "overrun_reason"]
+        fields = BudgetLine.EDITABLE_FIELDS
         widgets = {"overrun_reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, action: Action, **kwargs):
@@ -93,8 +143,8 @@ class ExecutionForm(forms.Form):
                     max_digits=12,
                     decimal_places=2,
                     min_value=0,
-                    required=False,
                     disabled=quarter in self.closed_quarters,
+                    error_messages={"required": _("Saisissez un montant (0 s'il n'y en a pas).")},
                 )
         self.order_fields([f"{k}_{q}" for q in range(1, 5) for k in ("committed", "paid")] + ["overrun_reason"])
 

@@ -4,21 +4,25 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.enums import PartnerKind
 from partners.models import Partner
 from plans.enums import (
+    PLAN_TRANSITIONS,
     ActionPartnerRole,
     ActionStatus,
     Country,
     MeetingKind,
     MemberRole,
     PillarKind,
+    PlanStatus,
     SizeClass,
     TerritoryKind,
 )
-from plans.forms.fields import FrenchDateField, MonthOrDateField
+from plans.forms.fields import FrenchDateField, IdsChoiceField, MonthOrDateField
+from plans.inputs import clean_text
 from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
 
 PRIVACY_NOTE = HTML(
@@ -44,6 +48,12 @@ class PlanCreateForm(forms.Form):
         help_text=_("Code INSEE (France), code NIS ou numéro de zone de police (Belgique), SIREN pour un EPCI."),
     )
     population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
+    department = forms.CharField(
+        label=_("Département ou province"),
+        max_length=80,
+        required=False,
+        help_text=_("Par exemple « 59 — Nord » ou « Hainaut »."),
+    )
     title = forms.CharField(label=_("Intitulé du plan"), max_length=200)
     period_start = FrenchDateField(label=_("Début de la période"))
     period_end = FrenchDateField(label=_("Fin de la période"))
@@ -72,9 +82,10 @@ class PlanCreateForm(forms.Form):
                     css_class="row",
                 ),
                 Div(
-                    Div("country", css_class="col-md-4"),
-                    Div("official_code", css_class="col-md-4"),
-                    Div("population", css_class="col-md-4"),
+                    Div("country", css_class="col-md-3"),
+                    Div("official_code", css_class="col-md-3"),
+                    Div("population", css_class="col-md-3"),
+                    Div("department", css_class="col-md-3"),
                     css_class="row",
                 ),
             ),
@@ -104,7 +115,7 @@ class PlanFrameForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["title", "period_start", "period_end", "description"]
+        fields = Plan.FRAME_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -157,14 +168,14 @@ class MemberRoleForm(forms.Form):
 class PillarForm(forms.ModelForm):
     class Meta:
         model = Pillar
-        fields = ["kind", "name", "description"]
+        fields = Pillar.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class AxisForm(forms.ModelForm):
     class Meta:
         model = Axis
-        fields = ["pillar", "number", "name", "description"]
+        fields = Axis.EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -184,13 +195,13 @@ class ActionForm(forms.ModelForm):
     axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), empty_label=None)
     start_date = FrenchDateField(label=_("Début"), required=False)
     due_date = MonthOrDateField(label=_("Échéance"), required=False)
-    co_leads = forms.ModelMultipleChoiceField(
+    co_leads = IdsChoiceField(
         label=_("Co-pilotes"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    contributors = forms.ModelMultipleChoiceField(
+    contributors = IdsChoiceField(
         label=_("Contributeurs"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    funders = forms.ModelMultipleChoiceField(
+    funders = IdsChoiceField(
         label=_("Financeurs"), queryset=Partner.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -268,8 +279,8 @@ class ActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == ActionStatus.DONE:
-            cleaned["progress"] = 100
+        if cleaned.get("status") and cleaned.get("progress") is not None:
+            cleaned["progress"] = Action.progress_for(cleaned["status"], cleaned["progress"])
         return cleaned
 
     def partner_roles(self) -> list[tuple[Partner, str]]:
@@ -305,6 +316,38 @@ class ActionFilterForm(forms.Form):
             self.fields[name].empty_label = _("Tous")
 
 
+class PlanFilterForm(forms.Form):
+    """Filters over the plans a user follows (home page and overview); an unknown value is an error on its field."""
+
+    q = forms.CharField(label=_("Rechercher un plan ou un territoire"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Pays"), choices=[("", _("Tous")), *Country.choices], required=False)
+    department = forms.ChoiceField(label=_("Département ou province"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type de territoire"), choices=[("", _("Tous")), *TerritoryKind.choices], required=False
+    )
+    size = forms.ChoiceField(label=_("Taille"), choices=[("", _("Toutes")), *SizeClass.choices], required=False)
+    status = forms.ChoiceField(label=_("Statut"), choices=[("", _("Tous")), *PlanStatus.choices], required=False)
+    late = forms.BooleanField(label=_("Avec des actions en retard"), required=False)
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Tous")), *((d, d) for d in departments)]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = _("« %(value)s » n'est pas une valeur proposée : filtre ignoré.")
+
+    def clean_q(self):
+        return clean_text(self.cleaned_data["q"]).replace("\n", " ")
+
+    def filters(self) -> dict:
+        """The filters to apply: the valid ones; a field in error is left out (and says so next to it)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None, False)}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.is_bound and self.filters())
+
+
 class AdoptionForm(forms.Form):
     date = FrenchDateField(label=_("Date de la réunion d'adoption"))
     kind = forms.ChoiceField(label=_("Instance"), choices=MeetingKind.choices, initial=MeetingKind.STEERING)
@@ -318,7 +361,7 @@ class AdoptionForm(forms.Form):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date > datetime.date.today() + datetime.timedelta(days=1):
+        if date > timezone.localdate() + datetime.timedelta(days=1):
             raise ValidationError(_("La réunion d'adoption ne peut pas être dans le futur."))
         if date < self.plan.period_start - datetime.timedelta(days=366 * 2):
             raise ValidationError(_("Cette date est trop ancienne pour ce plan."))
@@ -357,7 +400,7 @@ class CatalogueFilterForm(forms.Form):
 
 class CataloguePickForm(forms.Form):
     axis = AxisChoiceField(label=_("Ajouter dans l'axe"), queryset=Axis.objects.none(), empty_label=None)
-    measures = forms.ModelMultipleChoiceField(
+    measures = IdsChoiceField(
         label=_("Mesures"),
         queryset=CatalogueMeasure.objects.all(),
         error_messages={"required": _("Cochez au moins une mesure.")},
@@ -366,3 +409,29 @@ class CataloguePickForm(forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["axis"].queryset = Axis.objects.filter(pillar__plan=plan).select_related("pillar")
+
+
+class PlanStatusForm(forms.Form):
+    """Start tracking, close (confirmed) or reopen (with a reason) a plan."""
+
+    status = forms.ChoiceField(
+        label=_("Nouveau statut"),
+        error_messages={
+            "required": _("Choisissez le nouveau statut du plan."),
+            "invalid_choice": _("Ce statut n'est pas possible pour ce plan : choisissez-en un dans la liste."),
+        },
+    )
+    confirm = forms.BooleanField(label=_("Je confirme la clôture du plan."), required=False)
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, PlanStatus(s).label) for s in PLAN_TRANSITIONS.get(plan.status, ())]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == PlanStatus.CLOSED and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Cochez la case pour confirmer : un plan clos ne se modifie plus."))
+        return cleaned

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from plans.inputs import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
+
 DATE_HELP = _("Format JJ/MM/AAAA, par exemple 31/12/2026.")
 
 
@@ -22,18 +24,27 @@ class FrenchDateInput(forms.DateInput):
 
 class FrenchDateField(forms.DateField):
     widget = FrenchDateInput
-    default_error_messages = {"invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2026.")}
+    default_error_messages = {
+        "invalid": _("Saisissez une date au format JJ/MM/AAAA, par exemple 31/12/2026."),
+        "year": _("Saisissez une année comprise entre %(min)s et %(max)s."),
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        date = super().to_python(value)
+        if date is not None and not year_in_range(date.year):
+            raise ValidationError(self.error_messages["year"], code="year", params={"min": MIN_YEAR, "max": MAX_YEAR})
+        return date
+
 
 class MonthOrDateField(FrenchDateField):
     """A due date: a full date, or just a month (MM/AAAA) meaning the month's last day."""
 
-    MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
-    ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+    MONTH = re.compile(r"^\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{4})\s*$")
+    ISO_MONTH = re.compile(r"^\s*([0-9]{4})-([0-9]{1,2})\s*$")
     default_error_messages = {
         "invalid": _("Saisissez une date (JJ/MM/AAAA) ou un mois (MM/AAAA), par exemple 06/2026."),
     }
@@ -51,6 +62,10 @@ class MonthOrDateField(FrenchDateField):
                 year, month_number = (b, a) if self.MONTH.match(value) else (a, b)
                 if not 1 <= month_number <= 12:
                     raise ValidationError(self.error_messages["invalid"], code="invalid")
+                if not year_in_range(year):
+                    raise ValidationError(
+                        self.error_messages["year"], code="year", params={"min": MIN_YEAR, "max": MAX_YEAR}
+                    )
                 return datetime.date(year, month_number, calendar.monthrange(year, month_number)[1])
         return super().to_python(value)
 
@@ -80,3 +95,22 @@ def normalize_french_number(value: str) -> str:
         # "12.500" or "1.250.000": dots group thousands.
         cleaned = cleaned.replace(".", "")
     return cleaned
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects picked by id: an id that is not a plain positive number is refused before any query.
+
+    Django checks each id by building a query; a 30-digit id then overflowed the database driver (a 500).
+    """
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        for pk in values:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:30]}
+                )
+        return super()._check_values(values)

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 from plans.enums import BudgetNature, Quarter
+from plans.inputs import CleanTextModel
 from plans.models.drafting import Action, Plan
 
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), message=_("Un montant ne peut pas être négatif."))
@@ -29,9 +30,11 @@ def money_field(verbose_name, **kwargs):
 def _year_within_plan(plan: Plan, year: int | None, field: str = "year") -> None:
     if plan is not None and year is not None and year not in plan.years:
         raise ValidationError(
-            {field: _("L'année doit être comprise dans la période du plan (%(first)s à %(last)s).")
-             % {"first": plan.years[0], "last": plan.years[-1]}}
-        )  # fmt: skip
+            {
+                field: _("L'année doit être comprise dans la période du plan (%(first)s à %(last)s).")
+                % {"first": plan.years[0], "last": plan.years[-1]}
+            }
+        )
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -89,12 +92,14 @@ class ReportingPeriod(models.Model):
 
     @property
     def end(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31) if self.quarter == 4 else (
-            datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1)
-        )  # fmt: skip
+        return (
+            datetime.date(self.year, 12, 31)
+            if self.quarter == 4
+            else (datetime.date(self.year, 3 * self.quarter + 1, 1) - datetime.timedelta(days=1))
+        )
 
 
-class PeriodEvent(models.Model):
+class PeriodEvent(CleanTextModel):
     """A quarter closed or reopened, by whom, when and why: the record the steering committee can check."""
 
     CLOSED, REOPENED = "closed", "reopened"
@@ -118,8 +123,10 @@ class PeriodEvent(models.Model):
         return f"{self.period} — {self.get_kind_display()}"
 
 
-class Funding(models.Model):
+class Funding(CleanTextModel):
     """A grant from a funder to the plan for one year."""
+
+    EDITABLE_FIELDS = ("funder", "year", "label", "amount_granted", "decided_on", "conditions")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="fundings")
     funder = models.ForeignKey(Partner, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="+")
@@ -152,8 +159,9 @@ class Funding(models.Model):
 class FundingInstalment(models.Model):
     """A payment of a grant: typically about half in January, the balance after the previous year's review."""
 
+    # Money received: deleting a grant goes through its service, which keeps what a closed quarter received.
     funding = models.ForeignKey(
-        Funding, verbose_name=_("financement"), on_delete=models.CASCADE, related_name="instalments"
+        Funding, verbose_name=_("financement"), on_delete=models.PROTECT, related_name="instalments"
     )
     amount = money_field(_("montant (€)"))
     expected_on = models.DateField(_("versement prévu le"), null=True, blank=True)
@@ -182,8 +190,10 @@ class BudgetLineQuerySet(models.QuerySet):
         )
 
 
-class BudgetLine(models.Model):
+class BudgetLine(CleanTextModel):
     """What an action costs, for one funder, one year and one nature of spending."""
+
+    EDITABLE_FIELDS = ("funder", "year", "nature", "planned_amount", "fte", "overrun_reason")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budget_lines")
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.PROTECT, related_name="budget_lines")
@@ -231,7 +241,8 @@ class BudgetLine(models.Model):
 class BudgetExecution(models.Model):
     """Committed and paid amounts of a budget line in one quarter of its year."""
 
-    line = models.ForeignKey(BudgetLine, verbose_name=_("ligne"), on_delete=models.CASCADE, related_name="executions")
+    # Money committed and paid: deleting a line goes through its service, which keeps closed quarters intact.
+    line = models.ForeignKey(BudgetLine, verbose_name=_("ligne"), on_delete=models.PROTECT, related_name="executions")
     quarter = models.PositiveSmallIntegerField(_("trimestre"), choices=Quarter.choices)
     committed = money_field(_("engagé (€)"), default=Decimal("0"))
     paid = money_field(_("payé (€)"), default=Decimal("0"))

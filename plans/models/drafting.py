@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Partner
 from plans.enums import (
+    FINISHED_STATUSES,
     ActionPartnerRole,
     ActionStatus,
     Competence,
@@ -26,11 +28,12 @@ from plans.enums import (
     SizeClass,
     TerritoryKind,
 )
+from plans.inputs import CleanTextModel
 
 PRIVACY_HELP = _("Pas de nom de personne ni de donnée de santé : des organisations, des publics et des chiffres.")
 
 
-class Territory(models.Model):
+class Territory(CleanTextModel):
     """A commune, an intercommunality, a Belgian police zone or a département."""
 
     SMALL_MAX = 10_000
@@ -46,6 +49,12 @@ class Territory(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     size_class = models.CharField(_("taille"), max_length=10, choices=SizeClass.choices)
+    department = models.CharField(
+        _("département ou province"),
+        max_length=80,
+        blank=True,
+        help_text=_("Par exemple « 59 — Nord » ou « Hainaut » : les vues d'ensemble regroupent les plans par là."),
+    )
 
     class Meta:
         verbose_name = _("territoire")
@@ -54,6 +63,7 @@ class Territory(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "kind", "official_code"], name="territory_unique_code"),
         ]
+        indexes = [models.Index(fields=["country", "department"])]
 
     def __str__(self):
         return self.name
@@ -80,7 +90,9 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).annotate(user_role=Subquery(role))
 
     def with_list_data(self):
-        return self.select_related("territory").annotate(action_count=Count("actions", distinct=True))
+        """Territory and action count, the count as a subquery so that a page of plans counts only its own."""
+        actions = Action.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk"))
+        return self.select_related("territory").annotate(action_count=Coalesce(Subquery(actions.values("n")), 0))
 
     def with_tree(self):
         """The plan page: pillars, axes and actions with their leads, in one query per level."""
@@ -96,7 +108,10 @@ def tree_prefetch() -> Prefetch:
     )
 
 
-class Plan(models.Model):
+class Plan(CleanTextModel):
+    # What the frame step changes; status and adoption have their own services.
+    FRAME_FIELDS = ("title", "period_start", "period_end", "description")
+
     territory = models.ForeignKey(
         Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="plans"
     )
@@ -215,7 +230,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-class Meeting(models.Model):
+class Meeting(CleanTextModel):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField(_("date"))
     kind = models.CharField(_("instance"), max_length=15, choices=MeetingKind.choices, default=MeetingKind.STEERING)
@@ -233,7 +248,9 @@ class Meeting(models.Model):
         return f"{self.get_kind_display()} du {date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
 
-class Pillar(models.Model):
+class Pillar(CleanTextModel):
+    EDITABLE_FIELDS = ("kind", "name", "description")
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="pillars")
     kind = models.CharField(_("type de pilier"), max_length=20, choices=PillarKind.choices)
     name = models.CharField(_("nom"), max_length=200)
@@ -251,8 +268,10 @@ class Pillar(models.Model):
         return self.name
 
 
-class Axis(models.Model):
+class Axis(CleanTextModel):
     """An axis ("domaine" in the SeNe model), numbered within its pillar."""
+
+    EDITABLE_FIELDS = ("pillar", "number", "name", "description")
 
     pillar = models.ForeignKey(Pillar, verbose_name=_("pilier"), on_delete=models.PROTECT, related_name="axes")
     number = models.PositiveSmallIntegerField(_("numéro"))
@@ -273,15 +292,32 @@ class Axis(models.Model):
 class ActionQuerySet(models.QuerySet):
     def late(self, today: datetime.date | None = None):
         """Past their due date and neither done nor abandoned; computed, never stored."""
-        today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).exclude(status__in=[ActionStatus.DONE, ActionStatus.ABANDONED])
+        return self.filter(Action.late_condition(today or timezone.localdate()))
+
+    def running(self):
+        """Neither done nor abandoned."""
+        return self.exclude(status__in=FINISHED_STATUSES)
+
+    def matching(self, text: str):
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text)) if text else self
+
+    def filtered(self, *, q="", pillar=None, axis=None, lead=None, status="", late=False, today=None):
+        """The actions list's filters; each one left empty keeps every action."""
+        actions = self.matching(q)
+        for name, value in (("axis__pillar", pillar), ("axis", axis), ("lead", lead), ("status", status)):
+            if value:
+                actions = actions.filter(**{name: value})
+        return actions.late(today) if late else actions
+
+    def in_plan_order(self):
+        return self.order_by("axis__pillar__order", "axis__number", "order", "pk")
 
     def with_list_data(self):
-        """The actions list: axis, pillar and lead in the same query, and the indicator count."""
-        return self.select_related("axis__pillar", "lead").annotate(indicator_count=Count("indicators"))
+        """The actions list: axis, pillar and lead in the same query."""
+        return self.select_related("axis__pillar", "lead")
 
 
-class Action(models.Model):
+class Action(CleanTextModel):
     """One line of the plan, with every column of the SeNe tracking model."""
 
     # What the drafting form and the API may change; the rest is managed by services.
@@ -392,16 +428,23 @@ class Action(models.Model):
                 )
         if plan and self.start_date and self.start_date > plan.period_end:
             errors["start_date"] = _("L'action ne peut pas commencer après la fin du plan.")
-        if self.status == ActionStatus.DONE and self.progress != 100:
-            self.progress = 100
         if errors:
             raise ValidationError(errors)
 
-    def is_late(self, today: datetime.date | None = None) -> bool:
+    @staticmethod
+    def late_condition(today: datetime.date, prefix: str = "") -> Q:
+        """The one definition of "late", as a database condition (`prefix`: "actions__" from a plan)."""
+        return Q(**{f"{prefix}due_date__lt": today}) & ~Q(**{f"{prefix}status__in": FINISHED_STATUSES})
+
+    @staticmethod
+    def progress_for(status: str, progress: int) -> int:
+        """A done action is 100 % done, whatever was typed."""
+        return 100 if status == ActionStatus.DONE else progress
+
+    def is_late(self, today: datetime.date | None = None, *, status: str | None = None) -> bool:
+        """Past its due date and neither done nor abandoned (in `status` when a quarter reported another)."""
         today = today or timezone.localdate()
-        return bool(
-            self.due_date and self.due_date < today and self.status not in {ActionStatus.DONE, ActionStatus.ABANDONED}
-        )
+        return bool(self.due_date and self.due_date < today and (status or self.status) not in FINISHED_STATUSES)
 
     @property
     def late(self) -> bool:
@@ -460,6 +503,19 @@ class PlanTemplate(models.Model):
 
 
 class CatalogueMeasureQuerySet(models.QuerySet):
+    def filtered(self, *, size="", pillar_kind="", first_year=False, max_cost=None, q=""):
+        """The catalogue's filters; each one left empty keeps every measure."""
+        measures = self.suited_to(size) if size in SizeClass.values else self
+        if pillar_kind:
+            measures = measures.filter(pillar_kind=pillar_kind)
+        if first_year:
+            measures = measures.filter(first_year=True)
+        if max_cost is not None:
+            measures = measures.filter(cost_class__lte=max_cost)
+        if q:
+            measures = measures.filter(Q(title__icontains=q) | Q(description__icontains=q))
+        return measures
+
     def suited_to(self, size_class: str):
         """Measures for all communes, for this size, or for 'medium and large' when it applies."""
         sizes = [MeasureSize.ALL, size_class]

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,20 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans import perms, services
-from plans.enums import SizeClass
+from plans import perms, selectors, services
 from plans.forms import ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
+from plans.inputs import parse_id
 from plans.models import Action, Axis, CatalogueMeasure
-from plans.views.common import errors_to_form, get_plan, plan_context
-
-PAGE_SIZE = 100
-SORTS = {
-    "tree": ["axis__pillar__order", "axis__number", "order", "pk"],
-    "due_date": [F("due_date").asc(nulls_last=True), "pk"],
-    "status": ["status", "axis__pillar__order", "axis__number", "order"],
-    "lead": [F("lead__name").asc(nulls_last=True), "pk"],
-    "title": ["title", "pk"],
-}
+from plans.shortcuts import as_context, form_page, get_plan, only_if, plan_context, posted, query_without, save_form
 
 
 def _get_action(plan, action_pk):
@@ -44,32 +33,39 @@ def action_list(request, pk):
     axes = Axis.objects.filter(pillar__plan=plan).select_related("pillar")
     partners = plan.partners.order_by("name")
     form = ActionFilterForm(request.GET or None, plan=plan, pillars=pillars, axes=axes, partners=partners)
-    actions = plan.actions.with_list_data()
-    sort = "tree"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            actions = actions.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
-        if data["pillar"]:
-            actions = actions.filter(axis__pillar=data["pillar"])
-        if data["axis"]:
-            actions = actions.filter(axis=data["axis"])
-        if data["lead"]:
-            actions = actions.filter(lead=data["lead"])
-        if data["status"]:
-            actions = actions.filter(status=data["status"])
-        if data["late"]:
-            actions = actions.late()
-        sort = data["sort"] or "tree"
-    page = Paginator(actions.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for action in page.object_list:
-        action.is_late_today = action.is_late(today)
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = {k: v for k, v in form.cleaned_data.items() if k != "sort"} if form.is_valid() else None
+    sort = (form.cleaned_data["sort"] if filters is not None else "") or "tree"
+    actions = selectors.action_list(
+        plan=plan, filters=filters, sort=sort, page=request.GET.get("page"), today=timezone.localdate()
+    )
     context = plan_context(request, plan, step="actions", crumbs=[(_("Actions"), None)])
-    context.update({"form": form, "page": page, "query": query.urlencode(), "sort": sort})
+    context.update(
+        {
+            "form": form,
+            "page": actions.page,
+            "page_note": actions.note,
+            "query": query_without(request, "page"),
+            "sort": sort,
+        }
+    )
     return render(request, "plans/action_list.html", context)
+
+
+@require_GET
+def timeline(request, pk):
+    """Every action from its start to its due date, by pillar and axis, with today's line: members read it all."""
+    plan = get_plan(request, pk)
+    pillars = plan.pillars.order_by("order", "pk")
+    axes = Axis.objects.filter(pillar__plan=plan).select_related("pillar")
+    form = ActionFilterForm(
+        request.GET or None, plan=plan, pillars=pillars, axes=axes, partners=plan.partners.order_by("name")
+    )
+    filters = {k: v for k, v in form.cleaned_data.items() if k != "sort"} if form.is_valid() else None
+    context = plan_context(request, plan, crumbs=[_actions_crumb(plan), (_("Calendrier"), None)])
+    context.update(
+        {"form": form, "timeline": selectors.action_timeline(plan=plan, filters=filters, today=timezone.localdate())}
+    )
+    return render(request, "plans/timeline.html", context)
 
 
 def _action_form_context(request, plan, form, *, action=None, conflict=None):
@@ -89,57 +85,34 @@ def action_create(request, pk):
     if not Axis.objects.filter(pillar__plan=plan).exists():
         messages.warning(request, _("Créez d'abord au moins un pilier et un axe."))
         return redirect("plans:structure", plan.pk)
-    initial = {}
-    if axis_pk := request.GET.get("axe"):
-        initial["axis"] = axis_pk
-    form = ActionForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(
-                plan=plan, by=request.user, partners=form.partner_roles(), **form.action_fields()
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'action « %(title)s » est créée.") % {"title": action.title})
-            if "save_and_new" in request.POST:
-                return redirect(reverse("plans:action_create", args=[plan.pk]) + f"?axe={action.axis_id}")
-            return redirect("plans:action_detail", plan.pk, action.pk)
-    status = 400 if form.errors else 200
-    return render(request, "plans/action_form.html", _action_form_context(request, plan, form), status=status)
+    initial = {"axis": axis_pk} if (axis_pk := parse_id(request.GET.get("axe", ""))) else {}
+    form = ActionForm(posted(request), plan=plan, initial=initial)
+
+    def then(action):
+        if "save_and_new" in request.POST:
+            return reverse("plans:action_create", args=[plan.pk]) + f"?axe={action.axis_id}"
+        return reverse("plans:action_detail", args=[plan.pk, action.pk])
+
+    done = save_form(
+        request,
+        form,
+        lambda data: services.action_create(
+            plan=plan, by=request.user, partners=form.partner_roles(), **form.action_fields()
+        ),
+        success=lambda action: _("L'action « %(title)s » est créée.") % {"title": action.title},
+        then=then,
+    )
+    return done or form_page(request, "plans/action_form.html", _action_form_context(request, plan, form), form)
 
 
 @require_GET
 def action_detail(request, pk, action_pk):
     plan = get_plan(request, pk)
     action = _get_action(plan, action_pk)
-    links = action.partner_links.select_related("partner").order_by("role", "partner__name")
-    history = list(action.history.select_related("history_user").order_by("-history_date")[:21])
-    labels = {f.name: f.verbose_name for f in Action._meta.fields}
-    changes = []
-    for newer, older in zip(history, history[1:], strict=False):
-        delta = newer.diff_against(older)
-        if delta.changes:
-            changes.append({"record": newer, "fields": [str(labels.get(c.field, c.field)) for c in delta.changes]})
-    if history and len(history) < 21:
-        changes.append({"record": history[-1], "fields": None})
-    # Values come ordered by quarter (Measurement's default ordering), read through the relation.
-    indicators = list(action.indicators.order_by("order", "pk").prefetch_related("measurements__period"))
+    page = selectors.action_page(action=action, today=timezone.localdate())
     context = plan_context(request, plan, step="actions", crumbs=[_actions_crumb(plan), (action.title, None)])
-    context.update(
-        {
-            "action": action,
-            "links": links,
-            "indicators": indicators,
-            "quarters": action.progress_updates.select_related("period", "entered_by").order_by(
-                "period__year", "period__quarter"
-            ),
-            "budget_lines": action.budget_lines.with_execution().select_related("funder").order_by("year", "pk"),
-            "can_execute": perms.can_report_on_action(request.user, plan, action),
-            "changes": changes[:20],
-            "is_late": action.is_late(),
-        }
-    )
+    context.update(as_context(page))
+    context["can_execute"] = perms.can_report_on_action(request.user, plan, action)
     return render(request, "plans/action_detail.html", context)
 
 
@@ -147,32 +120,33 @@ def action_detail(request, pk, action_pk):
 def action_edit(request, pk, action_pk):
     plan = get_plan(request, pk, perms.can_edit)
     action = _get_action(plan, action_pk)
-    form = ActionForm(request.POST or None, instance=action, plan=plan)
+    form = ActionForm(posted(request), instance=action, plan=plan)
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
+    try:
+        done = save_form(
+            request,
+            form,
+            lambda data: services.action_update(
                 action=action,
                 by=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
+                expected_version=data["version"] or 0,
                 partners=form.partner_roles(),
                 **form.action_fields(),
-            )
-        except services.ActionConflict as error:
-            conflict = error
-            # Keep what was typed; saving again now knowingly replaces the other person's version.
-            data: QueryDict = form.data.copy()
-            data["version"] = str(error.current.version)
-            form = ActionForm(data, instance=_get_action(plan, action_pk), plan=plan)
-            form.is_valid()
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'action est enregistrée."))
-            return redirect("plans:action_detail", plan.pk, action.pk)
-    status = 409 if conflict else 400 if form.errors else 200
+            ),
+            success=_("L'action est enregistrée."),
+            then=reverse("plans:action_detail", args=[plan.pk, action.pk]),
+        )
+    except services.ActionConflict as error:
+        done, conflict = None, error
+        # Keep what was typed; saving again now knowingly replaces the other person's version.
+        data: QueryDict = form.data.copy()
+        data["version"] = str(error.current.version)
+        form = ActionForm(data, instance=_get_action(plan, action_pk), plan=plan)
+        form.is_valid()
     context = _action_form_context(request, plan, form, action=action, conflict=conflict)
-    return render(request, "plans/action_form.html", context, status=status)
+    if conflict:
+        return render(request, "plans/action_form.html", context, status=409)
+    return done or form_page(request, "plans/action_form.html", context, form)
 
 
 @require_POST
@@ -208,59 +182,41 @@ def action_delete(request, pk, action_pk):
             return redirect("plans:action_detail", plan.pk, action.pk)
         messages.success(request, _("L'action « %(title)s » est supprimée.") % {"title": action.title})
         return redirect("plans:actions", plan.pk)
-    context = plan_context(
-        request,
-        plan,
-        step="actions",
-        crumbs=[
-            _actions_crumb(plan),
-            (action.title, reverse("plans:action_detail", args=[plan.pk, action.pk])),
-            (_("Supprimer"), None),
-        ],
-    )
-    context.update({"action": action, "indicator_count": action.indicators.count()})
+    crumbs = [
+        _actions_crumb(plan),
+        (action.title, reverse("plans:action_detail", args=[plan.pk, action.pk])),
+        (_("Supprimer"), None),
+    ]
+    context = plan_context(request, plan, step="actions", crumbs=crumbs)
+    context.update({"action": action, "indicator_count": selectors.indicator_counts(plan=plan).get(action.pk, 0)})
     return render(request, "plans/action_confirm_delete.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def catalogue(request, pk):
     plan = get_plan(request, pk)
-    size = plan.territory.size_class
-    filters = CatalogueFilterForm(request.GET or {"size": size})
+    only_if(request, perms.can_edit(request.user, plan))
+    filters = CatalogueFilterForm(request.GET or {"size": plan.territory.size_class})
     measures = CatalogueMeasure.objects.all()
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["size"] in SizeClass.values:
-            measures = measures.suited_to(data["size"])
-        if data["pillar_kind"]:
-            measures = measures.filter(pillar_kind=data["pillar_kind"])
-        if data["first_year"]:
-            measures = measures.filter(first_year=True)
-        if data["max_cost"] is not None:
-            measures = measures.filter(cost_class__lte=data["max_cost"])
-        if data["q"]:
-            measures = measures.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
-    pick = CataloguePickForm(request.POST or None, plan=plan)
-    if request.method == "POST":
-        if not perms.can_edit(request.user, plan):
-            raise PermissionDenied
-        if pick.is_valid():
-            created = services.actions_add_from_catalogue(
-                plan=plan,
-                by=request.user,
-                axis=pick.cleaned_data["axis"],
-                measures=list(pick.cleaned_data["measures"]),
-            )
-            messages.success(
-                request,
-                _("%(n)d action(s) ajoutée(s) dans %(axis)s. Complétez le gestionnaire et l'échéance.")
-                % {"n": len(created), "axis": pick.cleaned_data["axis"]},
-            )
-            return redirect(reverse("plans:actions", args=[plan.pk]) + f"?axis={pick.cleaned_data['axis'].pk}")
+        measures = measures.filtered(**filters.cleaned_data)
+    pick = CataloguePickForm(posted(request), plan=plan)
+    done = save_form(
+        request,
+        pick,
+        lambda data: services.actions_add_from_catalogue(
+            plan=plan, by=request.user, axis=data["axis"], measures=list(data["measures"])
+        ),
+        success=lambda created: (
+            _("%(n)d action(s) ajoutée(s) dans %(axis)s. Complétez le gestionnaire et l'échéance.")
+            % {"n": len(created), "axis": pick.cleaned_data["axis"]}
+        ),
+        then=lambda created: reverse("plans:actions", args=[plan.pk]) + f"?axis={pick.cleaned_data['axis'].pk}",
+    )
     used = set(plan.actions.exclude(source_measure=None).values_list("source_measure_id", flat=True))
     context = plan_context(
         request, plan, step="actions", crumbs=[_actions_crumb(plan), (_("Catalogue de mesures"), None)]
     )
-    checked = {int(pk) for pk in request.POST.getlist("measures") if pk.isdigit()}
+    checked = {pk for value in request.POST.getlist("measures") if (pk := parse_id(value))}
     context.update({"filters": filters, "pick": pick, "measures": measures, "used": used, "checked": checked})
-    return render(request, "plans/catalogue.html", context, status=400 if pick.errors else 200)
+    return done or form_page(request, "plans/catalogue.html", context, pick)

@@ -1,106 +1,16 @@
 """The plan's change history: who changed what and when, visible to every member (money included)."""
 
-from collections import defaultdict
-
-from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from plans.models import Action, Axis, BudgetExecution, BudgetLine, Funding, Meeting, Membership, Pillar, Plan
-from plans.views.common import get_plan, plan_context
-
-LIMIT = 100
-KINDS = {
-    Plan: gettext_lazy("Plan"),
-    Pillar: gettext_lazy("Pilier"),
-    Axis: gettext_lazy("Axe"),
-    Action: gettext_lazy("Action"),
-    Membership: gettext_lazy("Membre"),
-    Meeting: gettext_lazy("Réunion"),
-    Funding: gettext_lazy("Financement"),
-    BudgetLine: gettext_lazy("Ligne budgétaire"),
-    BudgetExecution: gettext_lazy("Exécution"),
-}
-VERBS = {"+": gettext_lazy("création"), "~": gettext_lazy("modification"), "-": gettext_lazy("suppression")}
-
-
-def _line_label(line) -> str:
-    return f"{line.action.title} — {line.funder.short_name} {line.year}"
-
-
-def _label(model, record) -> str:
-    """What the row is about, from relations fetched with select_related (never one query per row)."""
-    try:
-        if model is Membership:
-            return f"{record.user} — {record.get_role_display()}"
-        if model is Funding:
-            return f"{record.funder.short_name} {record.year}" + (f" — {record.label}" if record.label else "")
-        if model is BudgetLine:
-            return _line_label(record)
-        if model is BudgetExecution:
-            return f"{_line_label(record.line)} — T{record.quarter}"
-    except ObjectDoesNotExist:
-        return f"#{record.id}"
-    if model is Axis:
-        return f"{_('Axe')} {record.number} — {record.name}"
-    if model is Meeting:
-        return f"{record.get_kind_display()} — {record.date:%d/%m/%Y}"
-    # Plan, pillar, action: their own name, read from the historical row (record.instance would query).
-    return getattr(record, "title", None) or getattr(record, "name", "")
-
-
-def _entries(model, records):
-    """Turn history rows (newest first) into entries, diffing consecutive versions in memory."""
-    labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
-    by_object = defaultdict(list)
-    for record in records:
-        by_object[record.id].append(record)
-    entries = []
-    for versions in by_object.values():
-        for index, record in enumerate(versions):
-            older = versions[index + 1] if index + 1 < len(versions) else None
-            fields = []
-            if record.history_type == "~" and older is not None:
-                fields = [labels.get(c.field, c.field) for c in record.diff_against(older).changes]
-                if not fields:
-                    continue
-            entries.append(
-                {
-                    "date": record.history_date,
-                    "user": record.history_user,
-                    "kind": KINDS[model],
-                    "object": _label(model, record),
-                    "verb": VERBS[record.history_type],
-                    "fields": fields,
-                }
-            )
-    return entries
+from plans import selectors
+from plans.shortcuts import get_plan, plan_context
 
 
 @require_GET
 def plan_history(request, pk):
     plan = get_plan(request, pk)
-    pillar_ids = Pillar.history.filter(plan_id=plan.pk).values("id")
-    sources = {
-        Plan: Plan.history.filter(id=plan.pk),
-        Pillar: Pillar.history.filter(plan_id=plan.pk),
-        Axis: Axis.history.filter(pillar_id__in=pillar_ids),
-        Action: Action.history.filter(plan_id=plan.pk),
-        Membership: Membership.history.filter(plan_id=plan.pk).select_related("user"),
-        Meeting: Meeting.history.filter(plan_id=plan.pk),
-        Funding: Funding.history.filter(plan_id=plan.pk).select_related("funder"),
-        BudgetLine: BudgetLine.history.filter(plan_id=plan.pk).select_related("action", "funder"),
-        BudgetExecution: BudgetExecution.history.filter(
-            line_id__in=BudgetLine.history.filter(plan_id=plan.pk).values("id")
-        ).select_related("line__action", "line__funder"),
-    }
-    entries = []
-    for model, queryset in sources.items():
-        records = list(queryset.select_related("history_user").order_by("-history_date")[: LIMIT + 1])
-        entries.extend(_entries(model, records))
-    entries.sort(key=lambda e: e["date"], reverse=True)
     context = plan_context(request, plan, crumbs=[(_("Historique"), None)])
-    context.update({"entries": entries[:LIMIT], "limit": LIMIT})
+    context.update({"entries": selectors.plan_history(plan=plan), "limit": selectors.HISTORY_LIMIT})
     return render(request, "plans/history.html", context)

@@ -16,7 +16,7 @@ from plans.enums import MemberRole
 from plans.models import BudgetLine, Funding, Membership
 from plans.services import reporting_periods_sync
 from tests.indicators.factories import IndicatorFactory
-from tests.plans.factories import ActionFactory, AxisFactory, MembershipFactory, PlanFactory
+from tests.plans.factories import ActionFactory, AxisFactory, BudgetLineFactory, MembershipFactory, PlanFactory
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ class TestPlanDashboard:
         response = client.get(reverse("indicators:dashboard", args=[plan.pk]))
         assert response.status_code == 200
         html = response.content.decode()
-        assert "Actions par statut" in html and "<svg" in html and "Données du graphique" in html
+        assert "Actions par pilier et par statut" in html and "<svg" in html and "Données du graphique" in html
         assert "Action en retard de démonstration" in html and "Nombre de séances" in html
 
     def test_viewer_sees_no_form_and_no_edit_button(self, client, plan):
@@ -76,18 +76,27 @@ class TestViewerCannotWrite:
     def test_every_write_url_refuses_a_viewer(self, client, plan):
         """POST to every URL of the plan's pages as a viewer: never a success, always 403, 404 or 405."""
         action = plan.actions.first()
-        line = BudgetLine.objects.create(plan=plan, action=action, funder=action.lead, year=2026, nature="staff",
-                                         planned_amount=100)  # fmt: skip
+        line = BudgetLine.objects.create(
+            plan=plan, action=action, funder=action.lead, year=2026, nature="staff", planned_amount=100
+        )
         funding = Funding.objects.create(plan=plan, funder=action.lead, year=2026, amount_granted=100)
         coordinator = member(plan, MemberRole.COORDINATOR)
         link, _token = share_link_create(plan=plan, by=coordinator, label="Préfecture", days=30)
         viewer = member(plan, MemberRole.VIEWER)
         objects = {
-            "pk": plan.pk, "action_pk": action.pk, "pillar_pk": action.axis.pillar_id, "axis_pk": action.axis_id,
-            "indicator_pk": action.indicators.first().pk, "line_pk": line.pk, "funding_pk": funding.pk,
-            "partner_pk": action.lead_id, "membership_pk": Membership.objects.get(user=viewer).pk,
-            "link_pk": link.pk, "year": 2026, "quarter": 1,
-        }  # fmt: skip
+            "pk": plan.pk,
+            "action_pk": action.pk,
+            "pillar_pk": action.axis.pillar_id,
+            "axis_pk": action.axis_id,
+            "indicator_pk": action.indicators.first().pk,
+            "line_pk": line.pk,
+            "funding_pk": funding.pk,
+            "partner_pk": action.lead_id,
+            "membership_pk": Membership.objects.get(user=viewer).pk,
+            "link_pk": link.pk,
+            "year": 2026,
+            "quarter": 1,
+        }
         client.force_login(viewer)
         checked = 0
         for urlconf, namespace in ((plan_urls, "plans"), (indicator_urls, "indicators")):
@@ -110,19 +119,59 @@ class TestOverview:
         PlanFactory(title="Plan d'un autre territoire")
         client.force_login(user)
         response = client.get(reverse("overview"), {"tri": "retard"})
-        rows = response.context["rows"]
+        rows = response.context["page"].object_list
         assert {r.pk for r in rows} == {plan.pk, other.pk}
         assert rows[0].pk == plan.pk  # one late action: first when sorted by lateness
-        assert response.context["by_kind"][0]["total"] == 4
+        result = response.context["result"]
+        assert sum(k["total"] for k in result.by_kind) == 1 + 3
+        assert (result.totals.plans, result.totals.actions, result.totals.late) == (2, 4, 1)
 
-    def test_query_count_with_300_plans(self, client, django_assert_max_num_queries, db):
-        user = MembershipFactory(role=MemberRole.VIEWER).user
-        for _ in range(299):
-            MembershipFactory(user=user, plan=PlanFactory(with_actions=2), role=MemberRole.VIEWER)
+    def test_totals_and_roll_up_per_department_are_computed_over_every_page(self, client, db):
+        user = MembershipFactory(role=MemberRole.VIEWER, plan__territory__department="59 — Nord").user
+        for department, count in (("59 — Nord", 60), ("62 — Pas-de-Calais", 3)):
+            for _ in range(count):
+                plan = PlanFactory(with_actions=2, territory__department=department)
+                MembershipFactory(user=user, plan=plan)
+                BudgetLineFactory(action=plan.actions.first(), planned_amount=Decimal("1000"))
         client.force_login(user)
-        with django_assert_max_num_queries(4):
+        response = client.get(reverse("overview"))
+        assert len(response.context["page"].object_list) == 50
+        result = response.context["result"]
+        assert (result.totals.plans, result.totals.actions, result.totals.planned) == (64, 126, Decimal("63000"))
+        by_department = {name: t for name, t in result.by_department}
+        assert (by_department["59 — Nord"].plans, by_department["59 — Nord"].actions) == (61, 120)
+        assert by_department["62 — Pas-de-Calais"].planned == Decimal("3000")
+        html = response.content.decode()
+        assert "Par département ou province" in html and "62 — Pas-de-Calais" in html
+        only = client.get(reverse("overview"), {"department": "62 — Pas-de-Calais", "tri": "retard"})
+        assert only.context["result"].totals.plans == 3 and not only.context["result"].by_department
+        # Sorting keeps the filters, paging keeps both.
+        assert "department=62+%E2%80%94+Pas-de-Calais&amp;tri=titre" in only.content.decode()
+
+    def test_unknown_filters_and_pages(self, client, plan):
+        user = member(plan, MemberRole.VIEWER)
+        client.force_login(user)
+        response = client.get(reverse("overview"), {"kind": "royaume", "tri": "n'importe", "page": "12"})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "« royaume » n&#x27;est pas une valeur proposée : filtre ignoré." in html
+        assert "voici la dernière" in html and len(response.context["page"].object_list) == 1
+
+    @pytest.mark.parametrize("count", [10, 120])
+    def test_fixed_queries_and_small_html_whatever_the_number_of_plans(
+        self, client, count, django_assert_max_num_queries, db
+    ):
+        user = MembershipFactory(role=MemberRole.VIEWER).user
+        for n in range(count - 1):
+            plan = PlanFactory(with_actions=2, territory__department=f"{n % 7:02d} — Département")
+            MembershipFactory(user=user, plan=plan, role=MemberRole.VIEWER)
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("overview"), {"tri": "execution", "late": "on"})
+        with django_assert_max_num_queries(12):
             response = client.get(reverse("overview"), {"tri": "execution"})
-        assert len(response.context["rows"]) == 300
+        assert len(response.context["page"].object_list) == min(count, 50)
+        assert len(response.content) < 200_000
 
 
 @pytest.mark.django_db
@@ -142,7 +191,7 @@ class TestShareLinks:
         assert public.status_code == 200
         assert public["X-Robots-Tag"].startswith("noindex")
         html = public.content.decode()
-        assert '<meta name="robots" content="noindex' in html and "Actions par statut" in html
+        assert '<meta name="robots" content="noindex' in html and "Actions par pilier et par statut" in html
         assert coordinator.email not in html and coordinator.last_name not in html
         assert 'method="post"' not in html.split('id="contenu"')[1]
 
@@ -166,3 +215,49 @@ class TestShareLinks:
         response = client.post(reverse("indicators:share_links", args=[plan.pk]), {"label": "x", "days": "30"})
         assert response.status_code == 403
         assert not ShareLink.objects.exists()
+
+
+class TestChartsReadWell:
+    """Labels at 12 px at least, never cut short; a palette colour-blind readers tell apart."""
+
+    def charts(self):
+        from indicators.charts import Chart, Reference, Series
+
+        long_name = "Prévention de l'entrée des jeunes dans les trafics de stupéfiants du quartier Nord"
+        return [
+            Chart("b", "Barres", "d", [long_name, "Soins"], [Series("Prévu", [10, 20]), Series("Payé", [5, 1])]),
+            Chart("s", "Empilé", "d", [long_name], [Series("Prévue", [2]), Series("Réalisée", [3])], kind="stacked"),
+            Chart(
+                "l",
+                "Lignes",
+                "d",
+                ["T1 2025", "T2 2025", "T3 2025"],
+                [Series("Valeur", [1, None, 4])],
+                kind="lines",
+                references=[Reference("cible", 10)],
+            ),
+        ]
+
+    def test_text_is_12_px_or_more_and_never_truncated(self):
+        import re
+
+        for chart in self.charts():
+            svg = str(chart.svg)
+            sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', svg)]
+            assert sizes and min(sizes) >= 12, chart.kind
+            assert "…" not in svg
+            if chart.kind != "lines":
+                # The long name is wrapped over several lines, every word kept.
+                words = " ".join(re.findall(r">([^<>]+)</text>", svg))
+                assert "stupéfiants" in words and "Nord" in words
+
+    def test_palette_for_colour_blind_readers(self):
+        from indicators.charts import PALETTE
+
+        assert PALETTE[:4] == ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]  # Okabe & Ito
+
+    def test_a_line_chart_draws_its_target_and_labels_its_last_value(self):
+        chart = self.charts()[2]
+        svg = str(chart.svg)
+        assert 'stroke-dasharray="6 4"' in svg and "cible 10" in svg
+        assert ">4</text>" in svg  # the last value, labelled

@@ -39,9 +39,17 @@ class TestIndicators:
         action, _user, client = setup
         response = client.post(
             reverse("indicators:indicator_create", args=[action.plan.pk]),
-            {"action": action.pk, "kind": "result", "label": "Montant mobilisé", "unit": "euros",
-             "frequency": "yearly", "direction": "up", "baseline_value": "12 500,50", "target_value": "20.000"},
-        )  # fmt: skip
+            {
+                "action": action.pk,
+                "kind": "result",
+                "label": "Montant mobilisé",
+                "unit": "euros",
+                "frequency": "yearly",
+                "direction": "up",
+                "baseline_value": "12 500,50",
+                "target_value": "20.000",
+            },
+        )
         assert response.status_code == 302
         indicator = Indicator.objects.get(label="Montant mobilisé")
         assert str(indicator.baseline_value) == "12500.50" and str(indicator.target_value) == "20000.00"
@@ -50,9 +58,16 @@ class TestIndicators:
         action, _user, client = setup
         response = client.post(
             reverse("indicators:indicator_create", args=[action.plan.pk]),
-            {"action": action.pk, "kind": "impact", "label": "Taux", "unit": "percentage", "frequency": "yearly",
-             "direction": "up", "target_value": "120"},
-        )  # fmt: skip
+            {
+                "action": action.pk,
+                "kind": "impact",
+                "label": "Taux",
+                "unit": "percentage",
+                "frequency": "yearly",
+                "direction": "up",
+                "target_value": "120",
+            },
+        )
         assert response.status_code == 400
         assert "Un pourcentage est compris entre 0 et 100." in response.context["form"].errors["target_value"]
         assert 'value="Taux"' in response.content.decode()
@@ -61,9 +76,16 @@ class TestIndicators:
         action, _user, client = setup
         response = client.post(
             reverse("indicators:indicator_create", args=[action.plan.pk]),
-            {"action": action.pk, "kind": "result", "label": "X", "unit": "count", "frequency": "yearly",
-             "direction": "up", "target_value": "beaucoup"},
-        )  # fmt: skip
+            {
+                "action": action.pk,
+                "kind": "result",
+                "label": "X",
+                "unit": "count",
+                "frequency": "yearly",
+                "direction": "up",
+                "target_value": "beaucoup",
+            },
+        )
         assert "Saisissez un nombre" in response.context["form"].errors["target_value"][0]
 
     def test_action_of_another_plan_cannot_be_chosen(self, setup):

@@ -33,8 +33,11 @@ def plan_with_data(db):
     viewer = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
     period = plan.periods.get(year=2026, quarter=1)
     editor = MembershipFactory(plan=plan, role=MemberRole.EDITOR).user
-    quarter_save(period=period, by=editor, measurements=[
-        {"indicator": indicator, "value_number": Decimal("12"), "value_text": "", "comment": ""}])  # fmt: skip
+    quarter_save(
+        period=period,
+        by=editor,
+        measurements=[{"indicator": indicator, "value_number": Decimal("12"), "value_text": "", "comment": ""}],
+    )
     return plan, period, viewer
 
 
@@ -53,7 +56,7 @@ class TestReportPages:
         assert "<svg" in html and "<title id=" in html and "Données du graphique" in html
         response = client.get(quarter_url(plan, period, format="ods"))
         assert response.status_code == 200
-        assert response["Content-Disposition"] == f'attachment; filename="plan-{plan.slug}-T1-2026.ods"'
+        assert response["Content-Disposition"] == f'attachment; filename="plan-{plan.slug}-trimestre-T1-2026.ods"'
 
     def test_outsiders_get_404(self, client, plan_with_data):
         plan, period, _viewer = plan_with_data
@@ -117,8 +120,14 @@ class TestFormats:
         plan, period, viewer = plan_with_data
         client.force_login(viewer)
         book = load_workbook(io.BytesIO(self.get(client, plan, period, format="xlsx").content))
-        assert book.sheetnames == ["Synthèse", "Avancement par pilier et axe", "Actions", "Indicateurs",
-                                   "Exécution budgétaire", "À décider"]  # fmt: skip
+        assert book.sheetnames == [
+            "Synthèse",
+            "Avancement par pilier et axe",
+            "Actions",
+            "Indicateurs",
+            "Exécution budgétaire",
+            "À décider",
+        ]
         actions = book["Actions"]
         assert actions["A1"].value == "Pilier" and actions.freeze_panes == "A2"
         assert isinstance(actions["E2"].value, datetime.datetime)  # due date is a date
@@ -148,7 +157,7 @@ class TestFormats:
         assert rows[0][:2] == ["Financeur", "Prévu (€)"] and rows[1][1] == "12500,00"
         opendata = self.get(client, plan, period, format="csv-opendata", section="actions")
         assert not opendata.content.startswith("\ufeff".encode())
-        assert opendata["Content-Disposition"].endswith('-actions-opendata.csv"')
+        assert opendata["Content-Disposition"].endswith('-trimestre-actions-donnees-ouvertes-T1-2026.csv"')
         rows = list(csv.reader(io.StringIO(opendata.content.decode())))
         assert "2026-12-31" in rows[1] and b"\r\n" in opendata.content
 
@@ -182,15 +191,27 @@ class TestSuiviTable:
     def test_exact_headers_and_grouping(self, client, plan_with_data):
         plan, _period, viewer = plan_with_data
         client.force_login(viewer)
-        response = client.get(reverse("indicators:report_suivi", args=[plan.pk]) + "?format=csv-opendata")
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        response = client.get(reverse("indicators:report_suivi", args=[plan.pk]) + "?format=csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         assert rows[0] == SUIVI_HEADERS
-        assert rows[0] == ["Pilier", "Domaine", "Champ d'intervention et population ciblée",
-                           "Gestionnaire et sommaire d'actions", "Commentaires", "Compétences et financement envisagé",
-                           "Echéances", "Indicateurs de résultats (R) et/ou d'Impact (I)"]  # fmt: skip
-        assert rows[1][1] == "Paix publique" and rows[2][0] == "" and rows[2][1] == ""
+        assert rows[0] == [
+            "Pilier",
+            "Domaine",
+            "Champ d'intervention et population ciblée",
+            "Gestionnaire et sommaire d'actions",
+            "Commentaires",
+            "Compétences et financement envisagé",
+            "Echéances",
+            "Indicateurs de résultats (R) et/ou d'Impact (I)",
+        ]
+        # Every row carries its pillar and domain, so that filters and pivot tables work.
+        assert rows[1][1] == "Paix publique" and rows[2][:2] == rows[1][:2] and rows[2][0]
         indicator_row = next(r for r in rows if "Nombre d'actions menées" in r[7])
         assert indicator_row[7].startswith("R : Nombre d'actions menées — 12")
+        # Read as in the SeNe model, a group's name shows on its first row only.
+        preview = client.get(reverse("indicators:report_suivi", args=[plan.pk])).context["report"]
+        shown = preview.section("suivi").shown_rows
+        assert shown[0][1] == "Paix publique" and shown[1][:2] == ["", ""]
         for fmt in ["ods", "xlsx", "pdf", "csv"]:
             assert client.get(reverse("indicators:report_suivi", args=[plan.pk]) + f"?format={fmt}").status_code == 200
 

@@ -45,17 +45,22 @@ def url(plan, period, suffix=""):
     return reverse("indicators:quarter" + suffix, args=[plan.pk, period.year, period.quarter])
 
 
+def page_forms(response):
+    """The quarter page's forms: {action id: progress form}, {indicator id: value form}."""
+    sheet = response.context["sheet"]
+    progress = {row.action.pk: row.form for row in sheet.rows if row.form}
+    values = {row.indicator.pk: row.form for row in sheet.indicator_rows if row.form}
+    return progress, values
+
+
 def page_data(response, **changes):
     """What the browser would post back: every field as rendered, plus the changes."""
     data = {}
-    for formset in (response.context["progress_forms"], response.context["measurement_forms"]):
-        mgmt = formset.management_form
-        for name in mgmt.fields:
-            data[mgmt.add_prefix(name)] = mgmt[name].value()
-        for form in formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                data[form.add_prefix(name)] = "" if value is None else value
+    progress, values = page_forms(response)
+    for form in [*progress.values(), *values.values()]:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else value
     data.update(changes)
     return data
 
@@ -75,7 +80,7 @@ class TestQuarterPage:
         assert mine.title in html and other.title in html
         assert "Nombre de séances" in html and "Part des élèves" in html
         assert "Rapport semestriel" not in html and "Bilan annuel" not in html  # due in T2/T4, T4
-        assert 'name="a-0-status"' not in html  # the viewer reads, it does not edit
+        assert f'name="a-{mine.pk}-status"' not in html  # the viewer reads, it does not edit
         q2 = client.get(url(plan, plan.periods.get(year=2026, quarter=2))).content.decode()
         assert "Rapport semestriel" in q2 and "Bilan annuel" not in q2
 
@@ -83,8 +88,7 @@ class TestQuarterPage:
         plan, period, mine, other, users, indicators = tracked
         client.force_login(users[MemberRole.EDITOR])
         page = client.get(url(plan, period))
-        forms = {f.obj.pk: f for f in page.context["progress_forms"].forms}
-        values = {f.obj.pk: f for f in page.context["measurement_forms"].forms}
+        forms, values = page_forms(page)
         data = page_data(
             page,
             **{
@@ -113,8 +117,7 @@ class TestQuarterPage:
         plan, period, mine, _other, users, indicators = tracked
         client.force_login(users[MemberRole.EDITOR])
         page = client.get(url(plan, period))
-        forms = {f.obj.pk: f for f in page.context["progress_forms"].forms}
-        values = {f.obj.pk: f for f in page.context["measurement_forms"].forms}
+        forms, values = page_forms(page)
         data = page_data(
             page,
             **{
@@ -125,7 +128,7 @@ class TestQuarterPage:
         )
         response = client.post(url(plan, period), data)
         assert response.status_code == 400
-        errors = {f.obj.pk: f.errors for f in response.context["measurement_forms"].forms}
+        errors = {pk: f.errors for pk, f in page_forms(response)[1].items()}
         assert "Saisissez un nombre" in errors[indicators["count"].pk]["value"][0]
         assert "Un pourcentage est compris entre 0 et 100." in errors[indicators["percent"].pk]["value"]
         html = response.content.decode()
@@ -136,7 +139,7 @@ class TestQuarterPage:
         plan, period, mine, other, users, indicators = tracked
         client.force_login(users["lead"])
         page = client.get(url(plan, period))
-        assert [f.obj for f in page.context["progress_forms"].forms] == [mine]
+        assert list(page_forms(page)[0]) == [mine.pk]
         mine_only = client.get(url(plan, period) + "?moi=1").content.decode()
         assert mine.title in mine_only and other.title not in mine_only
         with pytest.raises(PermissionDenied):
@@ -148,15 +151,19 @@ class TestQuarterPage:
         plan, period, mine, _other, users, _indicators = tracked
         client.force_login(users[MemberRole.VIEWER])
         response = client.get(url(plan, period))
-        rows = {r["action"].pk: r for p in response.context["tree"] for a in p["axes"] for r in a["rows"]}
-        assert rows[mine.pk]["late"]  # due 28/02/2026, still planned at the end of T1 2026
+        rows = {r.action.pk: r for r in response.context["sheet"].rows}
+        assert rows[mine.pk].late  # due 28/02/2026, still planned at the end of T1 2026
 
     def test_value_for_a_quarter_the_indicator_is_not_due_in_is_refused(self, tracked):
         plan, period, _mine, _other, users, indicators = tracked
         with pytest.raises(Exception, match="n'est pas attendu au T1 2026"):
-            quarter_save(period=period, by=users[MemberRole.EDITOR], measurements=[
-                {"indicator": indicators["yearly"], "value_number": Decimal("3"), "value_text": "", "comment": ""}
-            ])  # fmt: skip
+            quarter_save(
+                period=period,
+                by=users[MemberRole.EDITOR],
+                measurements=[
+                    {"indicator": indicators["yearly"], "value_number": Decimal("3"), "value_text": "", "comment": ""}
+                ],
+            )
 
     def test_draft_plan_is_not_tracked(self, client, db):
         plan = PlanFactory()
@@ -165,7 +172,7 @@ class TestQuarterPage:
         client.force_login(user)
         response = client.get(url(plan, plan.periods.first()))
         assert "commence une fois le plan adopté" in response.content.decode()
-        assert not response.context["can_save"]
+        assert not response.context["sheet"].can_save
 
 
 @pytest.mark.django_db
@@ -201,8 +208,8 @@ class TestClosingQuarters:
             quarter_save(period=period, by=coordinator, progress=[{"action": mine, "status": "done", "progress": 100}])
         client.force_login(coordinator)
         response = client.get(url(plan, period))
-        assert not response.context["can_save"]
-        assert response.context["missing_count"] == 2
+        assert not response.context["sheet"].can_save
+        assert response.context["sheet"].missing_count == 2
         assert "manquante" in response.content.decode()
 
     def test_reopen_requires_a_reason_in_the_service_too(self, tracked):
@@ -262,7 +269,7 @@ class TestQuarterQueries:
         period = plan.periods.get(year=2026, quarter=2)
         with django_assert_max_num_queries(12):
             response = client.get(url(plan, period))
-        assert len(response.context["measurement_forms"].forms) == 4 * size
+        assert len(page_forms(response)[1]) == 4 * size
 
 
 @pytest.mark.django_db
@@ -307,8 +314,9 @@ class TestTrackingPermissions:
             if data == "page":
                 page = client.get(target)
                 payload = page_data(page) if page.status_code == 200 else {}
-                if page.status_code == 200 and page.context["progress_forms"].forms:
-                    form = page.context["progress_forms"].forms[0]
+                forms = page_forms(page)[0] if page.status_code == 200 else {}
+                if forms:
+                    form = next(iter(forms.values()))
                     payload[form.add_prefix("progress")] = "15"
             response = client.post(target, payload)
         expected = 404 if role == "outsider" else ok if role in allowed else 403

@@ -144,3 +144,68 @@ class TestPasswordChange:
         )
         assert response.status_code == 200
         assert "Ce mot de passe est trop court" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestLockoutBehindTheLoadBalancer:
+    """In production every request comes from the load balancer; the client is in X-Forwarded-For."""
+
+    LB = "10.0.0.254"
+
+    def via_lb(self, client, email, password, client_ip):
+        return client.post(
+            reverse("login"),
+            {"username": email, "password": password},
+            REMOTE_ADDR=self.LB,
+            HTTP_X_FORWARDED_FOR=client_ip,
+        )
+
+    def test_a_stranger_guessing_elsewhere_does_not_lock_the_owner_out(self, client, settings, user, password):
+        settings.TRUSTED_PROXY_COUNT = 1
+        for _ in range(6):
+            self.via_lb(client, user.email, "mauvais", "198.51.100.7")
+        assert self.via_lb(client, user.email, "mauvais", "198.51.100.7").status_code == 429
+        assert self.via_lb(client, user.email, password, "203.0.113.20").status_code == 302
+
+    def test_a_forged_forwarded_for_does_not_escape_the_lockout(self, client, settings, user):
+        """The load balancer appends the real address; what the client wrote is further left and ignored."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        for n in range(6):
+            self.via_lb(client, user.email, "mauvais", f"192.0.2.{n}, 198.51.100.7")
+        assert self.via_lb(client, user.email, "mauvais", "192.0.2.99, 198.51.100.7").status_code == 429
+
+    def test_many_accounts_from_one_address_lock_that_address(self, client, settings, password):
+        """8 accounts × 5 attempts from one address: the address is locked once it reaches its own limit."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 30
+        accounts = [UserFactory() for _ in range(8)]
+        statuses = [
+            self.via_lb(client, account.email, "mauvais", "198.51.100.66").status_code
+            for account in accounts
+            for _ in range(5)
+        ]
+        assert statuses[:29] == [200] * 29  # no single account reached six failures
+        assert set(statuses[30:]) == {429}
+        # Even a right password from that address waits; the same account elsewhere is fine.
+        assert self.via_lb(client, accounts[0].email, password, "198.51.100.66").status_code == 429
+        assert self.via_lb(client, accounts[0].email, password, "203.0.113.5").status_code == 302
+
+    def test_a_successful_login_does_not_clear_the_address_count(self, client, settings, user, password):
+        """An attacker with an account of its own cannot reset the per-address counter by logging in."""
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 10
+        victims = [UserFactory() for _ in range(4)]
+        for victim in victims:
+            for _ in range(2):
+                self.via_lb(client, victim.email, "mauvais", "198.51.100.66")
+        assert self.via_lb(client, user.email, password, "198.51.100.66").status_code == 302  # 8 failures so far
+        client.logout()
+        assert self.via_lb(client, victims[0].email, "mauvais", "198.51.100.66").status_code == 200  # 9
+        assert self.via_lb(client, victims[1].email, "mauvais", "198.51.100.66").status_code == 429  # 10
+
+    def test_without_trusted_proxies_the_header_is_ignored(self, client, settings, user):
+        settings.TRUSTED_PROXY_COUNT = 0
+        for n in range(6):
+            self.via_lb(client, user.email, "mauvais", f"198.51.100.{n}")
+        # Every attempt counted against the connection's address: locked whatever the header says.
+        assert self.via_lb(client, user.email, "mauvais", "198.51.100.200").status_code == 429

@@ -29,7 +29,12 @@ class TerritoryFactory(DjangoModelFactory):
 
 
 class PlanFactory(DjangoModelFactory):
-    """`PlanFactory(with_actions=12)` builds one pillar and axis holding twelve actions with leads."""
+    """`PlanFactory(with_actions=12)` builds one pillar and axis holding twelve actions with leads.
+
+    `PlanFactory(second_year=300)` builds a plan in its second year with 300 actions, their partners,
+    indicators, values in closed and open quarters, progress updates and money (see
+    tests.indicators.factories.grow_second_year); its members are in `plan.members_by_role`.
+    """
 
     class Meta:
         model = Plan
@@ -48,6 +53,14 @@ class PlanFactory(DjangoModelFactory):
         meeting = Meeting.objects.create(plan=self, date=datetime.date(2026, 2, 1))
         self.status, self.adopted_on, self.adopted_meeting = "adopted", meeting.date, meeting
         self.save()
+
+    @factory.post_generation
+    def second_year(self, create, extracted, **kwargs):
+        if not extracted:
+            return
+        from tests.indicators.factories import grow_second_year
+
+        self.members_by_role = grow_second_year(self, actions=extracted, **kwargs)
 
     @factory.post_generation
     def with_actions(self, create, extracted, **kwargs):

@@ -56,12 +56,16 @@ class TestFundings:
         response = client.post(
             reverse("plans:funding_create", args=[plan.pk]),
             {
-                "funder": funder.pk, "year": "2026", "label": "Crédits chef de projet", "amount_granted": "12 500 €",
-                "versements-TOTAL_FORMS": "2", "versements-INITIAL_FORMS": "0",
-                "versements-0-amount": "6.250,00", "versements-0-expected_on": "15/01/2026",
-                "versements-1-amount": "6 250", "versements-1-expected_on": "30/06/2026",
+                "funder": funder.pk,
+                "year": "2026",
+                "label": "Crédits chef de projet",
+                "amount_granted": "12 500 €",
+                "nouveau-versement-0-amount": "6.250,00",
+                "nouveau-versement-0-expected_on": "15/01/2026",
+                "nouveau-versement-1-amount": "6 250",
+                "nouveau-versement-1-expected_on": "30/06/2026",
             },
-        )  # fmt: skip
+        )
         assert response.status_code == 302
         funding = Funding.objects.get()
         assert funding.amount_granted == Decimal("12500.00")
@@ -73,10 +77,12 @@ class TestFundings:
         response = client.post(
             reverse("plans:funding_create", args=[plan.pk]),
             {
-                "funder": funder.pk, "year": "2026", "amount_granted": "10 000",
-                "versements-TOTAL_FORMS": "1", "versements-INITIAL_FORMS": "0", "versements-0-amount": "12 000",
+                "funder": funder.pk,
+                "year": "2026",
+                "amount_granted": "10 000",
+                "nouveau-versement-0-amount": "12 000",
             },
-        )  # fmt: skip
+        )
         assert response.status_code == 400
         assert "dépassent le montant accordé" in response.content.decode()
         assert 'value="12 000"' in response.content.decode()
@@ -95,24 +101,29 @@ class TestFundings:
         client.force_login(users[MemberRole.COORDINATOR])
         response = client.post(
             reverse("plans:funding_create", args=[plan.pk]),
-            {"funder": funder.pk, "year": year, "amount_granted": amount,
-             "versements-TOTAL_FORMS": "0", "versements-INITIAL_FORMS": "0"},
-        )  # fmt: skip
+            {
+                "funder": funder.pk,
+                "year": year,
+                "amount_granted": amount,
+            },
+        )
         assert response.status_code == 400
         assert message in response.content.decode()
 
     def test_year_outside_the_plan_is_refused_by_the_model_too(self, setup):
         plan, _action, funder, users = setup
         with pytest.raises(Exception, match="période du plan"):
-            services.funding_create(plan=plan, by=users[MemberRole.COORDINATOR], funder=funder, year=2035,
-                                    amount_granted=Decimal("10"))  # fmt: skip
+            services.funding_create(
+                plan=plan, by=users[MemberRole.COORDINATOR], funder=funder, year=2035, amount_granted=Decimal("10")
+            )
 
     def test_funder_must_be_a_partner_of_the_plan(self, setup):
         plan, _action, _funder, users = setup
         stranger = PartnerFactory()
         with pytest.raises(Exception, match="partenaires du plan"):
-            services.funding_create(plan=plan, by=users[MemberRole.COORDINATOR], funder=stranger, year=2026,
-                                    amount_granted=Decimal("10"))  # fmt: skip
+            services.funding_create(
+                plan=plan, by=users[MemberRole.COORDINATOR], funder=stranger, year=2026, amount_granted=Decimal("10")
+            )
 
 
 @pytest.mark.django_db
@@ -254,7 +265,7 @@ class TestSummary:
         BudgetExecution.objects.create(line=a, quarter=1, committed=Decimal("3000"), paid=Decimal("1000"))
         BudgetExecution.objects.create(line=b, quarter=2, committed=Decimal("4000"), paid=Decimal("4000"))
         FundingFactory(plan=plan, funder=funder, amount_granted=Decimal("5000"))
-        summary = budget_summary(plan, today=datetime.date(2026, 6, 1))
+        summary = budget_summary(plan=plan, today=datetime.date(2026, 6, 1))
         assert (summary.totals.planned, summary.totals.granted) == (Decimal("10000"), Decimal("5000"))
         assert (summary.totals.committed, summary.totals.paid) == (Decimal("7000"), Decimal("5000"))
         rows = {row["funder"].pk: row for row in summary.by_funder}
@@ -269,7 +280,7 @@ class TestSummary:
         line = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("10000"))
         BudgetExecution.objects.create(line=line, quarter=1, committed=Decimal("2000"))
         BudgetExecution.objects.create(line=line, quarter=4, committed=Decimal("6000"))
-        summary = budget_summary(plan, today=datetime.date(2026, 12, 31))
+        summary = budget_summary(plan=plan, today=datetime.date(2026, 12, 31))
         assert any("75\u00a0% des engagements tombent au quatrième trimestre" in w for w in summary.warnings)
 
     def test_warns_when_a_grant_is_not_committed_by_end_of_q3(self, setup):
@@ -277,8 +288,8 @@ class TestSummary:
         FundingFactory(plan=plan, funder=funder, year=2026, amount_granted=Decimal("20000"))
         line = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("20000"))
         BudgetExecution.objects.create(line=line, quarter=2, committed=Decimal("15000"))
-        assert budget_summary(plan, today=datetime.date(2026, 9, 30)).warnings == []
-        warnings = budget_summary(plan, today=datetime.date(2026, 10, 1)).warnings
+        assert budget_summary(plan=plan, today=datetime.date(2026, 9, 30)).warnings == []
+        warnings = budget_summary(plan=plan, today=datetime.date(2026, 10, 1)).warnings
         assert warnings == [
             "Financement MILDECA 2026 : 5\u00a0000,00\u00a0€ sur 20\u00a0000,00\u00a0€ n'étaient pas engagés fin T3."
         ]
@@ -302,10 +313,16 @@ class TestBudgetQueries:
         axis = AxisFactory(pillar__plan=plan)
         actions = [ActionFactory(axis=axis, status=ActionStatus.IN_PROGRESS) for _ in range(10)]
         created = BudgetLine.objects.bulk_create(
-            BudgetLine(plan=plan, action=actions[i % 10], funder=funders[i % 3], year=2026 + i % 3,
-                       nature="operating", planned_amount=Decimal("1000"))
+            BudgetLine(
+                plan=plan,
+                action=actions[i % 10],
+                funder=funders[i % 3],
+                year=2026 + i % 3,
+                nature="operating",
+                planned_amount=Decimal("1000"),
+            )
             for i in range(lines)
-        )  # fmt: skip
+        )
         BudgetExecution.objects.bulk_create(
             BudgetExecution(line=line, quarter=q, committed=Decimal("100"), paid=Decimal("50"))
             for line in created

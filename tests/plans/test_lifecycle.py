@@ -25,7 +25,7 @@ class TestStatusChanges:
         client.post(url, {"status": "active"})
         plan.refresh_from_db()
         assert plan.status == PlanStatus.ACTIVE
-        client.post(url, {"status": "closed"})
+        client.post(url, {"status": "closed", "confirm": "on"})
         plan.refresh_from_db()
         assert plan.status == PlanStatus.CLOSED
         assert plan.adopted_on is not None  # the adoption record stays
@@ -51,7 +51,7 @@ class TestStatusChanges:
         action = ActionFactory(axis__pillar__plan=plan)
         client.force_login(users[MemberRole.COORDINATOR])
         assert client.get(reverse("plans:action_edit", args=[plan.pk, action.pk])).status_code == 403
-        assert client.get(reverse("plans:status", args=[plan.pk])).status_code == 403
+        assert "Rouvrir le plan" in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
         html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
         assert "Ajouter une action" not in html
 

@@ -72,9 +72,12 @@ class Command(BaseCommand):
             name="Commune d'essai", kind="commune", country="FR", official_code="00000", population=60_000
         )
         plan = plan_create(
-            by=user, territory=territory, title="Plan de mesure", period_start=datetime.date(2026, 1, 1),
+            by=user,
+            territory=territory,
+            title="Plan de mesure",
+            period_start=datetime.date(2026, 1, 1),
             period_end=datetime.date(2027, 12, 31),
-        )  # fmt: skip
+        )
         plan.partners.add(partner)
         reporting_periods_sync(plan=plan)
         pillars = [
@@ -82,11 +85,19 @@ class Command(BaseCommand):
         ]
         axes = [Axis.objects.create(pillar=p, number=n, name=f"Axe {n} de {p.name}") for p in pillars for n in (1, 2)]
         actions = Action.objects.bulk_create(
-            Action(plan=plan, axis=axes[i % len(axes)], title=f"Action n°{i} de prévention et de coordination",
-                   summary="Une description de quelques lignes, comme les plans en contiennent. " * 2, lead=partner,
-                   due_date=datetime.date(2027, 6, 30), status=ActionStatus.IN_PROGRESS, progress=i % 100, order=i)
+            Action(
+                plan=plan,
+                axis=axes[i % len(axes)],
+                title=f"Action n°{i} de prévention et de coordination",
+                summary="Une description de quelques lignes, comme les plans en contiennent. " * 2,
+                lead=partner,
+                due_date=datetime.date(2027, 6, 30),
+                status=ActionStatus.IN_PROGRESS,
+                progress=i % 100,
+                order=i,
+            )
             for i in range(n_actions)
-        )  # fmt: skip
+        )
         indicators = Indicator.objects.bulk_create(
             Indicator(plan=plan, action=a, label=f"Indicateur {k} de l'action {a.pk}", target_value=Decimal(50))
             for a in actions
@@ -98,10 +109,11 @@ class Command(BaseCommand):
             for i in indicators
         )
         ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(action=a, period=period, status=a.status, progress=a.progress, note="Point d'étape.",
-                           entered_by=user)
+            ProgressUpdate(
+                action=a, period=period, status=a.status, progress=a.progress, note="Point d'étape.", entered_by=user
+            )
             for a in actions
-        )  # fmt: skip
+        )
         BudgetLine.objects.bulk_create(
             BudgetLine(
                 plan=plan, action=a, funder=partner, year=2026, nature="operating", planned_amount=Decimal(1000)

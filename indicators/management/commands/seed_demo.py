@@ -8,12 +8,19 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from indicators.enums import Unit
 from indicators.models import DUE_QUARTERS, Indicator
-from indicators.services import indicator_create, indicators_accept_suggestions, quarter_close, quarter_save
+from indicators.services import (
+    indicator_create,
+    indicator_update,
+    indicators_accept_suggestions,
+    quarter_close,
+    quarter_save,
+)
 from partners.enums import PartnerKind
 from partners.models import Partner, User
 from plans import services
@@ -48,21 +55,39 @@ BE_PARTNERS = [
 ]
 
 FR_EXTRA_STRUCTURE = [
-    (PillarKind.SUPPLY_REDUCTION, "Réduction de l'offre et tranquillité publique", [
-        ("Coopération avec les forces de sécurité",
-         ["cooperation-forces-demantelement", "biens-mal-acquis", "controle-alcool-mineurs"]),
-        ("Reconquête des espaces publics", ["reamenagement-points-deal", "implication-habitants"]),
-    ]),
-    (PillarKind.CARE, "Soins et réduction des risques", [
-        ("Accès aux soins des jeunes consommateurs",
-         ["consultations-jeunes-consommateurs", "parcours-sortie-delinquance", "maraudes-rdr"]),
-    ]),
-    (PillarKind.TRANSVERSAL, "Pilotage et évaluation", [
-        ("Gouvernance du plan", ["groupe-pilotage", "diagnostic-territoire", "engagement-credits-regulier"]),
-        ("Prévention tout public",
-         ["campagnes-addictions", "formations-parents-tout-public", "prevention-milieu-festif"]),
-    ]),
-]  # fmt: skip
+    (
+        PillarKind.SUPPLY_REDUCTION,
+        "Réduction de l'offre et tranquillité publique",
+        [
+            (
+                "Coopération avec les forces de sécurité",
+                ["cooperation-forces-demantelement", "biens-mal-acquis", "controle-alcool-mineurs"],
+            ),
+            ("Reconquête des espaces publics", ["reamenagement-points-deal", "implication-habitants"]),
+        ],
+    ),
+    (
+        PillarKind.CARE,
+        "Soins et réduction des risques",
+        [
+            (
+                "Accès aux soins des jeunes consommateurs",
+                ["consultations-jeunes-consommateurs", "parcours-sortie-delinquance", "maraudes-rdr"],
+            ),
+        ],
+    ),
+    (
+        PillarKind.TRANSVERSAL,
+        "Pilotage et évaluation",
+        [
+            ("Gouvernance du plan", ["groupe-pilotage", "diagnostic-territoire", "engagement-credits-regulier"]),
+            (
+                "Prévention tout public",
+                ["campagnes-addictions", "formations-parents-tout-public", "prevention-milieu-festif"],
+            ),
+        ],
+    ),
+]
 
 BE_EXTRA_ACTIONS = [
     ("Paix publique", "Contrôles ciblés aux abords de la gare et des lieux festifs", "Abords de la gare, week-ends"),
@@ -116,21 +141,30 @@ BE_EXTRA_ACTIONS = [
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the fictional demo territories, plans and users, and print the logins."
+    help = "Create the fictional demo territories, plans and users (with a published password), and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off (production settings). The demo accounts share a published password.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published in the README: it only runs with DEBUG on "
+                "(development). To load the demo on a server anyway, pass --allow-production."
+            )
         services.reference_data_sync()
         operator, _ = Partner.objects.get_or_create(
             name="Opérateur de la plateforme", kind=PartnerKind.OTHER, defaults={"acronym": "OPS"}
         )
-        logins = [
-            (
-                self._user("admin@demo.example", "Admin", "Plateforme", operator, staff=True),
-                "",
-                "administration Django",
-            )
-        ]
+        logins = []
+        # The platform operator's account is a superuser: only ever created for local development.
+        if settings.DEBUG and (admin := self._user("admin@demo.example", "Admin", "Plateforme", operator, staff=True)):
+            logins.append((admin, "", "administration Django"))
         logins += self._french_commune()
         logins += self._belgian_zone()
         self.stdout.write(
@@ -143,14 +177,24 @@ class Command(BaseCommand):
     # --- helpers ------------------------------------------------------------------------------------------
 
     def _user(self, email, first_name, last_name, partner, staff=False):
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"first_name": first_name, "last_name": last_name, "partner": partner}
-        )
-        if created or not user.check_password(DEMO_PASSWORD):
+        """The demo account, created with the demo password; an account seed_demo did not create is left alone."""
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, first_name=first_name, last_name=last_name, partner=partner, is_demo=True)
+            user.is_staff = user.is_superuser = staff
             user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = staff
-        user.save()
+            user.save()
+        elif not user.is_demo:
+            self.stderr.write(
+                self.style.WARNING(f"  {email} already exists and was not created by seed_demo: left untouched.")
+            )
+            return None
         return user
+
+    def _add_partner(self, plan, coordinator, partner):
+        services.plan_partner_add(
+            plan=plan, by=coordinator, name=partner.name, kind=partner.kind, acronym=partner.acronym
+        )
 
     def _partners(self, rows):
         partners = {}
@@ -159,15 +203,19 @@ class Command(BaseCommand):
             partners[acronym] = partner
         return partners
 
-    def _members(self, plan, people):
+    def _members(self, plan, coordinator, people):
         logins = []
         for email, first, last, partner, role in people:
             user = self._user(email, first, last, partner)
-            membership, _ = plan.memberships.get_or_create(user=user, defaults={"role": role})
-            if membership.role != role:
-                membership.role = role
-                membership.save()
-            plan.partners.add(partner)
+            if user is None:
+                continue
+            membership = plan.memberships.filter(user=user).first()
+            if membership is None:
+                services.member_invite(
+                    plan=plan, by=coordinator, email=email, role=role, partner=partner, notify=False
+                )
+            elif membership.role != role:
+                services.member_change_role(membership=membership, by=coordinator, role=role)
             logins.append((user, plan.title, MemberRole(role).label))
         return logins
 
@@ -184,8 +232,15 @@ class Command(BaseCommand):
                 ActionStatus.DONE,
             ]
         )
-        future = itertools.cycle([ActionStatus.IN_PROGRESS, ActionStatus.PLANNED, ActionStatus.IN_PROGRESS,
-                                  ActionStatus.SUSPENDED, ActionStatus.IN_PROGRESS])  # fmt: skip
+        future = itertools.cycle(
+            [
+                ActionStatus.IN_PROGRESS,
+                ActionStatus.PLANNED,
+                ActionStatus.IN_PROGRESS,
+                ActionStatus.SUSPENDED,
+                ActionStatus.IN_PROGRESS,
+            ]
+        )
         lead_cycle = itertools.cycle(leads)
         span = (plan.period_end - plan.period_start).days
         actions = list(plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order"))
@@ -214,13 +269,18 @@ class Command(BaseCommand):
     def _french_commune(self):
         partners = self._partners(FR_PARTNERS)
         coordinator = self._user("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"])
+        if coordinator is None:
+            return []
         plan = Plan.objects.filter(slug="val-de-sorne-2025-2027").first()
         today = datetime.date(2026, 11, 22)
         if plan is None:
             territory = services.territory_get_or_create(
-                name="Val-de-Sorne", kind=TerritoryKind.COMMUNE, country=Country.FRANCE, official_code="99901",
+                name="Val-de-Sorne",
+                kind=TerritoryKind.COMMUNE,
+                country=Country.FRANCE,
+                official_code="99901",
                 population=38_500,
-            )  # fmt: skip
+            )
             plan = services.plan_create(
                 by=coordinator,
                 territory=territory,
@@ -234,7 +294,7 @@ class Command(BaseCommand):
                 template=PlanTemplate.objects.get(code="prevention-jeunes-trafics"),
             )
             for acronym in partners:
-                plan.partners.add(partners[acronym])
+                self._add_partner(plan, coordinator, partners[acronym])
             for kind, name, axes in FR_EXTRA_STRUCTURE:
                 pillar = services.pillar_create(plan=plan, by=coordinator, kind=kind, name=name)
                 for axis_name, codes in axes:
@@ -259,8 +319,9 @@ class Command(BaseCommand):
             services.plan_change_status(plan=plan, by=coordinator, status=PlanStatus.ACTIVE)
             # The dashboard's key indicators, with targets the committee set at adoption.
             for index, indicator in enumerate(Indicator.objects.filter(plan=plan, unit=Unit.COUNT).order_by("pk")[:6]):
-                indicator.is_key, indicator.target_value = True, Decimal(30 + 10 * index)
-                indicator.save(update_fields=["is_key", "target_value"])
+                indicator_update(
+                    indicator=indicator, by=coordinator, is_key=True, target_value=Decimal(30 + 10 * index)
+                )
             self._french_tracking(plan, coordinator)
         people = [
             ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
@@ -268,31 +329,46 @@ class Command(BaseCommand):
             ("contribution@apjs.example", "Sophie", "Lambert", partners["APJS"], MemberRole.CONTRIBUTOR),
             ("lecture@prefecture.example", "Jean", "Vasseur", partners["PREF"], MemberRole.VIEWER),
         ]
-        return self._members(plan, people)
+        return self._members(plan, coordinator, people)
 
     def _french_budget(self, plan, coordinator, partners):
         """Grants paid in two instalments, lines on every action, execution up to the third quarter of 2026."""
         grants = [
-            ("MILDECA", 2025, "Crédits MILDECA — plan local", "30000", [("15000", (2025, 1, 20), (2025, 1, 28)),
-                                                                         ("15000", (2025, 6, 30), (2025, 7, 8))]),
-            ("MILDECA", 2026, "Crédits MILDECA — plan local", "32000", [("16000", (2026, 1, 20), (2026, 1, 27)),
-                                                                         ("16000", (2026, 6, 30), None)]),
+            (
+                "MILDECA",
+                2025,
+                "Crédits MILDECA — plan local",
+                "30000",
+                [("15000", (2025, 1, 20), (2025, 1, 28)), ("15000", (2025, 6, 30), (2025, 7, 8))],
+            ),
+            (
+                "MILDECA",
+                2026,
+                "Crédits MILDECA — plan local",
+                "32000",
+                [("16000", (2026, 1, 20), (2026, 1, 27)), ("16000", (2026, 6, 30), None)],
+            ),
             ("PREF", 2026, "FIPD — prévention de la délinquance", "15000", [("15000", (2026, 4, 15), (2026, 5, 2))]),
             ("ARS", 2026, "Fonds d'intervention régional", "10000", [("10000", (2026, 3, 31), (2026, 4, 10))]),
             ("VDS", 2025, "Budget communal", "25000", []),
             ("VDS", 2026, "Budget communal", "25000", []),
-        ]  # fmt: skip
+        ]
         for acronym, year, label, amount, instalments in grants:
             services.funding_create(
-                plan=plan, by=coordinator, funder=partners[acronym], year=year, label=label,
+                plan=plan,
+                by=coordinator,
+                funder=partners[acronym],
+                year=year,
+                label=label,
                 amount_granted=Decimal(amount),
                 instalments=[
                     {"amount": Decimal(a), "expected_on": datetime.date(*e), "received_on": r and datetime.date(*r)}
                     for a, e, r in instalments
                 ],
-            )  # fmt: skip
-        funders = itertools.cycle([partners["MILDECA"], partners["VDS"], partners["MILDECA"], partners["PREF"],
-                                   partners["ARS"]])  # fmt: skip
+            )
+        funders = itertools.cycle(
+            [partners["MILDECA"], partners["VDS"], partners["MILDECA"], partners["PREF"], partners["ARS"]]
+        )
         natures = itertools.cycle(["operating", "subsidy", "staff", "equipment", "subsidy"])
         actions = plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order")
         for index, action in enumerate(actions):
@@ -302,9 +378,14 @@ class Command(BaseCommand):
                     continue
                 planned = Decimal(1500 + (index * 730) % 6000)
                 line = services.budget_line_create(
-                    action=action, by=coordinator, funder=funder, year=year, nature=nature, planned_amount=planned,
+                    action=action,
+                    by=coordinator,
+                    funder=funder,
+                    year=year,
+                    nature=nature,
+                    planned_amount=planned,
                     fte=Decimal("0.20") if nature == "staff" else None,
-                )  # fmt: skip
+                )
                 # 2025 is committed late in the year (the pace warning shows it); 2026 more evenly, up to Q3.
                 shares = {2025: [0, 10, 20, 60], 2026: [25, 25, 20, 0]}[year]
                 amounts = {
@@ -320,12 +401,14 @@ class Command(BaseCommand):
         actions = list(plan.actions.order_by("pk"))
         final = {a.pk: (a.status, a.progress) for a in actions}  # the services update the instances as they go
         indicators = list(Indicator.objects.filter(plan=plan).order_by("pk"))
-        notes = itertools.cycle([
-            "Séances réalisées comme prévu avec les partenaires.",
-            "Calendrier tenu ; bilan intermédiaire présenté au comité.",
-            "Démarrage décalé faute d'intervenant ; reprise prévue au trimestre suivant.",
-            "Public au rendez-vous ; un deuxième groupe est ouvert.",
-        ])  # fmt: skip
+        notes = itertools.cycle(
+            [
+                "Séances réalisées comme prévu avec les partenaires.",
+                "Calendrier tenu ; bilan intermédiaire présenté au comité.",
+                "Démarrage décalé faute d'intervenant ; reprise prévue au trimestre suivant.",
+                "Public au rendez-vous ; un deuxième groupe est ouvert.",
+            ]
+        )
         for step, period in enumerate(reported, start=1):
             last = step == len(reported)
             progress = []
@@ -334,9 +417,14 @@ class Command(BaseCommand):
                 value = final_progress if last else int(final_progress * step / len(reported))
                 status = final_status if last else (ActionStatus.IN_PROGRESS if value else ActionStatus.PLANNED)
                 progress.append(
-                    {"action": action, "status": status, "progress": value, "note": next(notes),
-                     "blockers": "Attente de la convention avec le collège." if action.pk % 7 == 0 else ""}
-                )  # fmt: skip
+                    {
+                        "action": action,
+                        "status": status,
+                        "progress": value,
+                        "note": next(notes),
+                        "blockers": "Attente de la convention avec le collège." if action.pk % 7 == 0 else "",
+                    }
+                )
             values = []
             for index, indicator in enumerate(indicators):
                 if period.quarter not in DUE_QUARTERS[indicator.frequency] or (last and index % 3 == 0):
@@ -360,12 +448,17 @@ class Command(BaseCommand):
     def _belgian_zone(self):
         partners = self._partners(BE_PARTNERS)
         coordinator = self._user("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"])
+        if coordinator is None:
+            return []
         plan = Plan.objects.filter(slug="zone-de-police-sene-2026-2027").first()
         if plan is None:
             territory = services.territory_get_or_create(
-                name="Zone de police SeNe", kind=TerritoryKind.POLICE_ZONE, country=Country.BELGIUM,
-                official_code="5999", population=95_000,
-            )  # fmt: skip
+                name="Zone de police SeNe",
+                kind=TerritoryKind.POLICE_ZONE,
+                country=Country.BELGIUM,
+                official_code="5999",
+                population=95_000,
+            )
             plan = services.plan_create(
                 by=coordinator,
                 territory=territory,
@@ -379,13 +472,17 @@ class Command(BaseCommand):
                 template=PlanTemplate.objects.get(code="sene-modele-suivi"),
             )
             for acronym in partners:
-                plan.partners.add(partners[acronym])
+                self._add_partner(plan, coordinator, partners[acronym])
             axes = {axis.name: axis for pillar in plan.pillars.all() for axis in pillar.axes.all()}
             for axis_name, title, field in BE_EXTRA_ACTIONS:
                 services.action_create(
-                    plan=plan, by=coordinator, axis=axes[axis_name], title=title, field_of_intervention=field,
+                    plan=plan,
+                    by=coordinator,
+                    axis=axes[axis_name],
+                    title=title,
+                    field_of_intervention=field,
                     competence="commune",
-                )  # fmt: skip
+                )
             leads = [partners[a] for a in ("PL SeNe", "PL SeNe", "Commune", "CPAS", "Transit", "PJF")]
             self._schedule(plan, coordinator, today=datetime.date(2026, 11, 22), leads=leads, complete=False)
             # Half the suggestions accepted so far: the drafting is under way.
@@ -393,18 +490,25 @@ class Command(BaseCommand):
             indicators_accept_suggestions(plan=plan, by=coordinator, actions=Action.objects.filter(pk__in=first_half))
             for index, action in enumerate(plan.actions.order_by("pk")[:10]):
                 services.budget_line_create(
-                    action=action, by=coordinator, funder=partners["Commune"], year=2026 + index % 2,
-                    nature="staff" if index % 3 == 0 else "operating", planned_amount=Decimal(2000 + 500 * index),
+                    action=action,
+                    by=coordinator,
+                    funder=partners["Commune"],
+                    year=2026 + index % 2,
+                    nature="staff" if index % 3 == 0 else "operating",
+                    planned_amount=Decimal(2000 + 500 * index),
                     fte=Decimal("0.10") if index % 3 == 0 else None,
-                )  # fmt: skip
+                )
             services.meeting_record(
-                plan=plan, by=coordinator, date=datetime.date(2026, 9, 15), kind=MeetingKind.STEERING,
+                plan=plan,
+                by=coordinator,
+                date=datetime.date(2026, 9, 15),
+                kind=MeetingKind.STEERING,
                 decisions="Installation du groupe de pilotage ; validation de la structure du plan.",
-            )  # fmt: skip
+            )
         people = [
             ("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"], MemberRole.COORDINATOR),
             ("pilotage@zp-sene.example", "Nadia", "El Amrani", partners["Commune"], MemberRole.EDITOR),
             ("terrain@transit.example", "Luc", "Peeters", partners["Transit"], MemberRole.CONTRIBUTOR),
             ("lecture@parquet-sene.example", "Anne", "Dubois", partners["Parquet"], MemberRole.VIEWER),
         ]
-        return self._members(plan, people)
+        return self._members(plan, coordinator, people)

@@ -1,0 +1,17 @@
+"""Remove prepared export files past their age, and retry or fail the exports a crashed worker left running.
+
+Run it daily (cron, a scheduler); `make run` does not need it.
+"""
+
+from django.core.management.base import BaseCommand
+
+from indicators.jobs import exports_prune, exports_reap
+
+
+class Command(BaseCommand):
+    help = "Remove old export files; retry or fail exports left running by a worker that stopped."
+
+    def handle(self, *args, **options):
+        reaped = exports_reap()
+        pruned = exports_prune()
+        self.stdout.write(f"{reaped} export(s) retried or failed, {pruned} old file(s) removed.")

@@ -1,0 +1,381 @@
+"""What the report builders share: the actions' reported state, and the sections every report has.
+
+Each builder (quarter, annual, suivi) reads rows as dataclasses and turns them into cells in one place,
+`cells()`, in the order of its columns: no row is read by position.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from indicators.charts import Chart, Series
+from indicators.enums import Unit
+from indicators.models import ProgressUpdate, format_value
+from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
+from indicators.reports.base import INT, MONEY, TEXT, Column, Section
+from indicators.targets import NUMERIC, target_label
+from plans.enums import ActionStatus, Competence
+from plans.models import Action, BudgetLine, Plan, ReportingPeriod
+
+ZERO = Decimal("0")
+
+
+def plain(value) -> str:
+    """A value written out in a sentence: 12, 12,5, or a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        places = 0 if value == value.to_integral_value() else 2
+        return number_format(value, places, force_grouping=True)
+    return str(value)
+
+
+def cell_value(indicator, number, text=""):
+    """An indicator's value as a cell: numbers stay numbers in spreadsheets; the others are their text."""
+    if indicator.unit == Unit.TEXT:
+        return text or None
+    if indicator.unit in NUMERIC:
+        return number
+    return format_value(indicator, number, "") if number is not None else None
+
+
+def lead_name(action: Action) -> str:
+    return action.lead.short_name if action.lead else ""
+
+
+def planned_by_action(plan: Plan) -> dict:
+    """The planned budget of each action, all years and funders: one query."""
+    rows = BudgetLine.objects.filter(plan=plan).values("action").annotate(total=Sum("planned_amount")).order_by()
+    return {row["action"]: row["total"] for row in rows}
+
+
+# --- The actions as reported --------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionState:
+    """An action with its status and progress as its latest quarter (up to the report's) reported them."""
+
+    action: Action
+    status: str
+    progress: int
+    late: bool
+    last_note: str
+    last_blockers: str
+
+    @property
+    def pillar(self) -> str:
+        return self.action.axis.pillar.name
+
+    @property
+    def axis(self) -> str:
+        return f"{_('Axe')} {self.action.axis.number} — {self.action.axis.name}"
+
+    @property
+    def status_label(self) -> str:
+        return str(ActionStatus(self.status).label)
+
+    @property
+    def late_label(self) -> str:
+        return _("oui") if self.late else _("non")
+
+
+def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: datetime.date) -> list[ActionState]:
+    """The plan's actions in plan order, each as reported up to `upto` (all quarters if None): one query."""
+    updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+    if upto is not None:
+        updates = updates.filter(
+            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
+        )
+    updates = updates.order_by("-period__year", "-period__quarter")
+    actions = (
+        plan.actions.select_related("axis__pillar", "lead")
+        .annotate(
+            last_status=Subquery(updates.values("status")[:1]),
+            last_progress=Subquery(updates.values("progress")[:1]),
+            last_note=Subquery(updates.values("note")[:1]),
+            last_blockers=Subquery(updates.values("blockers")[:1]),
+        )
+        .in_plan_order()
+    )
+    states = []
+    for action in actions:
+        reported = action.last_status is not None
+        status = action.last_status if reported else action.status
+        states.append(
+            ActionState(
+                action=action,
+                status=status,
+                progress=action.last_progress if reported else action.progress,
+                late=action.is_late(reference, status=status),
+                last_note=action.last_note or "",
+                last_blockers=action.last_blockers or "",
+            )
+        )
+    return states
+
+
+def action_record(state: ActionState, planned=None) -> dict:
+    """An action for the open data (indicators.opendata.ACTIONS): one value per field."""
+    action = state.action
+    return {
+        "action_id": action.pk,
+        "pillar": action.axis.pillar.name,
+        "pillar_kind": action.axis.pillar.kind,
+        "axis_number": action.axis.number,
+        "axis": action.axis.name,
+        "title": action.title,
+        "summary": action.summary,
+        "field_of_intervention": action.field_of_intervention,
+        "target_groups": action.target_groups,
+        "lead": action.lead.name if action.lead else "",
+        "lead_acronym": action.lead.acronym if action.lead else "",
+        "comments": action.comments,
+        "competence": action.competence,
+        "competence_label": str(Competence(action.competence).label) if action.competence else "",
+        "financing_note": action.financing_note,
+        "planned_amount": planned,
+        "start_date": action.start_date,
+        "due_date": action.due_date,
+        "status": state.status,
+        "status_label": state.status_label,
+        "progress": state.progress,
+        "late": state.late,
+        "last_note": state.last_note,
+        "last_blockers": state.last_blockers,
+    }
+
+
+def actions_open_data(states: list[ActionState], planned: dict) -> OpenData:
+    return OpenData(ACTIONS, [action_record(state, planned.get(state.action.pk)) for state in states])
+
+
+def status_headline(states: list[ActionState]) -> list[tuple[str, str]]:
+    counts = defaultdict(int)
+    for state in states:
+        counts[state.status] += 1
+    return [
+        (_("Actions"), str(len(states))),
+        *[(_("Actions « %(s)s »") % {"s": s.label}, str(counts.get(s, 0))) for s in ActionStatus],
+        (_("Actions en retard"), str(sum(state.late for state in states))),
+    ]
+
+
+# --- Sections every report has ------------------------------------------------------------------------------
+
+PILLAR_COLUMNS = [
+    Column(_lazy("Pilier"), width=30),
+    Column(_lazy("Axe"), width=44),
+    Column(_lazy("Actions"), INT, 9),
+    Column(_lazy("Réalisées"), INT, 10),
+    Column(_lazy("En cours"), INT, 10),
+    Column(_lazy("En retard"), INT, 10),
+    Column(_lazy("Avancement moyen (%)"), INT, 12),
+]
+
+
+@dataclass
+class AxisProgress:
+    pillar: str
+    axis: str
+    actions: int = 0
+    done: int = 0
+    running: int = 0
+    late: int = 0
+    progress_total: int = 0
+
+    def cells(self) -> list:
+        average = round(self.progress_total / self.actions) if self.actions else 0
+        return [self.pillar, self.axis, self.actions, self.done, self.running, self.late, average]
+
+
+def pillar_section(states: list[ActionState]) -> Section:
+    groups: dict[tuple, AxisProgress] = {}
+    for state in states:
+        group = groups.setdefault((state.pillar, state.axis), AxisProgress(state.pillar, state.axis))
+        group.actions += 1
+        group.done += state.status == ActionStatus.DONE
+        group.running += state.status == ActionStatus.IN_PROGRESS
+        group.late += state.late
+        group.progress_total += state.progress
+    rows = [group.cells() for group in groups.values()]
+    return Section("piliers", _("Avancement par pilier et axe"), PILLAR_COLUMNS, rows)
+
+
+def report_charts(
+    *, plan: Plan, states: list[ActionState], upto: ReportingPeriod | None, budget, indicators=None, values=None
+) -> list[Chart]:
+    """The dashboard's charts, as the report's quarter saw them: statuses, progress over time, pillars, money,
+    then one small chart per key indicator. Four queries."""
+    from indicators.models import Indicator
+    from indicators.selectors.dashboards import (
+        actions_by_pillar,
+        key_indicator_charts,
+        plan_charts,
+        plan_quarters,
+        progress_by_quarter,
+    )
+
+    if not states:
+        return []
+    by_pillar, progress = actions_by_pillar(
+        states, status_of=lambda s: s.status, progress_of=lambda s: s.progress, pillar_of=lambda s: s.pillar
+    )
+    charts = plan_charts(
+        by_pillar=by_pillar,
+        progress_by_pillar=progress,
+        quarters=progress_by_quarter(plan=plan, upto=upto),
+        budget=budget,
+    )
+    quarters = plan_quarters(plan, upto=(upto.year, upto.quarter) if upto else None)
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(plan=plan, is_key=True).order_by("order", "pk"))
+    return charts + key_indicator_charts(indicators=indicators, quarters=quarters, values=values)
+
+
+BUDGET_COLUMNS = [
+    Column(_lazy("Financeur"), width=36),
+    Column(_lazy("Prévu (€)"), MONEY, 14),
+    Column(_lazy("Accordé (€)"), MONEY, 14),
+    Column(_lazy("Engagé (€)"), MONEY, 14),
+    Column(_lazy("Payé (€)"), MONEY, 14),
+    Column(_lazy("Part du plan"), TEXT, 10),
+]
+
+
+@dataclass
+class FunderMoney:
+    funder: str
+    planned: Decimal
+    granted: Decimal
+    committed: Decimal
+    paid: Decimal
+    share: str = ""
+    received: Decimal = ZERO
+    share_value: Decimal | None = None
+
+    def cells(self) -> list:
+        return [self.funder, self.planned, self.granted, self.committed, self.paid, self.share]
+
+    def record(self) -> dict:
+        return {
+            "funder": self.funder,
+            "planned": self.planned,
+            "granted": self.granted,
+            "committed": self.committed,
+            "paid": self.paid,
+            "received": self.received,
+            "share_of_plan": self.share_value,
+        }
+
+
+def funders_open_data(rows: list[FunderMoney]) -> OpenData:
+    return OpenData(FUNDERS, [row.record() for row in rows])
+
+
+def budget_chart(rows: list[FunderMoney], key: str = "budget") -> Chart:
+    return Chart(
+        key=key,
+        title=_("Exécution budgétaire par financeur"),
+        description=_("Montants prévus, engagés et payés par financeur, en euros ; voir le tableau suivant."),
+        categories=[r.funder for r in rows],
+        series=[
+            Series(_("Prévu"), [r.planned for r in rows]),
+            Series(_("Engagé"), [r.committed for r in rows]),
+            Series(_("Payé"), [r.paid for r in rows]),
+        ],
+        unit="€",
+    )
+
+
+def headline_section(headline: list[tuple[str, str]]) -> Section:
+    columns = [Column(_("Chiffre clé"), width=46), Column(_("Valeur"), width=22)]
+    return Section("synthese", _("Synthèse"), columns, [list(item) for item in headline])
+
+
+def decisions_section(decisions: list[str]) -> Section:
+    return Section("decisions", _("À décider"), [Column(_("Point à décider"), width=110)], [[d] for d in decisions])
+
+
+# --- Indicators ---------------------------------------------------------------------------------------------
+
+INDICATOR_COLUMNS = [
+    Column(_lazy("Pilier"), width=28),
+    Column(_lazy("Action"), width=40),
+    Column(_lazy("Type"), width=6),
+    Column(_lazy("Indicateur"), width=44),
+    Column(_lazy("Unité"), width=12),
+]
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator in a report: where it belongs, its values (in the section's value columns), the verdict."""
+
+    indicator: object
+    values: list
+    reached: bool | None
+    description: str  # the line as a sentence, for reading
+    record: dict = field(default_factory=dict)  # what the open data adds to the indicator's own fields
+
+    @property
+    def pillar(self) -> str:
+        action = self.indicator.action
+        return action.axis.pillar.name if action else _("Contexte")
+
+    @property
+    def action_title(self) -> str:
+        return self.indicator.action.title if self.indicator.action else ""
+
+    def cells(self) -> list:
+        indicator = self.indicator
+        return [
+            self.pillar,
+            self.action_title,
+            indicator.letter,
+            indicator.label,
+            indicator.get_unit_display(),
+            *self.values,
+            target_label(self.reached),
+        ]
+
+    def open_record(self) -> dict:
+        indicator = self.indicator
+        return {
+            "indicator_id": indicator.pk,
+            "action_id": indicator.action_id,
+            "action": self.action_title,
+            "kind": indicator.kind,
+            "letter": indicator.letter,
+            "label": indicator.label,
+            "unit": indicator.unit,
+            "frequency": indicator.frequency,
+            "baseline_value": indicator.baseline_value,
+            "target_value": indicator.target_value,
+            "direction": indicator.direction,
+            "target_reached": self.reached,
+            **self.record,
+        }
+
+
+def indicator_section(key: str, title: str, value_columns: list[Column], lines: list[IndicatorLine]) -> Section:
+    """One row per indicator for spreadsheets; for reading (preview, PDF), indicators grouped under their action."""
+    columns = [*INDICATOR_COLUMNS, *value_columns, Column(_("Cible atteinte"), width=14)]
+    section = Section(key, title, columns, [line.cells() for line in lines])
+    grouped: dict[tuple, list[str]] = {}
+    for line in lines:
+        grouped.setdefault((line.pillar, line.action_title), []).append(line.description)
+    section.print_columns = [
+        Column(_("Pilier"), width=24),
+        Column(_("Action"), width=40),
+        Column(_("Indicateurs"), width=90),
+    ]
+    section.print_rows = [[pillar, action, "\n".join(texts)] for (pillar, action), texts in grouped.items()]
+    section.open_data = OpenData(INDICATORS, [line.open_record() for line in lines])
+    return section

@@ -1,0 +1,267 @@
+"""Dashboards: one plan at a glance, and all the plans a user follows side by side."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
+
+from indicators.charts import Chart, Reference, Series
+from indicators.enums import Unit
+from indicators.models import Indicator, Measurement, ProgressUpdate, format_value
+from indicators.targets import NUMERIC, on_target, target_label
+from plans.enums import ActionStatus
+from plans.formats import percent
+from plans.models import Plan
+from plans.selectors import budget_summary
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class KeyIndicator:
+    indicator: Indicator
+    value: str
+    when: str
+    target: str
+    reached: str
+    share: Decimal | None  # the latest value as a percentage of the target
+
+
+@dataclass(frozen=True)
+class PlanDashboard:
+    action_count: int
+    done_share: str
+    status_rows: list  # (label, count)
+    pillar_rows: list  # (pillar name, [count per status])
+    statuses: list
+    late: list
+    key_indicators: list[KeyIndicator]
+    budget: object
+    charts: list[Chart]
+    key_charts: list[Chart]  # small multiples: one line per key indicator
+
+
+def _dashboard_actions(plan: Plan) -> list:
+    return list(
+        plan.actions.select_related("axis__pillar", "lead")
+        .only(
+            "title",
+            "status",
+            "progress",
+            "due_date",
+            "axis__number",
+            "axis__pillar__name",
+            "axis__pillar__order",
+            "lead__name",
+            "lead__acronym",
+        )
+        .in_plan_order()
+    )
+
+
+def key_indicators(*, plan: Plan) -> list[KeyIndicator]:
+    """The indicators the coordinator marked as key, with their latest value against their target."""
+    rows = []
+    for indicator in (
+        Indicator.objects.filter(plan=plan, is_key=True)
+        .select_related("action")
+        .with_latest_value()
+        .order_by("order", "pk")
+    ):
+        value = indicator.latest_number if indicator.unit != Unit.TEXT else None
+        has_value = indicator.latest_year is not None
+        rows.append(
+            KeyIndicator(
+                indicator=indicator,
+                value=format_value(indicator, indicator.latest_number, indicator.latest_text) if has_value else "—",
+                when=f"T{indicator.latest_quarter} {indicator.latest_year}" if has_value else "",
+                target=format_value(indicator, indicator.target_value, "")
+                if indicator.target_value is not None
+                else "—",
+                reached=target_label(on_target(indicator, value)),
+                share=value / indicator.target_value * 100 if value is not None and indicator.target_value else None,
+            )
+        )
+    return rows
+
+
+def plan_charts(*, by_pillar, progress_by_pillar, quarters, budget) -> list[Chart]:
+    """The charts of a plan: the dashboard's, and the reports' (the same SVG in HTML and PDF)."""
+    statuses = list(ActionStatus)
+    charts = []
+    if by_pillar:
+        charts.append(
+            Chart(
+                key="statuts",
+                kind="stacked",
+                title=_("Actions par pilier et par statut"),
+                description=_(
+                    "Pour chaque pilier, ses actions réparties par statut ; le tableau suivant donne les valeurs."
+                ),
+                categories=list(by_pillar),
+                series=[Series(str(s.label), [counts.get(s, 0) for counts in by_pillar.values()]) for s in statuses],
+            )
+        )
+    if quarters:
+        charts.append(
+            Chart(
+                key="trimestres",
+                kind="lines",
+                title=_("Avancement au fil des trimestres"),
+                description=_(
+                    "Avancement moyen des actions et part des actions réalisées à chaque trimestre renseigné."
+                ),
+                categories=[f"T{q['period__quarter']} {q['period__year']}" for q in quarters],
+                series=[
+                    Series(_("Avancement moyen (%)"), [round(q["average"] or 0) for q in quarters]),
+                    Series(
+                        _("Actions réalisées (%)"),
+                        [round(q["done"] * 100 / q["n"]) if q["n"] else 0 for q in quarters],
+                    ),
+                ],
+                unit="%",
+                maximum=Decimal(100),
+            )
+        )
+    if progress_by_pillar:
+        charts.append(
+            Chart(
+                key="piliers",
+                title=_("Avancement moyen par pilier"),
+                description=_("Pourcentage moyen d'avancement des actions de chaque pilier."),
+                categories=list(progress_by_pillar),
+                series=[
+                    Series(_("Avancement moyen (%)"), [round(sum(v) / len(v)) for v in progress_by_pillar.values()])
+                ],
+                unit="%",
+                maximum=Decimal(100),
+            )
+        )
+    if budget is not None and budget.by_funder:
+        charts.append(
+            Chart(
+                key="budget",
+                title=_("Exécution budgétaire par financeur"),
+                description=_("Montants prévus, engagés et payés par financeur, en euros."),
+                categories=[r["funder"].short_name for r in budget.by_funder],
+                series=[
+                    Series(_("Prévu"), [r["money"].planned for r in budget.by_funder]),
+                    Series(_("Engagé"), [r["money"].committed for r in budget.by_funder]),
+                    Series(_("Payé"), [r["money"].paid for r in budget.by_funder]),
+                ],
+                unit="€",
+            )
+        )
+    return charts
+
+
+def plan_quarters(plan: Plan, *, upto: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+    """The plan's calendar quarters, (year, quarter), from its start up to `upto` included: no query."""
+    quarter = (plan.period_start.year, (plan.period_start.month + 2) // 3)
+    last = (plan.period_end.year, (plan.period_end.month + 2) // 3)
+    if upto is not None:
+        last = min(last, upto)
+    quarters = []
+    while quarter <= last:
+        quarters.append(quarter)
+        quarter = (quarter[0] + 1, 1) if quarter[1] == 4 else (quarter[0], quarter[1] + 1)
+    return quarters
+
+
+def progress_by_quarter(*, plan: Plan, upto=None) -> list[dict]:
+    """Average progress, actions done and actions reported, per quarter reported (up to `upto`): one query."""
+    updates = ProgressUpdate.objects.filter(action__plan=plan)
+    if upto is not None:
+        updates = updates.filter(
+            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
+        )
+    return list(
+        updates.values("period__year", "period__quarter")
+        .annotate(average=Avg("progress"), done=Count("pk", filter=Q(status=ActionStatus.DONE)), n=Count("pk"))
+        .order_by("period__year", "period__quarter")
+    )
+
+
+def actions_by_pillar(
+    actions,
+    status_of=lambda a: a.status,
+    progress_of=lambda a: a.progress,
+    pillar_of=lambda a: a.axis.pillar.name,
+):
+    """{pillar: Counter of statuses}, {pillar: [progress, …]}, in plan order."""
+    by_pillar, progress = defaultdict(Counter), defaultdict(list)
+    for action in actions:
+        name = pillar_of(action)
+        by_pillar[name][status_of(action)] += 1
+        progress[name].append(progress_of(action))
+    return by_pillar, progress
+
+
+def key_indicator_charts(*, indicators, quarters: list[tuple[int, int]], values: dict | None = None) -> list[Chart]:
+    """One small line chart per key numeric indicator: its values over `quarters` (year, quarter), its baseline
+    and its target. One query, none when `values` ({indicator id: {(year, quarter): value}}) are given."""
+    numeric = [indicator for indicator in indicators if indicator.is_key and indicator.unit in NUMERIC]
+    if not numeric:
+        return []
+    if values is None:
+        values = defaultdict(dict)
+        for m in Measurement.objects.filter(indicator__in=numeric).values(
+            "indicator_id", "period__year", "period__quarter", "value_number"
+        ):
+            values[m["indicator_id"]][(m["period__year"], m["period__quarter"])] = m["value_number"]
+    unit = {Unit.PERCENTAGE: "%", Unit.EUROS: "€"}
+    charts = []
+    for indicator in numeric:
+        references = []
+        if indicator.baseline_value is not None:
+            references.append(Reference(_("référence"), indicator.baseline_value))
+        if indicator.target_value is not None:
+            references.append(Reference(_("cible"), indicator.target_value, "#D55E00"))
+        charts.append(
+            Chart(
+                key=f"indicateur-{indicator.pk}",
+                kind="lines",
+                small=True,
+                width=380,
+                title=indicator.label,
+                description=_("Valeurs de l'indicateur à chaque trimestre, avec sa valeur de référence et sa cible."),
+                categories=[f"T{q} {y}" for y, q in quarters],
+                series=[Series(_("Valeur"), [values[indicator.pk].get(key) for key in quarters])],
+                references=references,
+                unit=unit.get(indicator.unit, ""),
+                maximum=Decimal(100) if indicator.unit == Unit.PERCENTAGE else None,
+            )
+        )
+    return charts
+
+
+def plan_dashboard(*, plan: Plan, today: datetime.date) -> PlanDashboard:
+    """Everything the plan's dashboard shows, in a fixed number of queries whatever the plan's size."""
+    actions = _dashboard_actions(plan)
+    by_status = Counter(a.status for a in actions)
+    by_pillar, progress_by_pillar = actions_by_pillar(actions)
+    late = [action for action in actions if action.is_late(today)]
+    quarters = progress_by_quarter(plan=plan)
+    keys = key_indicators(plan=plan)
+    budget = budget_summary(plan=plan, today=today)
+    statuses = list(ActionStatus)
+    return PlanDashboard(
+        action_count=len(actions),
+        done_share=percent(by_status.get(ActionStatus.DONE, 0), len(actions)),
+        status_rows=[(s.label, by_status.get(s, 0)) for s in statuses],
+        pillar_rows=[(name, [counts.get(s, 0) for s in statuses]) for name, counts in by_pillar.items()],
+        statuses=statuses,
+        late=late,
+        key_indicators=keys,
+        budget=budget,
+        charts=plan_charts(
+            by_pillar=by_pillar, progress_by_pillar=progress_by_pillar, quarters=quarters, budget=budget
+        ),
+        key_charts=key_indicator_charts(
+            indicators=[k.indicator for k in keys],
+            quarters=plan_quarters(plan, upto=(today.year, (today.month + 2) // 3)),
+        ),
+    )

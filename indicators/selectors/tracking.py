@@ -1,0 +1,325 @@
+"""Reads for the quarterly tracking: the quarter page, what is due, what is missing."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, Measurement, ProgressUpdate, fingerprint, format_value
+from indicators.perms import ReportingScope, can_close_quarter, is_tracked
+from plans.enums import ActionStatus
+from plans.inputs import parse_id
+from plans.models import Action, Pillar, Plan, ReportingPeriod
+
+
+@dataclass
+class Missing:
+    indicators: list
+    actions: list
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators) + len(self.actions)
+
+
+def quarter_missing(period: ReportingPeriod) -> Missing:
+    """Indicators due without a value and actions still running without a progress update: two queries."""
+    indicators = list(
+        Indicator.objects.filter(plan=period.plan)
+        .due_in(period.quarter)
+        .exclude(Exists(Measurement.objects.filter(indicator=OuterRef("pk"), period=period)))
+        .select_related("action")
+        .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
+    )
+    actions = list(
+        Action.objects.filter(plan=period.plan)
+        .running()
+        .exclude(Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)))
+        .order_by("axis__pillar__order", "axis__number", "order", "pk")
+    )
+    return Missing(indicators=indicators, actions=actions)
+
+
+def current_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The quarter containing today, else the last one before today, else the first."""
+    today = timezone.localdate()
+    for period in periods:
+        if period.contains(today):
+            return period
+    past = [p for p in periods if p.end < today]
+    return past[-1] if past else (periods[0] if periods else None)
+
+
+# --- The quarter page -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    measurement: Measurement | None
+    value: str
+    previous: str
+    previous_period: str
+    target: str
+    missing: bool
+    editable: bool
+    form: object = None  # set by the view when the row is editable
+
+    @property
+    def initial(self) -> dict:
+        """What the value form shows before anything is typed, and the fingerprint of it."""
+        measurement, indicator = self.measurement, self.indicator
+        if measurement is None:
+            return {"loaded": fingerprint(None, "", "")}
+        value = measurement.value_text if indicator.unit == "text" else measurement.value_number
+        if indicator.unit == "yes_no" and value is not None:
+            value = "1" if value else "0"
+        elif value is not None and indicator.unit != "text" and value == value.to_integral_value():
+            value = value.quantize(1)  # 45, not 45,00, for a count
+        return {"value": value, "comment": measurement.comment, "loaded": measurement.fingerprint}
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    update: ProgressUpdate | None
+    status: str
+    progress: int
+    late: bool
+    editable: bool
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    form: object = None
+
+    @property
+    def status_label(self) -> str:
+        return ActionStatus(self.status).label
+
+    @property
+    def initial(self) -> dict:
+        return progress_initial(self.action, self.update)
+
+
+def progress_initial(action: Action, update: ProgressUpdate | None) -> dict:
+    """The progress form before anything is typed: the quarter's update, else the action's own state."""
+    if update is not None:
+        values = {
+            "status": update.status,
+            "progress": update.progress,
+            "note": update.note,
+            "blockers": update.blockers,
+        }
+    else:
+        values = {"status": action.status, "progress": action.progress, "note": "", "blockers": ""}
+    return {**values, "loaded": fingerprint(*values.values())}
+
+
+@dataclass
+class AxisBlock:
+    axis: object
+    rows: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass
+class PillarBlock:
+    pillar: Pillar
+    axes: list[AxisBlock] = field(default_factory=list)
+
+
+@dataclass
+class QuarterSheet:
+    """Everything the quarter page shows, in plan order, with the user's rights computed once."""
+
+    plan: Plan
+    period: ReportingPeriod
+    periods: list[ReportingPeriod]
+    pillars: list[Pillar]
+    pillar: Pillar | None
+    mine: bool
+    scope: ReportingScope
+    tree: list[PillarBlock]
+    context_rows: list[IndicatorRow]
+    events: list
+    can_close: bool
+    tracked: bool
+    ended: bool
+    unsaved: list = field(default_factory=list)  # what was typed on lines that can no longer be saved here
+
+    @property
+    def rows(self) -> list[ActionRow]:
+        return [row for block in self.tree for axis in block.axes for row in axis.rows]
+
+    @property
+    def indicator_rows(self) -> list[IndicatorRow]:
+        return self.context_rows + [i for row in self.rows for i in row.indicators]
+
+    @property
+    def can_save(self) -> bool:
+        return any(r.editable for r in self.rows) or any(r.editable for r in self.indicator_rows)
+
+    @property
+    def late_count(self) -> int:
+        return sum(row.late for row in self.rows)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(row.missing for row in self.indicator_rows)
+
+
+def quarter_sheet(
+    *,
+    plan: Plan,
+    period: ReportingPeriod,
+    periods: list[ReportingPeriod],
+    user,
+    pillar_id: int | None = None,
+    mine: bool = False,
+    also: frozenset[int] = frozenset(),
+) -> QuarterSheet:
+    """The quarter page in seven queries, whatever the plan's size and however much it has reported.
+
+    `pillar_id` and `mine` filter the actions shown; actions in `also` are shown whatever the filters (what
+    the user just posted, so that nothing typed disappears from the page when it is shown again).
+    """
+    scope = ReportingScope(user, plan, period)
+    pillars = list(plan.pillars.order_by("order", "pk"))
+    pillar = next((p for p in pillars if p.pk == pillar_id), None)
+    filters = Q()
+    if pillar is not None:
+        filters &= Q(axis__pillar=pillar)
+    if mine:
+        filters &= Q(lead_id=user.partner_id) if user.partner_id else Q(pk__in=[])
+    filtered = bool(filters)
+    if filtered and also:
+        filters |= Q(pk__in=also)
+    actions = list(
+        plan.actions.filter(filters)
+        .select_related("axis__pillar", "lead")
+        .order_by("axis__pillar__order", "axis__number", "order", "pk")
+    )
+    actions_by_pk = {a.pk: a for a in actions}
+    indicators = Indicator.objects.filter(plan=plan).due_in(period.quarter).with_latest_value(before=period)
+    if filtered:
+        indicators = indicators.filter(action__in=list(actions_by_pk))
+    indicators = list(indicators.order_by("order", "pk"))
+    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__plan=plan)}
+    values = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__plan=plan)}
+
+    reference = min(timezone.localdate(), period.end)
+    indicators_by_action = defaultdict(list)
+    context_rows = []
+    for indicator in indicators:
+        action = actions_by_pk.get(indicator.action_id)
+        if action is not None:
+            indicator.action = action  # no query per row for the label or the rights
+        measurement = values.get(indicator.pk)
+        if measurement is not None:
+            measurement.indicator = indicator  # its display reads the unit: no query per value
+        row = IndicatorRow(
+            indicator=indicator,
+            measurement=measurement,
+            value=measurement.display if measurement else "—",
+            previous=format_value(indicator, indicator.latest_number, indicator.latest_text)
+            if indicator.latest_year
+            else "—",
+            previous_period=f"T{indicator.latest_quarter} {indicator.latest_year}" if indicator.latest_year else "",
+            target=format_value(indicator, indicator.target_value, "") if indicator.target_value is not None else "—",
+            missing=period.is_closed and measurement is None,
+            editable=scope.indicator(indicator, action),
+        )
+        (indicators_by_action[indicator.action_id] if indicator.action_id else context_rows).append(row)
+
+    tree: list[PillarBlock] = []
+    for action in actions:
+        update = updates.get(action.pk)
+        status = update.status if update else action.status
+        row = ActionRow(
+            action=action,
+            update=update,
+            status=status,
+            progress=update.progress if update else action.progress,
+            late=action.is_late(reference, status=status),
+            editable=scope.action(action),
+            indicators=indicators_by_action.get(action.pk, []),
+        )
+        if not tree or tree[-1].pillar.pk != action.axis.pillar_id:
+            tree.append(PillarBlock(pillar=action.axis.pillar))
+        if not tree[-1].axes or tree[-1].axes[-1].axis.pk != action.axis_id:
+            tree[-1].axes.append(AxisBlock(axis=action.axis))
+        tree[-1].axes[-1].rows.append(row)
+
+    return QuarterSheet(
+        plan=plan,
+        period=period,
+        periods=periods,
+        pillars=pillars,
+        pillar=pillar,
+        mine=mine,
+        scope=scope,
+        tree=tree,
+        context_rows=context_rows,
+        events=list(period.events.select_related("by")[:5]),
+        can_close=can_close_quarter(user, plan),
+        ended=period.end < timezone.localdate(),
+        tracked=is_tracked(plan),
+    )
+
+
+@dataclass(frozen=True)
+class QuarterTargets:
+    """The objects a posted quarter page names that the user may report on, with their saved state."""
+
+    actions: dict[int, Action]
+    updates: dict[int, ProgressUpdate]
+    indicators: dict[int, Indicator]
+    measurements: dict[int, Measurement]
+
+
+def quarter_targets(*, plan: Plan, period: ReportingPeriod, user, action_ids, indicator_ids) -> QuarterTargets:
+    """Among the posted ids, what this user may report on in this quarter: four queries."""
+    scope = ReportingScope(user, plan, period)
+    actions = {
+        a.pk: a
+        for a in plan.actions.select_related("axis__pillar", "lead").filter(pk__in=set(action_ids))
+        if scope.action(a)
+    }
+    indicators = {}
+    for indicator in (
+        Indicator.objects.filter(plan=plan, pk__in=set(indicator_ids)).due_in(period.quarter).select_related("action")
+    ):
+        if scope.indicator(indicator):
+            indicators[indicator.pk] = indicator
+    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__in=actions)}
+    measurements = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+    for measurement in measurements.values():
+        measurement.indicator = indicators[measurement.indicator_id]
+    return QuarterTargets(actions=actions, updates=updates, indicators=indicators, measurements=measurements)
+
+
+UNSAVED_FIELDS = {
+    "a": {
+        "status": _("Statut"),
+        "progress": _("Avancement (%)"),
+        "note": _("Ce qui a été fait"),
+        "blockers": _("Ce qui bloque"),
+    },
+    "m": {"value": _("Valeur"), "comment": _("Commentaire")},
+}
+
+
+def unsaved_input(*, plan: Plan, data, keys: dict[str, list[str]]) -> list[dict]:
+    """What was typed on lines that cannot be saved (deleted, out of reach): shown back so nothing is lost."""
+    ids = {kind: [i for pk in pks if (i := parse_id(pk))] for kind, pks in keys.items()}
+    titles = dict(plan.actions.filter(pk__in=ids.get("a", [])).values_list("pk", "title"))
+    labels = dict(Indicator.objects.filter(plan=plan, pk__in=ids.get("m", [])).values_list("pk", "label"))
+    names = {"a": titles, "m": labels}
+    unsaved = []
+    for kind, pks in keys.items():
+        for pk in pks:
+            for name, label in UNSAVED_FIELDS[kind].items():
+                value = data.get(f"{kind}-{pk}-{name}", "")
+                if value.strip():
+                    line = names[kind].get(parse_id(pk))
+                    unsaved.append({"line": line or _("ligne %(id)s") % {"id": pk}, "field": label, "value": value})
+    return unsaved

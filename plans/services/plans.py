@@ -1,0 +1,240 @@
+"""Writes on plans themselves: reference data, territories, creation, frame, adoption, status, meetings."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from plans import perms
+from plans.enums import PLAN_TRANSITIONS, MemberRole, PlanStatus
+from plans.models import (
+    Action,
+    Axis,
+    CatalogueMeasure,
+    Meeting,
+    Membership,
+    Pillar,
+    Plan,
+    PlanTemplate,
+    Territory,
+)
+from plans.selectors import plan_readiness
+from plans.services.common import apply_fields, check_edit
+from plans.services.periods import (
+    periods_locked,
+    quarter_list,
+    reporting_periods_sync,
+)
+
+User = get_user_model()
+
+
+# --- Reference data -----------------------------------------------------------------------------------------
+
+
+def reference_data_sync(*, template_model=PlanTemplate, measure_model=CatalogueMeasure) -> tuple[int, int]:
+    """Load the shipped templates and catalogue (idempotent). Models are parameters for data migrations."""
+    from plans import reference_data
+
+    for data in reference_data.TEMPLATES:
+        structure = {"pillars": data["pillars"]}
+        template_model.objects.update_or_create(
+            code=data["code"],
+            defaults={
+                "name": data["name"],
+                "description": data["description"],
+                "source": data["source"],
+                "order": data["order"],
+                "structure": structure,
+            },
+        )
+    for data in reference_data.CATALOGUE:
+        measure_model.objects.update_or_create(
+            code=data["code"], defaults={k: v for k, v in data.items() if k != "code"}
+        )
+    return len(reference_data.TEMPLATES), len(reference_data.CATALOGUE)
+
+
+# --- Plans --------------------------------------------------------------------------------------------------
+
+
+def _unique_slug(base: str) -> str:
+    root = slugify(base)[:70] or "plan"
+    slug, n = root, 2
+    while Plan.objects.filter(slug=slug).exists():
+        slug, n = f"{root}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def territory_get_or_create(
+    *, name: str, kind: str, country: str, official_code: str, population: int | None, department: str = ""
+):
+    territory = Territory.objects.filter(country=country, kind=kind, official_code=official_code.strip()).first()
+    if territory:
+        return territory
+    territory = Territory(
+        name=name.strip(),
+        kind=kind,
+        country=country,
+        official_code=official_code.strip(),
+        population=population,
+        size_class=Territory.size_class_for(population),
+        department=department.strip(),
+    )
+    territory.full_clean()
+    territory.save()
+    return territory
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by: User,
+    territory: Territory,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    description: str = "",
+    template: PlanTemplate | None = None,
+) -> Plan:
+    """Create a draft plan whose creator coordinates it, optionally from a template."""
+    plan = Plan(
+        territory=territory,
+        title=title,
+        description=description,
+        period_start=period_start,
+        period_end=period_end,
+        template=template,
+        slug=_unique_slug(f"{territory.name} {period_start.year}-{period_end.year}"),
+    )
+    plan.full_clean()
+    plan.save()
+    Membership.objects.create(plan=plan, user=by, role=MemberRole.COORDINATOR)
+    reporting_periods_sync(plan=plan)
+    if by.partner_id:
+        plan.partners.add(by.partner_id)
+    if template:
+        _apply_template(plan, template)
+    return plan
+
+
+def _apply_template(plan: Plan, template: PlanTemplate) -> None:
+    partners_by_kind = {p.kind: p for p in plan.partners.all()}
+    actions = []
+    for p_index, p_data in enumerate(template.structure.get("pillars", []), start=1):
+        pillar = Pillar.objects.create(
+            plan=plan,
+            kind=p_data["kind"],
+            name=p_data["name"],
+            description=p_data.get("description", ""),
+            order=p_index,
+        )
+        for a_index, a_data in enumerate(p_data.get("axes", []), start=1):
+            axis = Axis.objects.create(
+                pillar=pillar, number=a_index, name=a_data["name"], description=a_data.get("description", "")
+            )
+            for order, act in enumerate(a_data.get("actions", []), start=1):
+                actions.append(
+                    Action(
+                        plan=plan,
+                        axis=axis,
+                        order=order,
+                        title=act["title"],
+                        field_of_intervention=act.get("field_of_intervention", ""),
+                        target_groups=act.get("target_groups", ""),
+                        summary=act.get("summary", ""),
+                        comments=act.get("comments", ""),
+                        competence=act.get("competence", ""),
+                        cost_class=act.get("cost_class"),
+                        first_year=act.get("first_year", False),
+                        lead=partners_by_kind.get(act.get("lead_kind")),
+                        indicator_suggestions=act.get("indicators", []),
+                    )
+                )
+    bulk_create_with_history(actions, Action)
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, by: User, **fields) -> Plan:
+    check_edit(by, plan)
+    apply_fields(plan, fields, Plan.FRAME_FIELDS)
+    plan.full_clean()
+    plan.save()
+    reporting_periods_sync(plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_adopt(*, plan: Plan, by: User, date: datetime.date, kind: str, decisions: str = "") -> Plan:
+    """Record the adopting meeting; the draft becomes an adopted plan. Refused while something is missing."""
+    if not perms.can_adopt(by, plan):
+        raise PermissionDenied
+    readiness = plan_readiness(plan=plan)
+    if not readiness.ready:
+        raise ValidationError(readiness.blocking, code="not_ready")
+    meeting = meeting_record(plan=plan, by=by, date=date, kind=kind, decisions=decisions)
+    plan.status = PlanStatus.ADOPTED
+    plan.adopted_on = date
+    plan.adopted_meeting = meeting
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_change_status(
+    *, plan: Plan, by: User, status: str, confirm_open_quarters: bool = False, reason: str = ""
+) -> Plan:
+    """Adopted → active (tracking starts) → closed, and a closed plan reopened by its coordinator.
+
+    Closing while quarters are still open needs `confirm_open_quarters`; reopening needs a reason. Both are
+    recorded in the plan's history.
+    """
+    if not perms.can_change_status(by, plan):
+        raise PermissionDenied
+    allowed = PLAN_TRANSITIONS.get(plan.status, ())
+    if status not in allowed:
+        label = PlanStatus(status).label if status in PlanStatus.values else status[:30]
+        raise ValidationError(
+            {
+                "status": _("Un plan « %(from)s » ne peut pas passer à « %(to)s ».")
+                % {"from": plan.get_status_display(), "to": label}
+            },
+            code="transition",
+        )
+    reason = reason.strip()
+    if status == PlanStatus.CLOSED:
+        still_open = [p for p in periods_locked(plan) if not p.is_closed]
+        if still_open and not confirm_open_quarters:
+            raise ValidationError(
+                {
+                    "confirm": _(
+                        "Des trimestres ne sont pas clos (%(quarters)s) : confirmez que le plan est clos quand "
+                        "même ; ils ne pourront plus être renseignés."
+                    )
+                    % {"quarters": quarter_list(p.label for p in still_open)}
+                },
+                code="open_quarters",
+            )
+    if plan.status == PlanStatus.CLOSED and not reason:
+        raise ValidationError({"reason": _("Indiquez pourquoi le plan est rouvert.")}, code="reason")
+    plan.status = status
+    plan.full_clean()
+    plan._change_reason = reason or None
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def meeting_record(*, plan: Plan, by: User, date: datetime.date, kind: str, decisions: str = "") -> Meeting:
+    if perms.role(by, plan) != MemberRole.COORDINATOR:
+        raise PermissionDenied
+    meeting = Meeting(plan=plan, date=date, kind=kind, decisions=decisions)
+    meeting.full_clean()
+    meeting.save()
+    return meeting

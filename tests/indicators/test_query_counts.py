@@ -1,0 +1,84 @@
+"""Every page and export makes a fixed number of queries, whatever the plan's size and however much it reported.
+
+The plans are shaped like a real plan in its second year (PlanFactory(second_year=N)): partners on actions,
+several indicators per action, values and progress updates in closed and open quarters, money spent.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from plans.enums import MemberRole
+from tests.plans.factories import PlanFactory
+
+SIZES = [10, 300]
+
+# URL name → (its arguments beyond the plan, the most queries it may make). Session, user, the plan with
+# the user's role and the header's counts are included.
+PAGES = {
+    "plans:detail": ((), 7),
+    "plans:frame": ((), 6),
+    "plans:actions": ((), 10),
+    "plans:structure": ((), 8),
+    "plans:review": ((), 8),
+    "plans:budget": ((), 11),
+    "plans:history": ((), 13),
+    "plans:meetings": ((), 5),
+    "plans:timeline": ((), 9),
+    "indicators:plan_indicators": ((), 7),
+    "indicators:dashboard": ((), 12),
+    "indicators:quarter": ((2026, 3), 11),
+    "indicators:reports": ((), 5),
+    "indicators:report_quarter": ((2026, 3), 14),
+    "indicators:report_annual": ((2026,), 14),
+    "indicators:report_suivi": ((), 7),
+}
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda n: f"{n}-actions")
+def grown(request, django_db_setup, django_db_blocker):
+    """Built once per size, in a transaction rolled back after the module (as Django's setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan = PlanFactory(second_year=request.param)
+        yield plan, plan.members_by_role
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestQueryCounts:
+    @pytest.mark.parametrize("url_name", list(PAGES))
+    def test_page(self, client, django_assert_max_num_queries, grown, url_name):
+        plan, users = grown
+        args, most = PAGES[url_name]
+        client.force_login(users[MemberRole.COORDINATOR])
+        with django_assert_max_num_queries(most):
+            response = client.get(reverse(url_name, args=[plan.pk, *args]))
+        assert response.status_code == 200
+
+    def test_action_page(self, client, django_assert_max_num_queries, grown):
+        plan, users = grown
+        client.force_login(users[MemberRole.COORDINATOR])
+        action = plan.actions.order_by("pk").first()
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("plans:action_detail", args=[plan.pk, action.pk]))
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv", "csv-opendata"])
+    def test_exports(self, client, django_assert_max_num_queries, grown, fmt, settings):
+        """A small plan's file is built in the request; a big plan's is queued (the worker's queries are its own)."""
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        plan, users = grown
+        client.force_login(users[MemberRole.VIEWER])
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("indicators:report_quarter", args=[plan.pk, 2026, 3]), {"format": fmt})
+        assert response.status_code == (302 if plan.actions.count() > 100 else 200)
+
+    def test_contributor_quarter_page(self, client, django_assert_max_num_queries, grown):
+        """Rights are read once per request, not once per action."""
+        plan, users = grown
+        client.force_login(users["lead"])
+        with django_assert_max_num_queries(11):
+            response = client.get(reverse("indicators:quarter", args=[plan.pk, 2026, 3]))
+        assert sum(1 for row in response.context["sheet"].rows if row.form) == len(
+            [a for a in plan.actions.all() if a.lead_id == users["lead"].partner_id]
+        )

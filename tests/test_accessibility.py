@@ -1,0 +1,63 @@
+"""Every page a coordinator reaches passes an axe-core check with no serious or critical violation (RGAA / WCAG AA)."""
+
+import pytest
+
+from plans.enums import MemberRole
+from tests.partners.factories import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+# Buttons, not pages: they answer POST only.
+POST_ONLY = (
+    "/supprimer/",
+    "/deplacer/",
+    "/retirer/",
+    "/revoquer/",
+    "/role/",
+    "/dupliquer/",
+    "/suggestions/",
+    "/piliers/",
+    "/axes/",
+)
+
+
+def log_in(page, live_server, user):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Mes plans")).to_be_visible()
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']}"
+        for v in result.response["violations"]
+        if v["impact"] in SERIOUS
+        for node in v["nodes"][:3]
+    ]
+
+
+def test_every_page_a_coordinator_reaches(live_server, page):
+    from tests.test_hostile_input import plan_pages, world_for_pages
+
+    world = world_for_pages()
+    log_in(page, live_server, world.users[MemberRole.COORDINATOR])
+    found = {}
+    for url in plan_pages(world):
+        if url.endswith(POST_ONLY):
+            continue
+        response = page.goto(f"{live_server.url}{url}")
+        if response.status != 200 or "html" not in response.headers.get("content-type", ""):
+            continue
+        if problems := violations(page):
+            found[url] = problems
+    for url, problems in found.items():
+        print(url, problems)
+    assert not found, found
