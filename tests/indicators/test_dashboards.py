@@ -138,7 +138,7 @@ class TestOverview:
         assert len(response.context["page"].object_list) == 50
         result = response.context["result"]
         assert (result.totals.plans, result.totals.actions, result.totals.planned) == (64, 126, Decimal("63000"))
-        by_department = {name: t for name, t in result.by_department}
+        by_department = dict(result.by_department)
         assert (by_department["59 — Nord"].plans, by_department["59 — Nord"].actions) == (61, 120)
         assert by_department["62 — Pas-de-Calais"].planned == Decimal("3000")
         html = response.content.decode()
