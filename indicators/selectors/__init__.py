@@ -1,6 +1,7 @@
 """Reads that assemble the indicators app's pages, split by activity: tracking and dashboards."""
 
 from indicators.selectors.dashboards import PlanDashboard, key_indicators, plan_dashboard
+from indicators.selectors.definitions import IndicatorsStep, indicators_step
 from indicators.selectors.overview import SORTS, OverviewPage, plans_overview
 from indicators.selectors.tracking import (
     QuarterSheet,
@@ -13,6 +14,8 @@ from indicators.selectors.tracking import (
 )
 
 __all__ = [
+    "IndicatorsStep",
+    "indicators_step",
     "SORTS",
     "OverviewPage",
     "PlanDashboard",

@@ -12,6 +12,7 @@ from indicators.perms import ReportingScope, can_close_quarter, is_tracked
 from plans.enums import ActionStatus
 from plans.inputs import parse_id
 from plans.models import Action, Pillar, Plan, ReportingPeriod
+from plans.selectors import PillarScope, pillar_scope
 
 
 @dataclass
@@ -134,8 +135,7 @@ class QuarterSheet:
     plan: Plan
     period: ReportingPeriod
     periods: list[ReportingPeriod]
-    pillars: list[Pillar]
-    pillar: Pillar | None
+    pillars: PillarScope
     mine: bool
     scope: ReportingScope
     tree: list[PillarBlock]
@@ -173,21 +173,21 @@ def quarter_sheet(
     period: ReportingPeriod,
     periods: list[ReportingPeriod],
     user,
-    pillar_id: int | None = None,
+    pillar: str | None = None,
     mine: bool = False,
     also: frozenset[int] = frozenset(),
 ) -> QuarterSheet:
     """The quarter page in seven queries, whatever the plan's size and however much it has reported.
 
-    `pillar_id` and `mine` filter the actions shown; actions in `also` are shown whatever the filters (what
-    the user just posted, so that nothing typed disappears from the page when it is shown again).
+    `pillar` (the pillar asked for, "tous" or None: a big plan then opens on its first pillar) and `mine`
+    filter the actions shown; actions in `also` are shown whatever the filters (what the user just posted, so
+    that nothing typed disappears from the page when it is shown again).
     """
     scope = ReportingScope(user, plan, period)
-    pillars = list(plan.pillars.order_by("order", "pk"))
-    pillar = next((p for p in pillars if p.pk == pillar_id), None)
+    pillars = pillar_scope(plan=plan, requested=pillar)
     filters = Q()
-    if pillar is not None:
-        filters &= Q(axis__pillar=pillar)
+    if pillars.pillar is not None:
+        filters &= Q(axis__pillar=pillars.pillar)
     if mine:
         filters &= Q(lead_id=user.partner_id) if user.partner_id else Q(pk__in=[])
     filtered = bool(filters)
@@ -254,7 +254,6 @@ def quarter_sheet(
         period=period,
         periods=periods,
         pillars=pillars,
-        pillar=pillar,
         mine=mine,
         scope=scope,
         tree=tree,

@@ -1,7 +1,6 @@
 """The indicators step of the drafting journey: R / I indicators per action, and template suggestions."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,25 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import perms, services
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
+from indicators.selectors import indicators_step
 from plans.inputs import parse_id
+from plans.models import Action
 from plans.shortcuts import form_page, get_plan, plan_context, posted, refused_or_done, save_form
 
 
 @require_GET
 def plan_indicators(request, pk):
     plan = get_plan(request, pk)
-    indicators = Indicator.objects.order_by("order", "pk")
-    actions = (
-        plan.actions.select_related("axis__pillar", "lead")
-        .prefetch_related(Prefetch("indicators", queryset=indicators))
-        .order_by("axis__pillar__order", "axis__number", "order", "pk")
-    )
-    suggestion_count = sum(len(a.indicator_suggestions) for a in actions)
-    context_indicators = Indicator.objects.filter(plan=plan, action=None).order_by("order", "pk")
     context = plan_context(request, plan, step="indicators", crumbs=[(_("Indicateurs"), None)])
-    context.update(
-        {"actions": actions, "suggestion_count": suggestion_count, "context_indicators": context_indicators}
-    )
+    context.update({"step": indicators_step(plan=plan, pillar=request.GET.get("pilier")), "query": ""})
     return render(request, "indicators/plan_indicators.html", context)
 
 
@@ -39,10 +30,18 @@ def accept_suggestions(request, pk):
     action_pk = request.POST.get("action", "")
     if action_pk and parse_id(action_pk) is None:
         raise Http404
-    actions = plan.actions.filter(pk=parse_id(action_pk)) if action_pk else None
+    pillar_pk = request.POST.get("pilier", "")
+    if pillar_pk and parse_id(pillar_pk) is None:
+        raise Http404
+    actions = None
+    if action_pk:
+        actions = plan.actions.filter(pk=parse_id(action_pk))
+    elif pillar_pk:  # what the page showed: one pillar of a big plan
+        actions = plan.actions.filter(axis__pillar=parse_id(pillar_pk))
     created = services.indicators_accept_suggestions(plan=plan, by=request.user, actions=actions)
     messages.success(request, _("%(n)d indicateur(s) créé(s) à partir des suggestions.") % {"n": len(created)})
-    return redirect("indicators:plan_indicators", plan.pk)
+    url = reverse("indicators:plan_indicators", args=[plan.pk])
+    return redirect(f"{url}?pilier={pillar_pk}" if pillar_pk else url)
 
 
 def _form_page(request, plan, form, indicator=None):
@@ -54,8 +53,12 @@ def _form_page(request, plan, form, indicator=None):
 
 
 def _indicators_url(plan, indicator):
-    anchor = f"#action-{indicator.action_id}" if indicator.action_id else "#contexte"
-    return reverse("indicators:plan_indicators", args=[plan.pk]) + anchor
+    """Back to the indicators step, on the action's pillar (a big plan shows one at a time) and at the action."""
+    url = reverse("indicators:plan_indicators", args=[plan.pk])
+    if not indicator.action_id:
+        return url + "#contexte"
+    pillar = Action.objects.filter(pk=indicator.action_id).values_list("axis__pillar", flat=True).first()
+    return f"{url}?pilier={pillar}#action-{indicator.action_id}"
 
 
 @require_http_methods(["GET", "POST"])

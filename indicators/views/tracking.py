@@ -14,7 +14,6 @@ from indicators.forms import MeasurementForm, ProgressForm, ReopenForm
 from indicators.models import fingerprint
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
-from plans.inputs import parse_id
 from plans.shortcuts import form_page, get_plan, plan_context, posted, save_form
 
 
@@ -46,7 +45,7 @@ def quarter(request, pk, year, quarter):
     plan = get_plan(request, pk)
     periods, period = _period(plan, year, quarter)
     user = request.user
-    filters = {"pillar_id": parse_id(request.GET.get("pilier", "")), "mine": request.GET.get("moi") == "1"}
+    filters = {"pillar": request.GET.get("pilier"), "mine": request.GET.get("moi") == "1"}
     if request.method == "GET":
         sheet = selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, **filters)
         _attach_forms(sheet, None, None)

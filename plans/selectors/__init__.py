@@ -11,11 +11,15 @@ from plans.selectors.actions import (
 from plans.selectors.budget import BudgetPage, BudgetSummary, Money, budget_page, budget_summary
 from plans.selectors.history import HISTORY_LIMIT, plan_history
 from plans.selectors.plans import (
+    ALL_PILLARS,
+    ONE_PILLAR_FROM,
     PLANS_PER_PAGE,
+    PillarScope,
     PlanOverview,
     Readiness,
     filtered_plans,
     indicator_counts,
+    pillar_scope,
     plan_counts,
     plan_departments,
     plan_overview,
@@ -25,6 +29,10 @@ from plans.selectors.plans import (
 )
 
 __all__ = [
+    "ALL_PILLARS",
+    "ONE_PILLAR_FROM",
+    "PillarScope",
+    "pillar_scope",
     "ACTION_SORTS",
     "HISTORY_LIMIT",
     "PLANS_PER_PAGE",

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from plans import hooks
 from plans.enums import ActionStatus
-from plans.models import Action, Axis, Plan
+from plans.inputs import parse_id
+from plans.models import Action, Axis, Pillar, Plan
 from plans.pagination import PageOf, paginate
 
 
@@ -71,6 +72,41 @@ def plans_list(*, user, filters: dict, page, today: datetime.date) -> PageOf:
     plans = filtered_plans(Plan.objects.visible_to(user), **filters, today=today)
     ordered = plans.with_list_data().order_by("-period_start", "title", "pk")
     return paginate(ordered, per_page=PLANS_PER_PAGE, number=page)
+
+
+# Above this many actions, the pages that show every action with its fields (the quarter page, the indicators
+# step) open on one pillar at a time; "tous" shows them all.
+ONE_PILLAR_FROM = 60
+ALL_PILLARS = "tous"
+
+
+@dataclass(frozen=True)
+class PillarScope:
+    pillars: list[Pillar]  # each with `action_count`
+    pillar: Pillar | None  # None: every pillar
+    chosen_for_size: bool  # the page chose one pillar because the plan is big: it says so
+    action_count: int
+
+    @property
+    def value(self) -> str:
+        """What the pillar filter shows as selected."""
+        return str(self.pillar.pk) if self.pillar else ALL_PILLARS
+
+
+def pillar_scope(*, plan: Plan, requested: str | None) -> PillarScope:
+    """Which pillar a long page shows: the one asked for, every one ("tous"), or for a big plan the first: one query.
+
+    An unknown pillar is treated as not asked for.
+    """
+    pillars = list(plan.pillars.order_by("order", "pk").annotate(action_count=Count("axes__actions")))
+    total = sum(p.action_count for p in pillars)
+    asked = parse_id(requested or "")
+    pillar = next((p for p in pillars if p.pk == asked), None)
+    chosen = False
+    if pillar is None and requested != ALL_PILLARS and total > ONE_PILLAR_FROM:
+        pillar = next((p for p in pillars if p.action_count), None)
+        chosen = pillar is not None
+    return PillarScope(pillars=pillars, pillar=pillar, chosen_for_size=chosen, action_count=total)
 
 
 @dataclass(frozen=True)

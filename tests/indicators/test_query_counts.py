@@ -25,7 +25,7 @@ PAGES = {
     "plans:history": ((), 13),
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
-    "indicators:plan_indicators": ((), 7),
+    "indicators:plan_indicators": ((), 8),
     "indicators:dashboard": ((), 12),
     "indicators:quarter": ((2026, 3), 11),
     "indicators:reports": ((), 5),
@@ -55,6 +55,15 @@ class TestQueryCounts:
             response = client.get(reverse(url_name, args=[plan.pk, *args]))
         assert response.status_code == 200
 
+    @pytest.mark.parametrize("url_name", ["indicators:quarter", "indicators:plan_indicators"])
+    def test_every_pillar_at_once(self, client, django_assert_max_num_queries, grown, url_name):
+        plan, users = grown
+        args, most = PAGES[url_name]
+        client.force_login(users[MemberRole.COORDINATOR])
+        with django_assert_max_num_queries(most):
+            response = client.get(reverse(url_name, args=[plan.pk, *args]), {"pilier": "tous"})
+        assert response.status_code == 200
+
     def test_action_page(self, client, django_assert_max_num_queries, grown):
         plan, users = grown
         client.force_login(users[MemberRole.COORDINATOR])
@@ -78,7 +87,7 @@ class TestQueryCounts:
         plan, users = grown
         client.force_login(users["lead"])
         with django_assert_max_num_queries(11):
-            response = client.get(reverse("indicators:quarter", args=[plan.pk, 2026, 3]))
+            response = client.get(reverse("indicators:quarter", args=[plan.pk, 2026, 3]), {"pilier": "tous"})
         assert sum(1 for row in response.context["sheet"].rows if row.form) == len(
             [a for a in plan.actions.all() if a.lead_id == users["lead"].partner_id]
         )

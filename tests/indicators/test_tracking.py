@@ -375,3 +375,88 @@ class TestMeasurementsApi:
         plan, period, _mine, _other, users, indicators = tracked
         client.force_login(users[MemberRole.CONTRIBUTOR])
         assert self.post(client, indicators["count"], period, "1").status_code == 403
+
+
+@pytest.mark.django_db
+class TestBigPlansOpenOnOnePillar:
+    """Above ONE_PILLAR_FROM actions, the quarter page and the indicators step show one pillar at a time."""
+
+    @pytest.fixture
+    def big(self, db):
+        from plans.selectors import ONE_PILLAR_FROM
+        from tests.indicators.factories import second_year_plan
+
+        return second_year_plan(actions=ONE_PILLAR_FROM + 4, indicators=1)
+
+    def test_quarter_page(self, client, big):
+        plan, users = big.plan, big.users
+        first, second = plan.pillars.order_by("order")
+        period = plan.periods.get(year=2026, quarter=4)
+        client.force_login(users[MemberRole.COORDINATOR])
+        response = client.get(url(plan, period))
+        shown = {row.action.axis.pillar_id for row in response.context["sheet"].rows}
+        assert shown == {first.pk}
+        html = response.content.decode()
+        assert "la page s’ouvre sur un pilier à la fois" in html and "pilier=tous" in html
+        everything = client.get(url(plan, period), {"pilier": "tous"})
+        assert len(everything.context["sheet"].rows) == plan.actions.count()
+        assert "un pilier à la fois" not in everything.content.decode()
+        chosen = client.get(url(plan, period), {"pilier": second.pk})
+        assert {row.action.axis.pillar_id for row in chosen.context["sheet"].rows} == {second.pk}
+        for unknown in ("999999", "deux", "-1"):
+            assert client.get(url(plan, period), {"pilier": unknown}).context["sheet"].pillars.pillar == first
+
+    def test_saving_one_pillar_leaves_the_others_as_they_were(self, client, big):
+        plan, users = big.plan, big.users
+        first, second = plan.pillars.order_by("order")
+        period = plan.periods.get(year=2026, quarter=4)
+        before = dict(
+            ProgressUpdate.objects.filter(period=period, action__axis__pillar=second).values_list("pk", "note")
+        )
+        client.force_login(users[MemberRole.COORDINATOR])
+        response = client.get(url(plan, period))
+        action = response.context["sheet"].rows[0].action
+        data = page_data(response, **{f"a-{action.pk}-note": "Fait sur le premier pilier"})
+        assert client.post(url(plan, period), data).status_code == 302
+        assert ProgressUpdate.objects.get(period=period, action=action).note == "Fait sur le premier pilier"
+        after = dict(
+            ProgressUpdate.objects.filter(period=period, action__axis__pillar=second).values_list("pk", "note")
+        )
+        assert after == before
+
+    def test_indicators_step(self, client, big):
+        plan, users = big.plan, big.users
+        first, second = plan.pillars.order_by("order")
+        client.force_login(users[MemberRole.COORDINATOR])
+        page = reverse("indicators:plan_indicators", args=[plan.pk])
+        response = client.get(page)
+        assert {a.axis.pillar_id for a in response.context["step"].actions} == {first.pk}
+        assert "un pilier à la fois" in response.content.decode()
+        assert len(client.get(page, {"pilier": "tous"}).context["step"].actions) == plan.actions.count()
+        # Back from editing an indicator of the second pillar: on that pillar, at that action.
+        indicator = plan.indicators.filter(action__axis__pillar=second).first()
+        edit = reverse("indicators:indicator_edit", args=[plan.pk, indicator.pk])
+        form = client.get(edit).context["form"]
+        data = {name: form[name].value() or "" for name in form.fields}
+        data["label"] = "Nouvel intitulé"
+        response = client.post(edit, data)
+        assert response.status_code == 302, response.context["form"].errors
+        assert response["Location"] == f"{page}?pilier={second.pk}#action-{indicator.action_id}"
+
+    def test_suggestions_are_accepted_for_the_pillar_shown(self, client, big):
+        from plans.models import Action
+
+        plan, users = big.plan, big.users
+        first, second = plan.pillars.order_by("order")
+        suggestion = [{"label": "Nombre de participants", "kind": "result", "unit": "count"}]
+        Action.objects.filter(plan=plan).update(indicator_suggestions=suggestion)
+        client.force_login(users[MemberRole.COORDINATOR])
+        before = plan.indicators.count()
+        response = client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pilier": first.pk})
+        assert response.status_code == 302 and response["Location"].endswith(f"?pilier={first.pk}")
+        created = plan.indicators.count() - before
+        assert created == plan.actions.filter(axis__pillar=first).count()
+        assert not plan.indicators.filter(action__axis__pillar=second, label="Nombre de participants").exists()
+        assert (
+            client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pilier": "x"}).status_code == 404
+        )
