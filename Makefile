@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install messages migrate demo clean
+.PHONY: run test lint format install messages migrate demo clean bench load
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 13) else "Python 3.13 is required (found %s)" % sys.version.split()[0])'
@@ -34,6 +34,10 @@ run: demo
 
 test: messages
 	$(BIN)/pytest
+
+# National scale, in a throwaway PostgreSQL database: one table of queries, times and sizes (see tests/bench.py).
+bench: messages
+	$(BIN)/python -m tests.bench
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,7 +12,11 @@ from indicators.perms import ReportingScope, can_close_quarter, is_tracked
 from plans.enums import ActionStatus
 from plans.inputs import parse_id
 from plans.models import Action, Pillar, Plan, ReportingPeriod
+from plans.pagination import PageOf, paginate
 from plans.selectors import PillarScope, pillar_scope
+
+# The quarter page shows this many actions at a time (each with its indicators' fields).
+QUARTER_ACTIONS_PER_PAGE = 25
 
 
 @dataclass
@@ -144,6 +148,9 @@ class QuarterSheet:
     can_close: bool
     tracked: bool
     ended: bool
+    pages: PageOf
+    late_count: int  # over every action the filters keep, not only this page's
+    missing_count: int  # values missing in a closed quarter, idem
     unsaved: list = field(default_factory=list)  # what was typed on lines that can no longer be saved here
 
     @property
@@ -159,12 +166,8 @@ class QuarterSheet:
         return any(r.editable for r in self.rows) or any(r.editable for r in self.indicator_rows)
 
     @property
-    def late_count(self) -> int:
-        return sum(row.late for row in self.rows)
-
-    @property
-    def missing_count(self) -> int:
-        return sum(row.missing for row in self.indicator_rows)
+    def page(self):
+        return self.pages.page
 
 
 def quarter_sheet(
@@ -175,13 +178,15 @@ def quarter_sheet(
     user,
     pillar: str | None = None,
     mine: bool = False,
+    page: str | None = None,
     also: frozenset[int] = frozenset(),
 ) -> QuarterSheet:
     """The quarter page in seven queries, whatever the plan's size and however much it has reported.
 
     `pillar` (the pillar asked for, "tous" or None: a big plan then opens on its first pillar) and `mine`
-    filter the actions shown; actions in `also` are shown whatever the filters (what the user just posted, so
-    that nothing typed disappears from the page when it is shown again).
+    filter the actions shown, `page` picks a page of them; actions in `also` are shown whatever the filters and
+    the page (what the user just posted, so that nothing typed disappears from the page when it is shown again).
+    The header's counts (late actions, missing values) are over every action the filters keep.
     """
     scope = ReportingScope(user, plan, period)
     pillars = pillar_scope(plan=plan, requested=pillar)
@@ -193,20 +198,29 @@ def quarter_sheet(
     filtered = bool(filters)
     if filtered and also:
         filters |= Q(pk__in=also)
-    actions = list(
+    every_action = list(
         plan.actions.filter(filters)
         .select_related("axis__pillar", "lead")
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
-    actions_by_pk = {a.pk: a for a in actions}
-    indicators = Indicator.objects.filter(plan=plan).due_in(period.quarter).with_latest_value(before=period)
-    if filtered:
-        indicators = indicators.filter(action__in=list(actions_by_pk))
-    indicators = list(indicators.order_by("order", "pk"))
     updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__plan=plan)}
-    values = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__plan=plan)}
-
     reference = min(timezone.localdate(), period.end)
+    late_count = sum(a.is_late(reference, status=_status(a, updates.get(a.pk))) for a in every_action)
+    # A page of actions at a time; what was just posted stays on the page it was posted from.
+    pages = paginate(every_action, per_page=QUARTER_ACTIONS_PER_PAGE, number=page)
+    shown = {a.pk for a in pages.page.object_list} | set(also)
+    actions = [a for a in every_action if a.pk in shown]
+    actions_by_pk = {a.pk: a for a in actions}
+    indicators = Indicator.objects.filter(plan=plan).due_in(period.quarter)
+    if filtered or pages.page.paginator.num_pages > 1:
+        in_scope = Q(action__in=list(actions_by_pk))
+        if not filtered and pages.page.number == 1:
+            in_scope |= Q(action=None)  # context indicators open the first page
+        indicators = indicators.filter(in_scope)
+    missing_count = _missing_count(plan, period, None if not filtered else every_action)
+    indicators = list(indicators.with_latest_value(before=period).order_by("order", "pk"))
+    values = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+
     indicators_by_action = defaultdict(list)
     context_rows = []
     for indicator in indicators:
@@ -262,7 +276,24 @@ def quarter_sheet(
         can_close=can_close_quarter(user, plan),
         ended=period.end < timezone.localdate(),
         tracked=is_tracked(plan),
+        pages=pages,
+        late_count=late_count,
+        missing_count=missing_count,
     )
+
+
+def _status(action: Action, update: ProgressUpdate | None) -> str:
+    return update.status if update else action.status
+
+
+def _missing_count(plan: Plan, period: ReportingPeriod, actions: list | None) -> int:
+    """Indicators due in a closed quarter with no value: over the actions given, or the whole plan. One query."""
+    if not period.is_closed:
+        return 0
+    due = Indicator.objects.filter(plan=plan).due_in(period.quarter)
+    if actions is not None:
+        due = due.filter(action__in=[a.pk for a in actions])
+    return due.exclude(Exists(Measurement.objects.filter(indicator=OuterRef("pk"), period=period))).count()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from indicators.forms import MeasurementForm, ProgressForm, ReopenForm
 from indicators.models import fingerprint
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
-from plans.shortcuts import form_page, get_plan, plan_context, posted, save_form
+from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, save_form
 
 
 def _period(plan, year, quarter):
@@ -45,7 +45,11 @@ def quarter(request, pk, year, quarter):
     plan = get_plan(request, pk)
     periods, period = _period(plan, year, quarter)
     user = request.user
-    filters = {"pillar": request.GET.get("pilier"), "mine": request.GET.get("moi") == "1"}
+    filters = {
+        "pillar": request.GET.get("pilier"),
+        "mine": request.GET.get("moi") == "1",
+        "page": request.GET.get("page"),
+    }
     if request.method == "GET":
         sheet = selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, **filters)
         _attach_forms(sheet, None, None)
@@ -80,7 +84,15 @@ def quarter(request, pk, year, quarter):
 def _render(request, sheet, *, status):
     period = sheet.period
     context = plan_context(request, sheet.plan, crumbs=[(_("Suivi"), None), (period.label, None)])
-    context.update({"sheet": sheet, "period": period, "query": request.GET.urlencode()})
+    context.update(
+        {
+            "sheet": sheet,
+            "period": period,
+            "page": sheet.page,
+            "page_note": sheet.pages.note,
+            "query": query_without(request, "page"),
+        }
+    )
     return render(request, "indicators/quarter.html", context, status=status)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from indicators.enums import Frequency, Unit
 from indicators.models import Measurement, ProgressUpdate
+from indicators.selectors.tracking import QUARTER_ACTIONS_PER_PAGE
 from indicators.services import quarter_close, quarter_reopen, quarter_save
 from plans.enums import ActionStatus, MemberRole, PlanStatus
 from plans.models import PeriodEvent, ReportingPeriod
@@ -269,7 +270,11 @@ class TestQuarterQueries:
         period = plan.periods.get(year=2026, quarter=2)
         with django_assert_max_num_queries(12):
             response = client.get(url(plan, period))
-        assert len(page_forms(response)[1]) == 4 * size
+        assert len(page_forms(response)[1]) == 4 * min(size, QUARTER_ACTIONS_PER_PAGE)
+        last = (size - 1) // QUARTER_ACTIONS_PER_PAGE + 1
+        with django_assert_max_num_queries(12):
+            response = client.get(url(plan, period), {"page": last})
+        assert len(page_forms(response)[0]) == size - (last - 1) * QUARTER_ACTIONS_PER_PAGE
 
 
 @pytest.mark.django_db
@@ -399,7 +404,7 @@ class TestBigPlansOpenOnOnePillar:
         html = response.content.decode()
         assert "la page s’ouvre sur un pilier à la fois" in html and "pilier=tous" in html
         everything = client.get(url(plan, period), {"pilier": "tous"})
-        assert len(everything.context["sheet"].rows) == plan.actions.count()
+        assert everything.context["sheet"].page.paginator.count == plan.actions.count()
         assert "un pilier à la fois" not in everything.content.decode()
         chosen = client.get(url(plan, period), {"pilier": second.pk})
         assert {row.action.axis.pillar_id for row in chosen.context["sheet"].rows} == {second.pk}
@@ -460,3 +465,23 @@ class TestBigPlansOpenOnOnePillar:
         assert (
             client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pilier": "x"}).status_code == 404
         )
+
+    def test_pages_of_actions(self, client, big):
+        plan, users = big.plan, big.users
+        period = plan.periods.get(year=2026, quarter=4)
+        client.force_login(users[MemberRole.COORDINATOR])
+        total = plan.actions.count()
+        second = client.get(url(plan, period), {"pilier": "tous", "page": "2"})
+        sheet = second.context["sheet"]
+        assert sheet.page.number == 2 and len(sheet.rows) == QUARTER_ACTIONS_PER_PAGE
+        assert sheet.late_count == sum(1 for a in plan.actions.all() if a.is_late(period.end))  # all pages
+        html = second.content.decode()
+        assert f"Actions 26 à 50 sur {total}" in html and "pilier=tous&amp;page=3" in html
+        action = sheet.rows[0].action
+        data = page_data(second, **{f"a-{action.pk}-note": "Saisi en page 2"})
+        saved = client.post(url(plan, period) + "?pilier=tous&page=2", data)
+        assert saved.status_code == 302 and saved["Location"].endswith("?pilier=tous&page=2")
+        assert ProgressUpdate.objects.get(period=period, action=action).note == "Saisi en page 2"
+        beyond = client.get(url(plan, period), {"pilier": "tous", "page": "999"})
+        assert beyond.context["sheet"].page.number == beyond.context["sheet"].page.paginator.num_pages
+        assert "voici la dernière" in beyond.content.decode()
