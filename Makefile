@@ -39,6 +39,14 @@ test: messages
 bench: messages
 	$(BIN)/python -m tests.bench
 
+# 50 simulated people against gunicorn, a worker and PostgreSQL (see tests/locustfile.py and tests/load.sh).
+$(VENV)/.load-installed: requirements-load.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: messages $(VENV)/.load-installed
+	tests/load.sh
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
