@@ -49,7 +49,7 @@ class Forms(HTMLParser):
         if tag == "form" and attrs.get("method", "").lower() == "post":
             self._form = {"action": attrs.get("action") or "", "fields": []}
             self.forms.append(self._form)
-        if self._form is None or "name" not in attrs and tag != "option":
+        if self._form is None or ("name" not in attrs and tag != "option"):
             return
         if tag == "input" and attrs.get("type") not in {"submit", "button", "file"}:
             if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
@@ -61,9 +61,8 @@ class Forms(HTMLParser):
         elif tag == "select":
             self._select = [attrs["name"], None]
             self._form["fields"].append(self._select)
-        elif tag == "option" and self._select is not None:
-            if self._select[1] is None or "selected" in attrs:
-                self._select[1] = attrs.get("value", "")
+        elif tag == "option" and self._select is not None and (self._select[1] is None or "selected" in attrs):
+            self._select[1] = attrs.get("value", "")
 
     def handle_data(self, data):
         if self._textarea is not None:
