@@ -6,29 +6,40 @@ from django.db.models import Prefetch
 
 from indicators.models import Indicator
 from plans.models import Plan
+from plans.pagination import PageOf, paginate
 from plans.selectors import PillarScope, pillar_scope
+
+# The indicators step shows this many actions at a time, each with its indicators and their buttons.
+STEP_ACTIONS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class IndicatorsStep:
     pillars: PillarScope
-    actions: list  # each with its indicators prefetched, in plan order
+    pages: PageOf  # of actions, each with its indicators prefetched, in plan order
     context_indicators: list
-    suggestion_count: int  # over the actions shown
+    suggestion_count: int  # over the actions of the pillar shown (every page)
+
+    @property
+    def actions(self) -> list:
+        return self.pages.page.object_list
 
 
-def indicators_step(*, plan: Plan, pillar: str | None) -> IndicatorsStep:
-    """Four queries whatever the plan's size: pillars, actions, their indicators, context indicators."""
+def indicators_step(*, plan: Plan, pillar: str | None, page: str | None = None) -> IndicatorsStep:
+    """Six queries whatever the plan's size: pillars, suggestions, a page of actions, their indicators, context."""
     pillars = pillar_scope(plan=plan, requested=pillar)
-    actions = plan.actions.select_related("axis__pillar", "lead").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk"))
-    )
+    actions = plan.actions.all()
     if pillars.pillar is not None:
         actions = actions.filter(axis__pillar=pillars.pillar)
-    actions = list(actions.order_by("axis__pillar__order", "axis__number", "order", "pk"))
+    suggestions = actions.exclude(indicator_suggestions=[]).values_list("indicator_suggestions", flat=True)
+    ordered = (
+        actions.select_related("axis__pillar", "lead")
+        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")))
+        .order_by("axis__pillar__order", "axis__number", "order", "pk")
+    )
     return IndicatorsStep(
         pillars=pillars,
-        actions=actions,
+        pages=paginate(ordered, per_page=STEP_ACTIONS_PER_PAGE, number=page),
         context_indicators=list(Indicator.objects.filter(plan=plan, action=None).order_by("order", "pk")),
-        suggestion_count=sum(len(a.indicator_suggestions) for a in actions),
+        suggestion_count=sum(len(s) for s in suggestions),
     )

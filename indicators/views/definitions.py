@@ -11,16 +11,20 @@ from indicators import perms, services
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
 from indicators.selectors import indicators_step
+from indicators.selectors.definitions import STEP_ACTIONS_PER_PAGE
 from plans.inputs import parse_id
 from plans.models import Action
-from plans.shortcuts import form_page, get_plan, plan_context, posted, refused_or_done, save_form
+from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, refused_or_done, save_form
 
 
 @require_GET
 def plan_indicators(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, step="indicators", crumbs=[(_("Indicateurs"), None)])
-    context.update({"step": indicators_step(plan=plan, pillar=request.GET.get("pilier")), "query": ""})
+    step = indicators_step(plan=plan, pillar=request.GET.get("pilier"), page=request.GET.get("page"))
+    context.update(
+        {"step": step, "page": step.pages.page, "page_note": step.pages.note, "query": query_without(request, "page")}
+    )
     return render(request, "indicators/plan_indicators.html", context)
 
 
@@ -58,7 +62,13 @@ def _indicators_url(plan, indicator):
     if not indicator.action_id:
         return url + "#contexte"
     pillar = Action.objects.filter(pk=indicator.action_id).values_list("axis__pillar", flat=True).first()
-    return f"{url}?pilier={pillar}#action-{indicator.action_id}"
+    in_order = list(
+        plan.actions.filter(axis__pillar=pillar)
+        .order_by("axis__pillar__order", "axis__number", "order", "pk")
+        .values_list("pk", flat=True)
+    )
+    page = in_order.index(indicator.action_id) // STEP_ACTIONS_PER_PAGE + 1 if indicator.action_id in in_order else 1
+    return f"{url}?pilier={pillar}{f'&page={page}' if page > 1 else ''}#action-{indicator.action_id}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,7 +26,7 @@ PAGES = {
     "plans:history": ((), 13),
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
-    "indicators:plan_indicators": ((), 8),
+    "indicators:plan_indicators": ((), 10),
     "indicators:dashboard": ((), 12),
     "indicators:quarter": ((2026, 3), 11),
     "indicators:reports": ((), 5),

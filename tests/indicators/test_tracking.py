@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from indicators.enums import Frequency, Unit
 from indicators.models import Measurement, ProgressUpdate
+from indicators.selectors.definitions import STEP_ACTIONS_PER_PAGE
 from indicators.selectors.tracking import QUARTER_ACTIONS_PER_PAGE
 from indicators.services import quarter_close, quarter_reopen, quarter_save
 from plans.enums import ActionStatus, MemberRole, PlanStatus
@@ -437,7 +438,20 @@ class TestBigPlansOpenOnOnePillar:
         response = client.get(page)
         assert {a.axis.pillar_id for a in response.context["step"].actions} == {first.pk}
         assert "un pilier à la fois" in response.content.decode()
-        assert len(client.get(page, {"pilier": "tous"}).context["step"].actions) == plan.actions.count()
+        every = client.get(page, {"pilier": "tous"}).context["step"]
+        assert every.pages.page.paginator.count == plan.actions.count()
+        assert len(every.actions) == STEP_ACTIONS_PER_PAGE
+        # The last action of the second pillar is on the second page of that pillar.
+        last = plan.actions.filter(axis__pillar=second).order_by("axis__number", "order", "pk").last()
+        indicator = plan.indicators.filter(action=last).first()
+        edit = reverse("indicators:indicator_edit", args=[plan.pk, indicator.pk])
+        form = client.get(edit).context["form"]
+        response = client.post(edit, {name: form[name].value() or "" for name in form.fields})
+        in_pillar = plan.actions.filter(axis__pillar=second).count()
+        expected_page = (
+            f"&page={(in_pillar - 1) // STEP_ACTIONS_PER_PAGE + 1}" if in_pillar > STEP_ACTIONS_PER_PAGE else ""
+        )
+        assert response["Location"] == f"{page}?pilier={second.pk}{expected_page}#action-{last.pk}"
         # Back from editing an indicator of the second pillar: on that pillar, at that action.
         indicator = plan.indicators.filter(action__axis__pillar=second).first()
         edit = reverse("indicators:indicator_edit", args=[plan.pk, indicator.pk])
