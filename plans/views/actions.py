@@ -55,15 +55,31 @@ def action_list(request, pk):
 def timeline(request, pk):
     """Every action from its start to its due date, by pillar and axis, with today's line: members read it all."""
     plan = get_plan(request, pk)
-    pillars = plan.pillars.order_by("order", "pk")
+    # A big plan opens on its first pillar; the filter's "Tous" (an empty pillar) shows every one.
+    asked = (request.GET.get("pillar") or selectors.ALL_PILLARS) if "pillar" in request.GET else None
+    scope = selectors.pillar_scope(plan=plan, requested=asked)
+    data = request.GET.copy() if request.GET else None
+    if scope.chosen_for_size:
+        data = data or request.GET.copy()
+        data["pillar"] = str(scope.pillar.pk)
     axes = Axis.objects.filter(pillar__plan=plan).select_related("pillar")
     form = ActionFilterForm(
-        request.GET or None, plan=plan, pillars=pillars, axes=axes, partners=plan.partners.order_by("name")
+        data,
+        plan=plan,
+        pillars=plan.pillars.order_by("order", "pk"),
+        axes=axes,
+        partners=plan.partners.order_by("name"),
     )
     filters = {k: v for k, v in form.cleaned_data.items() if k != "sort"} if form.is_valid() else None
     context = plan_context(request, plan, crumbs=[_actions_crumb(plan), (_("Calendrier"), None)])
+    all_url = "?" + "&".join(filter(None, [query_without(request, "pillar"), "pillar="]))
     context.update(
-        {"form": form, "timeline": selectors.action_timeline(plan=plan, filters=filters, today=timezone.localdate())}
+        {
+            "form": form,
+            "scope": scope,
+            "all_url": all_url,
+            "timeline": selectors.action_timeline(plan=plan, filters=filters, today=timezone.localdate()),
+        }
     )
     return render(request, "plans/timeline.html", context)
 

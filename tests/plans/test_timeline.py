@@ -59,8 +59,8 @@ class TestTimelinePage:
         """It scrolls rather than shrinks: each month keeps its width, whatever the number of actions."""
         big = PlanFactory(second_year=400)
         client.force_login(big.members_by_role[MemberRole.VIEWER])
-        with django_assert_max_num_queries(9):
-            response = client.get(url(big))
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("plans:timeline", args=[big.pk]), {"pillar": ""})
         html = response.content.decode()
         assert html.count('aria-label="Action ') == 400
         widths = set(re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" width="(\d+)"', html))
@@ -88,3 +88,24 @@ class TestScale:
         )
         row = timeline.groups[1].rows[0]
         assert 'x="0.0"' in row.svg and f'width="{12 * 26:.1f}"' in row.svg
+
+
+@pytest.mark.django_db
+def test_a_big_plan_opens_on_its_first_pillar(client):
+    from plans.selectors import ONE_PILLAR_FROM
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=ONE_PILLAR_FROM + 4, indicators=1)
+    plan = world.plan
+    first = plan.pillars.order_by("order").first()
+    client.force_login(world.users["viewer"])
+    url = reverse("plans:timeline", args=[plan.pk])
+    response = client.get(url)
+    assert response.context["timeline"].row_count == plan.actions.filter(axis__pillar=first).count()
+    html = response.content.decode()
+    assert "un pilier à la fois" in html and 'href="?pillar="' in html
+    everything = client.get(url, {"pillar": ""})
+    assert everything.context["timeline"].row_count == plan.actions.count()
+    assert client.get(url, {"pillar": "", "status": "done"}).context["timeline"].row_count == (
+        plan.actions.filter(status="done").count()
+    )
