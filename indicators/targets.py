@@ -24,4 +24,6 @@ def on_target(indicator, value) -> bool | None:
 
 
 def target_label(reached: bool | None) -> str:
-    return {True: _("atteinte"), False: _("non atteinte"), None: "—"}[reached]
+    if reached is None:
+        return "—"
+    return _("atteinte") if reached else _("non atteinte")

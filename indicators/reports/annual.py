@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -100,6 +101,11 @@ class YearIndicators:
     history: dict  # {indicator id: {(year, quarter): value}} up to the year's end
 
 
+class Value(NamedTuple):
+    value_number: object
+    value_text: str
+
+
 def _year_indicators(plan: Plan, year: int) -> YearIndicators:
     """Every indicator's four quarters of the year, its baseline, target and verdict: two queries."""
     indicators = (
@@ -108,10 +114,14 @@ def _year_indicators(plan: Plan, year: int) -> YearIndicators:
         .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
     )
     values, history = defaultdict(dict), defaultdict(dict)
-    for m in Measurement.objects.filter(indicator__plan=plan, period__year__lte=year).select_related("period"):
-        history[m.indicator_id][(m.period.year, m.period.quarter)] = m.value_number
-        if m.period.year == year:
-            values[m.indicator_id][m.period.quarter] = m
+    # Plain tuples, not model instances: two years of a 400-action plan are some 13,000 values.
+    rows = Measurement.objects.filter(indicator__plan=plan, period__year__lte=year).values_list(
+        "indicator_id", "period__year", "period__quarter", "value_number", "value_text"
+    )
+    for indicator_id, value_year, quarter, number, text in rows:
+        history[indicator_id][(value_year, quarter)] = number
+        if value_year == year:
+            values[indicator_id][quarter] = Value(number, text)
     result = YearIndicators(lines=[], on=0, off=0, indicators=list(indicators), history=history)
     for indicator in indicators:
         by_quarter = values[indicator.pk]

@@ -27,6 +27,10 @@ def _problem(request, plan, message, status):
 
 
 # The parts of each report, for the CSV of one part (checked before anything is built).
+# The preview shows this many rows of each table (and the year's calendar only up to as many actions): a
+# 400-action annual review is a megabyte of HTML otherwise. The files hold every row.
+PREVIEW_ROWS = 60
+
 SECTIONS = {
     "trimestre": {"synthese", "piliers", "actions", "indicateurs", "budget", "decisions"},
     "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "rythme", "decisions"},
@@ -45,7 +49,15 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
             plan,
             crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (report.title, None)],
         )
-        context.update({"report": report, "url": url, "formats": FORMAT_LABELS, "main": jobs.MAIN_SECTION[name]})
+        context.update(
+            {
+                "report": report,
+                "url": url,
+                "formats": FORMAT_LABELS,
+                "main": jobs.MAIN_SECTION[name],
+                "preview_rows": PREVIEW_ROWS,
+            }
+        )
         return render(request, "indicators/reports/preview.html", context)
     if fmt not in exports.FORMATS:
         return _problem(

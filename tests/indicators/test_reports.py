@@ -222,3 +222,26 @@ class TestSuiviTable:
         assert (
             "Bilan annuel 2026" in html and "Exécution par financeur" in html and "Engagements par trimestre" in html
         )
+
+
+@pytest.mark.django_db
+def test_a_big_plan_is_previewed_in_part_and_exported_whole(client):
+    """The browser shows the first rows of each table; the files hold every row."""
+    from indicators.views.reports import PREVIEW_ROWS
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=PREVIEW_ROWS + 5, indicators=1)
+    plan = world.plan
+    client.force_login(world.users[MemberRole.VIEWER])
+    url = reverse("indicators:report_annual", args=[plan.pk, 2026])
+    html = client.get(url).content.decode()
+    assert f"Aperçu : {PREVIEW_ROWS} premières lignes sur {PREVIEW_ROWS + 5}" in html
+    actions_table = html.split('id="section-actions"', 1)[1].split("</table>", 1)[0]
+    assert actions_table.count("<tr><td") == PREVIEW_ROWS
+    assert "Le calendrier des 65 actions est dans le PDF" in html
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(url, {"format": "csv"}).content.decode("utf-8-sig"), newline=""), delimiter=";"
+        )
+    )
+    assert any(f"Action {PREVIEW_ROWS + 5}" in cell for row in rows for cell in row)

@@ -280,6 +280,7 @@ class Command(BaseCommand):
                 country=Country.FRANCE,
                 official_code="99901",
                 population=38_500,
+                department="99 — Sorne (département fictif)",
             )
             plan = services.plan_create(
                 by=coordinator,
@@ -458,6 +459,7 @@ class Command(BaseCommand):
                 country=Country.BELGIUM,
                 official_code="5999",
                 population=95_000,
+                department="Province fictive de démonstration",
             )
             plan = services.plan_create(
                 by=coordinator,
