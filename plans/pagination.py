@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans.inputs import parse_id
 
@@ -25,8 +26,8 @@ def paginate(items, *, per_page: int, number) -> PageOf:
         return PageOf(paginator.page(1), note)
     if asked > paginator.num_pages:
         last = paginator.num_pages
-        return PageOf(
-            paginator.page(last),
-            _("Il n'y a que %(count)s page(s) : voici la dernière.") % {"count": last},
-        )
+        note = ngettext(
+            "Il n'y a qu'une page : la voici.", "Il n'y a que %(count)s pages : voici la dernière.", last
+        ) % {"count": last}
+        return PageOf(paginator.page(last), note)
     return PageOf(paginator.page(asked))

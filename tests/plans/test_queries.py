@@ -89,7 +89,7 @@ class TestHome:
         assert response.context["page"].paginator.count == PLANS_PER_PAGE + 2  # the bad filters are left out
         beyond = client.get(reverse("home"), {"page": "999"})
         assert beyond.status_code == 200 and beyond.context["page"].number == 2
-        assert "Il n&#x27;y a que 2 page(s) : voici la dernière." in beyond.content.decode()
+        assert "Il n&#x27;y a que 2 pages : voici la dernière." in beyond.content.decode()
         for bad in ("-1", "0", "٣", "deux", "9" * 40):
             response = client.get(reverse("home"), {"page": bad})
             assert response.status_code == 200 and response.context["page"].number == 1
