@@ -75,3 +75,12 @@ def logged_client(client, user):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (report previews are cached per state of a plan's data)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

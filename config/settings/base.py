@@ -182,6 +182,8 @@ EXPORTS_INLINE_MAX_ACTIONS = int(os.environ.get("EXPORTS_INLINE_MAX_ACTIONS", "1
 EXPORTS_MAX_AGE_DAYS = int(os.environ.get("EXPORTS_MAX_AGE_DAYS", "7"))  # prepared files are removed after that
 EXPORTS_STALE_MINUTES = int(os.environ.get("EXPORTS_STALE_MINUTES", "10"))  # a worker that died mid-export
 EXPORTS_MAX_ATTEMPTS = 3
+# A report's preview is kept this long for a given state of the plan's data (any change makes a new one).
+REPORT_PREVIEW_CACHE_SECONDS = int(os.environ.get("REPORT_PREVIEW_CACHE_SECONDS", str(24 * 3600)))
 
 # Reasons (a plan reopened, a value corrected) are sentences, not 100-character labels.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

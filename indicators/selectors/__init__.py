@@ -3,6 +3,7 @@
 from indicators.selectors.dashboards import PlanDashboard, key_indicators, plan_dashboard
 from indicators.selectors.definitions import IndicatorsStep, indicators_step
 from indicators.selectors.overview import SORTS, OverviewPage, plans_overview
+from indicators.selectors.reports import PREVIEW_ROWS, ReportPreview, report_preview
 from indicators.selectors.tracking import (
     QuarterSheet,
     current_period,
@@ -14,6 +15,9 @@ from indicators.selectors.tracking import (
 )
 
 __all__ = [
+    "PREVIEW_ROWS",
+    "ReportPreview",
+    "report_preview",
     "IndicatorsStep",
     "indicators_step",
     "SORTS",

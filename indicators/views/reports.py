@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from indicators import exports, jobs, opendata
 from indicators.models import ExportJob
+from indicators.selectors import report_preview
 from plans.shortcuts import get_plan, plan_context
 
 FORMAT_LABELS = {
@@ -27,10 +28,6 @@ def _problem(request, plan, message, status):
 
 
 # The parts of each report, for the CSV of one part (checked before anything is built).
-# The preview shows this many rows of each table (and the year's calendar only up to as many actions): a
-# 400-action annual review is a megabyte of HTML otherwise. The files hold every row.
-PREVIEW_ROWS = 60
-
 SECTIONS = {
     "trimestre": {"synthese", "piliers", "actions", "indicateurs", "budget", "decisions"},
     "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "rythme", "decisions"},
@@ -42,22 +39,13 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
     """The preview, or the file: built here when it is quick, else prepared in the background (indicators.jobs)."""
     fmt = request.GET.get("format", "")
     if not fmt:
-        report = jobs.build_report(plan, name, params, period=period)
-        report.generated_at = timezone.localtime()
+        preview = report_preview(plan=plan, name=name, params=params, period=period)
         context = plan_context(
             request,
             plan,
-            crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (report.title, None)],
+            crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (preview.title, None)],
         )
-        context.update(
-            {
-                "report": report,
-                "url": url,
-                "formats": FORMAT_LABELS,
-                "main": jobs.MAIN_SECTION[name],
-                "preview_rows": PREVIEW_ROWS,
-            }
-        )
+        context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
         return render(request, "indicators/reports/preview.html", context)
     if fmt not in exports.FORMATS:
         return _problem(

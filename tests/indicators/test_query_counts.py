@@ -30,9 +30,9 @@ PAGES = {
     "indicators:dashboard": ((), 12),
     "indicators:quarter": ((2026, 3), 11),
     "indicators:reports": ((), 5),
-    "indicators:report_quarter": ((2026, 3), 14),
-    "indicators:report_annual": ((2026,), 14),
-    "indicators:report_suivi": ((), 7),
+    "indicators:report_quarter": ((2026, 3), 15),
+    "indicators:report_annual": ((2026,), 15),
+    "indicators:report_suivi": ((), 8),
 }
 
 

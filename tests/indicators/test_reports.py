@@ -209,9 +209,12 @@ class TestSuiviTable:
         indicator_row = next(r for r in rows if "Nombre d'actions menées" in r[7])
         assert indicator_row[7].startswith("R : Nombre d'actions menées — 12")
         # Read as in the SeNe model, a group's name shows on its first row only.
-        preview = client.get(reverse("indicators:report_suivi", args=[plan.pk])).context["report"]
-        shown = preview.section("suivi").shown_rows
+        from indicators.jobs import build_report
+
+        shown = build_report(plan, "suivi", {}).section("suivi").shown_rows
         assert shown[0][1] == "Paix publique" and shown[1][:2] == ["", ""]
+        html = client.get(reverse("indicators:report_suivi", args=[plan.pk])).content.decode()
+        assert html.count("<td>Paix publique</td>") == 1
         for fmt in ["ods", "xlsx", "pdf", "csv"]:
             assert client.get(reverse("indicators:report_suivi", args=[plan.pk]) + f"?format={fmt}").status_code == 200
 
@@ -227,7 +230,7 @@ class TestSuiviTable:
 @pytest.mark.django_db
 def test_a_big_plan_is_previewed_in_part_and_exported_whole(client):
     """The browser shows the first rows of each table; the files hold every row."""
-    from indicators.views.reports import PREVIEW_ROWS
+    from indicators.selectors.reports import PREVIEW_ROWS
     from tests.indicators.factories import second_year_plan
 
     world = second_year_plan(actions=PREVIEW_ROWS + 5, indicators=1)
@@ -245,3 +248,29 @@ def test_a_big_plan_is_previewed_in_part_and_exported_whole(client):
         )
     )
     assert any(f"Action {PREVIEW_ROWS + 5}" in cell for row in rows for cell in row)
+
+
+@pytest.mark.django_db
+def test_a_preview_is_built_once_per_state_of_the_plan(client, plan_with_data, monkeypatch, settings):
+    """Read again, the preview comes from the cache; any change to the plan builds it anew."""
+    from django.core.cache import cache
+
+    from indicators import jobs
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    plan, _period, viewer = plan_with_data
+    builds = []
+    original = jobs.build_report
+    monkeypatch.setattr(jobs, "build_report", lambda *a, **k: builds.append(a[1]) or original(*a, **k))
+    client.force_login(viewer)
+    url = reverse("indicators:report_annual", args=[plan.pk, 2026])
+    first = client.get(url).context["preview"]
+    assert client.get(url).context["preview"] == first and builds == ["bilan"]
+    action = plan.actions.first()
+    action.title = "Intitulé changé"
+    action.save()
+    assert "Intitulé changé" in client.get(url).content.decode() and builds == ["bilan", "bilan"]
+    client.cookies.load({"django_language": "en"})
+    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(builds) == 3  # another language, another preview
