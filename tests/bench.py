@@ -20,6 +20,8 @@ from decimal import Decimal
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/plans_locaux_bench")
+# Exports are queued as in production (the test settings build them in the request).
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 
 import django  # noqa: E402
 
@@ -28,6 +30,7 @@ django.setup()
 from urllib.parse import urlencode  # noqa: E402
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -40,8 +43,6 @@ NATIONAL_ACTIONS = 40
 BIG_ACTIONS = int(os.environ.get("BENCH_ACTIONS", "400"))
 DEP = "13 — Département 13"
 settings.ALLOWED_HOSTS = ["testserver"]
-# Exports are queued as in production (the test settings build them in the request).
-settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def build_big_plan():
@@ -163,11 +164,16 @@ def build_national(count: int):
     return viewer
 
 
-def measure(client: Client, url: str, runs: int = RUNS) -> tuple[int, float, float, int, int]:
-    """Queries, median and p95 time (ms), HTML size (bytes), status of `url`, after one warm-up read."""
+def measure(client: Client, url: str, runs: int = RUNS, *, cold: bool = False) -> tuple[int, float, float, int, int]:
+    """Queries, median and p95 time (ms), HTML size (bytes), status of `url`, after one warm-up read.
+
+    `cold`: the cache is emptied before each read (a report preview's first read after a change).
+    """
     client.get(url)
     times = []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(url)
@@ -219,6 +225,9 @@ def main() -> int:
         ]
         for label, url in pages:
             rows.append((f"{label} ({BIG_ACTIONS} actions)", *measure(coordinator, url)))
+            if "preview" in label:
+                first = f"{label}, first read after a change ({BIG_ACTIONS} actions)"
+                rows.append((first, *measure(coordinator, url, max(3, RUNS // 4), cold=True)))
         national = Client()
         national.force_login(viewer)
         followed = f"{NATIONAL_PLANS:,} plans followed".replace(",", " ")

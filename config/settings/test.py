@@ -1,5 +1,6 @@
 """Test settings: fast hashing, plain static storage, the database from DATABASE_URL."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,5 +16,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # No persistent connections: the live server's threads must not keep the test database open at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Exports run at once in tests (the background flow is tested with the database backend explicitly).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# (`make bench` queues them as in production: TASKS_BACKEND=django_tasks_db.DatabaseBackend.)
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "plans-locaux-test-media"
