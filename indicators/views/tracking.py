@@ -31,9 +31,11 @@ def _quarter_url(plan, period):
 
 @require_GET
 def tracking(request, pk):
-    """The tracking tab opens on the current quarter."""
+    """The tracking tab opens on the current quarter, or on the one chosen in the phone's quarter menu."""
     plan = get_plan(request, pk)
-    period = current_period(list(plan.periods.order_by("year", "quarter")))
+    periods = list(plan.periods.order_by("year", "quarter"))
+    asked = request.GET.get("periode", "")  # the phone's quarter menu: "2026-4"
+    period = next((p for p in periods if f"{p.year}-{p.quarter}" == asked), None) or current_period(periods)
     if period is None:
         raise Http404
     return redirect(_quarter_url(plan, period))

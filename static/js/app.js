@@ -1,0 +1,18 @@
+// A table (or chart) wider than its box scrolls inside it (see app.css): make that box reachable and named for keyboard
+// and screen-reader users. Without JavaScript the table still scrolls; this only adds the focus stop.
+(function () {
+  function enhance() {
+    document.querySelectorAll("main table, main figure").forEach(function (table) {
+      if (table.hasAttribute("tabindex") || table.closest("[role=region]")) return;
+      if (table.scrollWidth <= table.clientWidth || getComputedStyle(table).overflowX !== "auto") return;
+      table.setAttribute("tabindex", "0");
+      table.setAttribute("role", "region");
+      var caption = table.querySelector("caption, figcaption");
+      var label = caption ? caption.textContent.trim() : "";
+      table.setAttribute("aria-label", label || document.body.dataset.tableLabel || "Tableau");
+    });
+  }
+  // Widths are final once styles and fonts are in: measure then, and again when the window is resized.
+  window.addEventListener("load", enhance);
+  window.addEventListener("resize", enhance);
+})();
