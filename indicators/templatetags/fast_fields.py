@@ -16,7 +16,7 @@ def _attrs(bound_field) -> dict:
     attrs = {**widget.attrs, "name": bound_field.html_name, "id": bound_field.auto_id}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{bound_field.auto_id}-error"  # the message next to it (templates give it that id)
+        attrs["aria-describedby"] = f"{bound_field.auto_id}-error"  # the message beside it (templates use that id)
         attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
     if bound_field.field.disabled:
         attrs["disabled"] = "disabled"
