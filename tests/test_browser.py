@@ -56,3 +56,83 @@ def test_dashboard_fits_a_phone(live_server, page):
         .slice(0, 4)
         .map((e) => e.tagName + "." + e.className)"""
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(too_wide)
+
+
+def _log_in(page, live_server, user):
+    from tests.partners.factories import DEFAULT_PASSWORD
+
+    page.goto(f"{live_server.url}/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Mes plans")).to_be_visible()
+
+
+def test_a_contributor_reports_from_a_phone(live_server, page):
+    """At 390 × 844: no sideways scroll, the first action within the first screen, fields for the thumb."""
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=6, indicators=2)
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server, world.users["lead"])
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator(".quarter-action").first
+    assert first.bounding_box()["y"] < 844, first.bounding_box()
+    # The plan's sections are one menu; the quarters one list.
+    expect(page.locator(".plan-tabs")).to_be_hidden()
+    page.locator(".plan-menu summary").click()
+    expect(page.locator(".plan-menu").get_by_role("link", name="Budget")).to_be_visible()
+    page.locator("#period-select").select_option(f"{world.closed.year}-{world.closed.quarter}")
+    page.get_by_role("button", name="Afficher").first.click()
+    expect(page).to_have_url(re.compile(rf"/suivi/{world.closed.year}/T{world.closed.quarter}/$"))
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/")
+    value = page.locator("input[name$='-value']").first
+    assert value.get_attribute("inputmode") == "decimal"
+    box = value.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+def test_a_quarter_filled_and_saved_with_the_keyboard_only(live_server, page):
+    """Tab, Shift+Tab, typing and Enter: the save bar never hides the field that has the focus."""
+    from indicators.models import ProgressUpdate
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=6, indicators=2)
+    mine = next(a for a in world.actions if a.lead_id == world.users["lead"].partner_id)
+    page.set_viewport_size({"width": 1280, "height": 700})
+    _log_in(page, live_server, world.users["lead"])
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/")
+    focused_name = "() => document.activeElement && document.activeElement.name"
+    hidden_by_bar = """() => { const f = document.activeElement, bar = document.querySelector('.quarter-save');
+        if (!f || !bar || bar.contains(f)) return false;
+        const r = f.getBoundingClientRect(), b = bar.getBoundingClientRect();
+        return r.bottom > b.top && r.top < b.bottom; }"""
+
+    def tab_to(name, *, limit=400):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            assert not page.evaluate(hidden_by_bar), page.evaluate(focused_name)
+            if page.evaluate(focused_name) == name:
+                return
+        raise AssertionError(f"{name} not reached by Tab")
+
+    tab_to(f"a-{mine.pk}-progress")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("55")
+    tab_to(f"a-{mine.pk}-note")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Saisi au clavier")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(focused_name) == f"a-{mine.pk}-progress"
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        assert not page.evaluate(hidden_by_bar), page.evaluate(focused_name)
+        if page.evaluate("() => document.activeElement.type") == "submit" and page.evaluate(
+            "() => document.activeElement.closest('.quarter-save') !== null"
+        ):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("est enregistré")
+    update = ProgressUpdate.objects.get(action=mine, period=world.open)
+    assert (update.progress, update.note) == (55, "Saisi au clavier")

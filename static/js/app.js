@@ -15,4 +15,16 @@
   // Widths are final once styles and fonts are in: measure then, and again when the window is resized.
   window.addEventListener("load", enhance);
   window.addEventListener("resize", enhance);
+
+  // A bar kept at the bottom of the screen (the quarter page's save bar) never hides the field being filled:
+  // the page scrolls the field above it when it takes the focus behind it.
+  document.addEventListener("focusin", function (event) {
+    var bar = document.querySelector(".quarter-save");
+    if (!bar || bar.contains(event.target) || getComputedStyle(bar).position !== "sticky") return;
+    var field = event.target.getBoundingClientRect();
+    var top = bar.getBoundingClientRect().top;
+    if (field.bottom > top && field.top < bar.getBoundingClientRect().bottom) {
+      window.scrollBy({ top: field.bottom - top + 16, behavior: "instant" });
+    }
+  });
 })();
