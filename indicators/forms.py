@@ -81,7 +81,15 @@ class ProgressForm(forms.Form):
     def __init__(self, *args, obj, **kwargs):
         self.obj = obj
         super().__init__(*args, **kwargs)
-        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "class": "form-control form-control-sm"})
+        self.fields["progress"].widget.attrs.update(
+            {
+                "min": 0,
+                "max": 100,
+                "class": "form-control form-control-sm",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+            }
+        )
         for name in ("status", "note", "blockers"):
             css = "form-select form-select-sm" if name == "status" else "form-control form-control-sm"
             self.fields[name].widget.attrs["class"] = css
@@ -120,8 +128,9 @@ class MeasurementForm(forms.Form):
         field.widget.attrs["class"] = (
             "form-select form-select-sm" if unit == Unit.YES_NO else "form-control form-control-sm"
         )
+        field.widget.attrs["autocomplete"] = "off"  # a figure of this quarter, not something to suggest back
         self.fields = {"value": field, **self.fields}
-        self.fields["comment"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["comment"].widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})
 
     def item(self) -> dict:
         value = self.cleaned_data.get("value")

@@ -94,7 +94,7 @@ def test_a_contributor_reports_from_a_phone(live_server, page):
 
 
 def test_a_quarter_filled_and_saved_with_the_keyboard_only(live_server, page):
-    """Tab, Shift+Tab, typing and Enter: the save bar never hides the field that has the focus."""
+    """Tab, Shift+Tab, arrows, typing and Enter: the save bar never hides the field that has the focus."""
     from indicators.models import ProgressUpdate
     from tests.indicators.factories import second_year_plan
 
@@ -117,6 +117,9 @@ def test_a_quarter_filled_and_saved_with_the_keyboard_only(live_server, page):
                 return
         raise AssertionError(f"{name} not reached by Tab")
 
+    tab_to(f"a-{mine.pk}-status")
+    page.keyboard.press("ArrowUp")  # "En cours" → "Prévue", with the arrows as on any select
+    assert page.evaluate("() => document.activeElement.value") == "planned"
     tab_to(f"a-{mine.pk}-progress")
     page.keyboard.press("Control+A")
     page.keyboard.type("55")
@@ -135,4 +138,4 @@ def test_a_quarter_filled_and_saved_with_the_keyboard_only(live_server, page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("est enregistré")
     update = ProgressUpdate.objects.get(action=mine, period=world.open)
-    assert (update.progress, update.note) == (55, "Saisi au clavier")
+    assert (update.status, update.progress, update.note) == ("planned", 55, "Saisi au clavier")
