@@ -46,6 +46,7 @@ def action_list(request, pk):
             "page_note": actions.note,
             "query": query_without(request, "page"),
             "sort": sort,
+            "filtering": bool(set(request.GET) - {"page"}),
         }
     )
     return render(request, "plans/action_list.html", context)
