@@ -89,7 +89,7 @@ def post_forms(html: str) -> list[dict]:
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(2, 8)  # a person reads a page a few seconds before the next click
+    wait_time = between(3, 10)  # a person reads a page (or fills it in) a few seconds before the next click
     emails: list[str] = []
 
     def on_start(self):

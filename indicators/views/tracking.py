@@ -6,12 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators import perms, selectors, services
 from indicators.forms import MeasurementForm, ProgressForm, ReopenForm
 from indicators.models import fingerprint
+from indicators.perms import ReportingScope
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
 from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, save_form
@@ -75,8 +77,11 @@ def quarter(request, pk, year, quarter):
     )
     # What was posted stays on the page, whatever the filters, so that nothing typed disappears.
     also = frozenset(targets.actions) | frozenset(i.action_id for i in targets.indicators.values() if i.action_id)
-    sheet = selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, also=also, **filters)
-    redirect_to = _save(request, sheet, targets, progress_forms, measurement_forms)
+    # The page is assembled only if it must be shown again (a refusal): a successful save just redirects.
+    sheet = SimpleLazyObject(
+        lambda: selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, also=also, **filters)
+    )
+    redirect_to = _save(request, plan, period, sheet, targets, progress_forms, measurement_forms)
     if redirect_to is not None:
         return redirect_to
     _attach_forms(sheet, progress_forms, measurement_forms)
@@ -98,20 +103,19 @@ def _render(request, sheet, *, status):
     return render(request, "indicators/quarter.html", context, status=status)
 
 
-def _save(request, sheet, targets, progress_forms, measurement_forms):
+def _save(request, plan, period, sheet, targets, progress_forms, measurement_forms):
     """Validate and save a posted quarter page: a redirect when it is saved, else None (the page says why)."""
-    period = sheet.period
-    if sheet.scope.role not in perms.REPORTING_ROLES:
+    if ReportingScope(request.user, plan, period).role not in perms.REPORTING_ROLES:
         raise PermissionDenied
     unknown = progress_forms.unknown + measurement_forms.unknown
     if not unknown and not progress_forms.bound and not measurement_forms.bound:
         if not sheet.can_save:
             raise PermissionDenied
         messages.info(request, _("Rien à enregistrer : aucune ligne de ce trimestre n'a été envoyée."))
-        return redirect(_quarter_url(sheet.plan, period))
+        return redirect(_quarter_url(plan, period))
     if unknown:
         sheet.unsaved = selectors.unsaved_input(
-            plan=sheet.plan, data=request.POST, keys=_unknown_keys(progress_forms, measurement_forms)
+            plan=plan, data=request.POST, keys=_unknown_keys(progress_forms, measurement_forms)
         )
         messages.error(
             request,
@@ -142,7 +146,7 @@ def _save(request, sheet, targets, progress_forms, measurement_forms):
         _("Le %(period)s est enregistré : %(a)d point(s) d'avancement, %(m)d valeur(s).")
         % {"period": period.label, "a": saved.progress, "m": saved.measurements},
     )
-    return redirect(_quarter_url(sheet.plan, period) + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    return redirect(_quarter_url(plan, period) + (f"?{request.GET.urlencode()}" if request.GET else ""))
 
 
 def _unknown_keys(progress_forms, measurement_forms) -> dict[str, list[str]]:
