@@ -20,8 +20,9 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-plans-2026")
-# Logging in hashes the password on purpose (PBKDF2, some 0.4 s of CPU): once a session, outside the bound.
-UNBOUND = {"login"}
+# Logging in hashes the password on purpose (PBKDF2, some 0.4 s of CPU), and the login form waits behind the
+# other log-ins of the ramp-up: once a day for a real person, so outside the bound (still counted as failures).
+UNBOUND = {"login", "login form"}
 P95_MS = int(os.environ.get("LOAD_P95_MS", "1000"))
 
 # The demo plans' people (indicators/management/commands/seed_demo.py).
