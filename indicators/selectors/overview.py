@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DecimalField,
@@ -109,30 +108,47 @@ class OverviewPage:
     by_department: list = field(default_factory=list)  # (département or province, Totals), when there are several
 
 
-def _totals_by(plans, key: str | None, *, today) -> dict:
-    """Totals of the given plans, grouped by `key` (a path from Plan) or all together: three queries."""
-    action_key, line_key, spent_key = (f"plan__{key}", f"plan__{key}", f"line__plan__{key}") if key else (None,) * 3
-    late = Action.late_condition(today)
-    actions = Action.objects.filter(plan__in=plans.values("pk"))
-    rows = {}
+DEPARTMENT = "territory__department"
 
-    def group(queryset, name):
-        return queryset.values(name).order_by() if name else queryset.annotate(_all=Value(1)).values("_all").order_by()
 
-    for row in group(actions, action_key).annotate(
-        n=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)), late=Count("pk", filter=late)
-    ):
-        totals = rows.setdefault(row.get(action_key) if key else None, Totals())
-        totals.actions, totals.done, totals.late = row["n"], row["done"], row["late"]
-    for row in group(BudgetLine.objects.filter(plan__in=plans.values("pk")), line_key).annotate(
-        t=Sum("planned_amount")
-    ):
-        rows.setdefault(row.get(line_key) if key else None, Totals()).planned = row["t"] or ZERO
-    for row in group(BudgetExecution.objects.filter(line__plan__in=plans.values("pk")), spent_key).annotate(
-        t=Sum("committed")
-    ):
-        rows.setdefault(row.get(spent_key) if key else None, Totals()).committed = row["t"] or ZERO
-    return rows
+def _rollups(plans, *, today: datetime.date) -> tuple[dict, dict]:
+    """Totals per département and per pillar kind over every plan kept, in four queries.
+
+    The actions are read once, grouped by département and pillar kind; money by département. Returns
+    ({département: Totals}, {pillar kind: [actions, done, late, progress sum]}).
+    """
+    kept = plans.values("pk")
+    by_department: dict = {}
+    for row in plans.order_by().values(DEPARTMENT).annotate(n=Count("pk", distinct=True)):
+        by_department.setdefault(row[DEPARTMENT], Totals()).plans = row["n"]
+    by_kind: dict = {}
+    actions = (
+        Action.objects.filter(plan__in=kept)
+        .values(f"plan__{DEPARTMENT}", "axis__pillar__kind")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+            late=Count("pk", filter=Action.late_condition(today)),
+            progress=Sum("progress"),
+        )
+        .order_by()
+    )
+    for row in actions:
+        totals = by_department.setdefault(row[f"plan__{DEPARTMENT}"], Totals())
+        totals.actions += row["n"]
+        totals.done += row["done"]
+        totals.late += row["late"]
+        kind = by_kind.setdefault(row["axis__pillar__kind"], [0, 0, 0, 0])
+        for index, value in enumerate((row["n"], row["done"], row["late"], row["progress"] or 0)):
+            kind[index] += value
+    money = (
+        (BudgetLine.objects.filter(plan__in=kept), f"plan__{DEPARTMENT}", "planned_amount", "planned"),
+        (BudgetExecution.objects.filter(line__plan__in=kept), f"line__plan__{DEPARTMENT}", "committed", "committed"),
+    )
+    for queryset, key, amount, name in money:
+        for row in queryset.values(key).annotate(t=Sum(amount)).order_by():
+            setattr(by_department.setdefault(row[key], Totals()), name, row["t"] or ZERO)
+    return by_department, by_kind
 
 
 def plans_overview(*, user, filters: dict | None, sort: str, page: str | None, today: datetime.date) -> OverviewPage:
@@ -144,44 +160,21 @@ def plans_overview(*, user, filters: dict | None, sort: str, page: str | None, t
     for row in result.page.page.object_list:
         row.done_share = percent(row.done_count, row.action_count)
         row.execution_share = percent(row.committed, row.planned)
-    departments = list(
-        plans.order_by()
-        .values("territory__department")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("territory__department")
+    by_department, by_kind = _rollups(plans, today=today)
+    result.totals = Totals(
+        **{name: sum(getattr(t, name) for t in by_department.values()) for name in Totals.__dataclass_fields__}
     )
-    if len(departments) > 1:
-        by_department = _totals_by(plans, "territory__department", today=today)
-        for row in departments:
-            totals = by_department.get(row["territory__department"], Totals())
-            totals.plans = row["n"]
-            result.by_department.append((row["territory__department"], totals))
-        result.totals = Totals(
-            **{name: sum(getattr(t, name) for _, t in result.by_department) for name in Totals.__dataclass_fields__}
-        )
-    else:
-        result.totals = _totals_by(plans, None, today=today).get(None, Totals())
-        result.totals.plans = result.page.page.paginator.count
-    kinds = (
-        Action.objects.filter(plan__in=plans.values("pk"))
-        .values("axis__pillar__kind")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-            late=Count("pk", filter=Action.late_condition(today)),
-            average=Avg("progress"),
-        )
-        .order_by("axis__pillar__kind")
-    )
+    if len(by_department) > 1:
+        result.by_department = sorted(by_department.items(), key=lambda item: item[0] or "")
     result.by_kind = [
         {
-            "kind": PillarKind(k["axis__pillar__kind"]).label,
-            "total": k["total"],
-            "done": k["done"],
-            "late": k["late"],
-            "average": round(k["average"] or 0),
+            "kind": PillarKind(kind).label,
+            "total": total,
+            "done": done,
+            "late": late,
+            "average": round(progress / total) if total else 0,
         }
-        for k in kinds
+        for kind, (total, done, late, progress) in sorted(by_kind.items())
     ]
     return result
 
