@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -112,13 +112,15 @@ class Timeline:
         return index * MONTH_WIDTH + (day.day - 1) / days_in_month * MONTH_WIDTH
 
     def _grid(self, height: int) -> SafeString:
-        lines = format_html_join(
-            "",
-            '<line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}" stroke-width="{}"></line>',
-            (
-                (i * MONTH_WIDTH, i * MONTH_WIDTH, height, GRID if month.month != 1 else MUTED, 1)
-                for i, month in enumerate(self.months)
-            ),
+        """The month lines (years darker), two paths rather than a line per month: 36 months × 400 rows add up."""
+        months = "".join(f"M{i * MONTH_WIDTH} 0V{height}" for i, m in enumerate(self.months) if m.month != 1)
+        years = "".join(f"M{i * MONTH_WIDTH} 0V{height}" for i, m in enumerate(self.months) if m.month == 1)
+        lines = format_html(
+            '<path d="{}" stroke="{}" stroke-width="1"></path><path d="{}" stroke="{}" stroke-width="1"></path>',
+            months or "M0 0",
+            GRID,
+            years or "M0 0",
+            MUTED,
         )
         today = ""
         if self.first <= self.today < add_months(self.last, 1):
