@@ -15,6 +15,7 @@ from indicators.enums import Unit
 from indicators.models import DUE_QUARTERS, Indicator, Measurement, ProgressUpdate
 from indicators.reports.base import DATE, DECIMAL, INT, MONEY, TEXT, Column, Report, Section
 from indicators.reports.common import (
+    BUDGET_COLUMNS,
     ZERO,
     ActionState,
     FunderMoney,
@@ -40,12 +41,9 @@ from plans.formats import euros, percent
 from plans.models import BudgetExecution, BudgetLine, Funding, Plan
 from plans.timeline import build_timeline
 
+# The quarterly report's budget columns (funder, planned, granted, committed, paid), then the year's own.
 FUNDER_COLUMNS = [
-    Column(_lazy("Financeur"), width=36),
-    Column(_lazy("Prévu (€)"), MONEY, 14),
-    Column(_lazy("Accordé (€)"), MONEY, 14),
-    Column(_lazy("Engagé (€)"), MONEY, 14),
-    Column(_lazy("Payé (€)"), MONEY, 14),
+    *BUDGET_COLUMNS[:5],
     Column(_lazy("Versé au plan (€)"), MONEY, 16),
     Column(_lazy("Taux d'engagement"), TEXT, 12),
 ]
