@@ -16,7 +16,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import number_format
 from django.utils.text import slugify
 
-from indicators.reports.base import DATE, DECIMAL, INT, MONEY, Report, Section
+from indicators.reports.base import DATE, DECIMAL, INT, MONEY, Report, Rows, Section
 from indicators.reports.base import TEXT as TEXT_KIND
 from plans.inputs import clean_text
 
@@ -342,7 +342,8 @@ def to_pdf(report: Report, *, base_url: str) -> bytes:
         if section.shown_rows
     ]
     html = render_to_string(
-        "indicators/reports/report_pdf.html", {"report": report, "layouts": layouts, "page_size": page_size}
+        "indicators/reports/report_pdf.html",
+        {"report": report, "layouts": layouts, "page_size": page_size, "preview_rows": None},
     )
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
 
@@ -353,6 +354,8 @@ def _clean(value):
         return clean_text(value)
     if isinstance(value, list | tuple):
         return type(value)(_clean(item) for item in value)
+    if isinstance(value, Rows):
+        return [_clean(row) for row in value]
     return value
 
 

@@ -1,11 +1,14 @@
 import hashlib
+from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +233,39 @@ class Measurement(CleanTextModel):
     @property
     def display(self) -> str:
         return format_value(self.indicator, self.value_number, self.value_text)
+
+
+class Reading(NamedTuple):
+    year: int
+    quarter: int
+    number: Decimal | None
+    text: str
+
+
+def latest_readings(*, plan: Plan, upto: ReportingPeriod | None = None, count: int = 1) -> dict[int, list[Reading]]:
+    """The last `count` values of each of the plan's indicators, up to the quarter `upto` included (all quarters if
+    None), newest first: {indicator id: [Reading, ...]}. One query, ranked by the database (a window), whatever the
+    number of indicators: the correlated subqueries of with_latest_value() cost a 400-action report 90 ms."""
+    values = Measurement.objects.filter(indicator__plan=plan)
+    if upto is not None:
+        values = values.filter(
+            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
+        )
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("indicator_id")],
+        order_by=[F("period__year").desc(), F("period__quarter").desc()],
+    )
+    rows = (
+        values.annotate(rank=rank)
+        .filter(rank__lte=count)
+        .order_by("indicator_id", "rank")
+        .values_list("indicator_id", "period__year", "period__quarter", "value_number", "value_text")
+    )
+    readings = defaultdict(list)
+    for indicator_id, year, quarter, number, text in rows:
+        readings[indicator_id].append(Reading(year, quarter, number, text))
+    return readings
 
 
 def format_value(indicator: Indicator, number, text) -> str:

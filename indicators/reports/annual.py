@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -30,9 +30,9 @@ from indicators.reports.common import (
     indicator_section,
     lead_name,
     pillar_section,
-    plain,
     report_charts,
     status_headline,
+    with_actions,
 )
 from indicators.targets import on_target, target_label
 from partners.models import Partner
@@ -50,13 +50,17 @@ FUNDER_COLUMNS = [
 
 
 def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: dict) -> Section:
+    # Tuples and the status labels once: a 400-action year is 1,600 updates.
+    labels = {value: str(label) for value, label in ActionStatus.choices}
     updates = defaultdict(dict)
-    for update in ProgressUpdate.objects.filter(action__plan=plan, period__year=year).select_related("period"):
-        updates[update.action_id][update.period.quarter] = update
+    rows = ProgressUpdate.objects.filter(action__plan=plan, period__year=year).values_list(
+        "action_id", "period__quarter", "status", "progress"
+    )
+    for action_id, quarter_number, status, progress in rows:
+        updates[action_id][quarter_number] = f"{labels.get(status, status)} {progress} %"
 
     def quarter(state, q) -> str:
-        update = updates[state.action.pk].get(q)
-        return f"{ActionStatus(update.status).label} {update.progress} %" if update else "—"
+        return updates[state.action.pk].get(q, "—")
 
     columns = [
         Column(_("Pilier"), width=28),
@@ -96,7 +100,7 @@ class YearIndicators:
     on: int
     off: int
     indicators: list  # every indicator of the plan, for the key indicators' charts
-    history: dict  # {indicator id: {(year, quarter): value}} up to the year's end
+    history: dict  # {indicator id: {(year, quarter): value}}: the year for all, the years before for key ones
 
 
 class Value(NamedTuple):
@@ -104,23 +108,25 @@ class Value(NamedTuple):
     value_text: str
 
 
-def _year_indicators(plan: Plan, year: int) -> YearIndicators:
+def _year_indicators(plan: Plan, year: int, states: list[ActionState]) -> YearIndicators:
     """Every indicator's four quarters of the year, its baseline, target and verdict: two queries."""
-    indicators = (
-        Indicator.objects.filter(plan=plan)
-        .select_related("action__axis__pillar")
-        .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
+    indicators = Indicator.objects.filter(plan=plan).order_by(
+        "action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk"
     )
     values, history = defaultdict(dict), defaultdict(dict)
-    # Plain tuples, not model instances: two years of a 400-action plan are some 13,000 values.
-    rows = Measurement.objects.filter(indicator__plan=plan, period__year__lte=year).values_list(
-        "indicator_id", "period__year", "period__quarter", "value_number", "value_text"
-    )
+    # Plain tuples, not model instances: a year of a 400-action plan is some 5,000 values. The years before only
+    # for the key indicators, whose charts show their history.
+    rows = Measurement.objects.filter(
+        Q(period__year=year) | Q(period__year__lt=year, indicator__is_key=True), indicator__plan=plan
+    ).values_list("indicator_id", "period__year", "period__quarter", "value_number", "value_text")
     for indicator_id, value_year, quarter, number, text in rows:
         history[indicator_id][(value_year, quarter)] = number
         if value_year == year:
             values[indicator_id][quarter] = Value(number, text)
-    result = YearIndicators(lines=[], on=0, off=0, indicators=list(indicators), history=history)
+    indicators = list(with_actions(indicators, states))
+    result = YearIndicators(lines=[], on=0, off=0, indicators=indicators, history=history)
+    sentence = _("%(type)s · %(label)s : T1 %(q1)s · T2 %(q2)s · T3 %(q3)s · T4 %(q4)s (cible %(target)s) — %(ok)s")
+    verdicts = {reached: target_label(reached) for reached in (True, False, None)}
     for indicator in indicators:
         by_quarter = values[indicator.pk]
         quarters = [
@@ -134,21 +140,19 @@ def _year_indicators(plan: Plan, year: int) -> YearIndicators:
         result.on += reached is True
         result.off += reached is False
         target = cell_value(indicator, indicator.target_value)
-        description = _(
-            "%(type)s · %(label)s : T1 %(q1)s · T2 %(q2)s · T3 %(q3)s · T4 %(q4)s (cible %(target)s) — %(ok)s"
-        ) % {
-            "type": indicator.letter,
-            "label": indicator.label,
-            **{f"q{q}": plain(value) for q, value in enumerate(quarters, start=1)},
-            "target": plain(target),
-            "ok": target_label(reached),
-        }
         result.lines.append(
             IndicatorLine(
                 indicator=indicator,
                 values=[cell_value(indicator, indicator.baseline_value), target, *quarters],
                 reached=reached,
-                description=description,
+                sentence=sentence,
+                facts={
+                    "type": indicator.letter,
+                    "label": indicator.label,
+                    **{f"q{q}": value for q, value in enumerate(quarters, start=1)},
+                    "target": target,
+                    "ok": verdicts[reached],
+                },
                 record={
                     "period": str(year),
                     "value": latest.value_number if latest else None,
@@ -253,7 +257,7 @@ def annual_review(plan: Plan, year: int) -> Report:
     periods = {p.quarter: p for p in plan.periods.filter(year=year)}
     last = periods[max(periods)] if periods else None
     states = action_states(plan=plan, upto=last, reference=min(timezone.localdate(), datetime.date(year, 12, 31)))
-    indicators = _year_indicators(plan, year)
+    indicators = _year_indicators(plan, year, states)
     money = _year_money(plan, year)
     headline = [
         *status_headline(states),

@@ -1,6 +1,7 @@
 """The report structure every writer reads: typed columns, sections of rows, headline, charts, decisions."""
 
 import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from indicators.charts import Chart
@@ -8,6 +9,21 @@ from indicators.opendata import OpenData
 from plans.models import Plan
 
 TEXT, INT, DECIMAL, MONEY, DATE, PERCENT = "text", "int", "decimal", "money", "date", "percent"
+
+
+class Rows(Sequence):
+    """Rows made on demand from `items` by `make`: a preview reads 60 of them, a file all of them."""
+
+    def __init__(self, items: list, make: Callable[[object], list]):
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(item) for item in self.items[index]]
+        return self.make(self.items[index])
 
 
 @dataclass
@@ -26,7 +42,7 @@ class Section:
     intro: str = ""
     # For reading (preview and PDF): the same facts in fewer cells, e.g. indicators grouped under their action.
     print_columns: list[Column] | None = None
-    print_rows: list[list] | None = None
+    print_rows: Sequence[list] | None = None
     # For the open-data CSV: the same facts, one value per column (indicators.opendata).
     open_data: OpenData | None = None
     # Columns whose value repeats the row above (a group's name): every row carries it, so that filters and
@@ -38,7 +54,7 @@ class Section:
         return self.print_columns or self.columns
 
     @property
-    def shown_rows(self) -> list[list]:
+    def shown_rows(self) -> Sequence[list]:
         return self.print_rows if self.print_rows is not None else self.rows
 
 

@@ -1,15 +1,14 @@
 """The steering committee's quarterly report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.enums import Unit
-from indicators.models import Indicator, Measurement
+from indicators.models import DUE_QUARTERS, Indicator, latest_readings
 from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
 from indicators.reports.common import (
     BUDGET_COLUMNS,
@@ -25,9 +24,9 @@ from indicators.reports.common import (
     indicator_section,
     lead_name,
     pillar_section,
-    plain,
     report_charts,
     status_headline,
+    with_actions,
 )
 from indicators.targets import on_target, target_label
 from plans.formats import euros
@@ -76,25 +75,33 @@ class QuarterIndicators:
     on: int
     off: int
     missing: list
+    key: list = field(default_factory=list)  # the plan's key indicators, due this quarter or not
 
 
-def _quarter_indicators(plan: Plan, period: ReportingPeriod) -> QuarterIndicators:
-    """The indicators due this quarter, with this quarter's and the previous value: one query."""
-    current = Measurement.objects.filter(indicator=OuterRef("pk"), period=period)
-    indicators = (
-        Indicator.objects.filter(plan=plan)
-        .due_in(period.quarter)
-        .select_related("action__axis__pillar")
-        .with_latest_value(before=period)
-        .annotate(
-            value=Subquery(current.values("value_number")[:1]),
-            value_text=Subquery(current.values("value_text")[:1]),
-            has_value=Subquery(current.values("pk")[:1]),
+def _quarter_indicators(plan: Plan, period: ReportingPeriod, states: list[ActionState]) -> QuarterIndicators:
+    """The indicators due this quarter, with this quarter's and the previous value, and the plan's key indicators
+    (for their charts): two queries."""
+    every = list(
+        Indicator.objects.filter(plan=plan).order_by(
+            "action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk"
         )
-        .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
     )
+    readings = latest_readings(plan=plan, upto=period, count=2)
+    indicators = []
+    for indicator in every:
+        if period.quarter not in DUE_QUARTERS[indicator.frequency]:
+            continue
+        last = readings.get(indicator.pk, [])
+        current = last[0] if last and (last[0].year, last[0].quarter) == (period.year, period.quarter) else None
+        previous = next((r for r in last if (r.year, r.quarter) != (period.year, period.quarter)), None)
+        indicator.has_value = current is not None
+        indicator.value, indicator.value_text = (current.number, current.text) if current else (None, None)
+        indicator.latest_number, indicator.latest_text = (previous.number, previous.text) if previous else (None, None)
+        indicators.append(indicator)
     result = QuarterIndicators(lines=[], on=0, off=0, missing=[])
-    for indicator in indicators:
+    sentence = _("%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s")
+    verdicts = {reached: target_label(reached) for reached in (True, False, None)}
+    for indicator in with_actions(indicators, states):
         reached = on_target(indicator, indicator.value if indicator.unit != Unit.TEXT else None)
         result.on += reached is True
         result.off += reached is False
@@ -103,22 +110,20 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod) -> QuarterIndicator
         value = cell_value(indicator, indicator.value, indicator.value_text)
         target = cell_value(indicator, indicator.target_value)
         previous = cell_value(indicator, indicator.latest_number, indicator.latest_text)
-        description = _(
-            "%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s"
-        ) % {
-            "type": indicator.letter,
-            "label": indicator.label,
-            "value": plain(value),
-            "target": plain(target),
-            "previous": plain(previous),
-            "reached": target_label(reached),
-        }
         result.lines.append(
             IndicatorLine(
                 indicator=indicator,
                 values=[target, value, previous],
                 reached=reached,
-                description=description,
+                sentence=sentence,
+                facts={
+                    "type": indicator.letter,
+                    "label": indicator.label,
+                    "value": value,
+                    "target": target,
+                    "previous": previous,
+                    "reached": verdicts[reached],
+                },
                 record={
                     "period": f"{period.year}-T{period.quarter}",
                     "value": indicator.value,
@@ -127,6 +132,7 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod) -> QuarterIndicator
                 },
             )
         )
+    result.key = sorted((i for i in every if i.is_key), key=lambda i: (i.order, i.pk))
     return result
 
 
@@ -153,7 +159,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
     """The steering committee's quarterly report: where each action stands, the values due, the money."""
     reference = min(timezone.localdate(), period.end)
     states = action_states(plan=plan, upto=period, reference=reference)
-    indicators = _quarter_indicators(plan, period)
+    indicators = _quarter_indicators(plan, period, states)
     summary = budget_summary(plan=plan, today=period.end)
     totals = summary.totals
     funders = [
@@ -193,7 +199,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         period=f"T{period.quarter}-{period.year}",
         headline=headline,
         decisions=decisions,
-        charts=report_charts(plan=plan, states=states, upto=period, budget=summary),
+        charts=report_charts(plan=plan, states=states, upto=period, budget=summary, indicators=indicators.key),
         sections=[
             headline_section(headline),
             pillar_section(states),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.enums import Unit
-from indicators.models import Indicator, format_value
+from indicators.models import Indicator, format_value, latest_readings
 from indicators.reports.base import DATE, DECIMAL, TEXT, Column, Report, Section
 from indicators.reports.common import (
     ActionState,
@@ -17,6 +17,7 @@ from indicators.reports.common import (
     cell_value,
     indicator_section,
     planned_by_action,
+    with_actions,
 )
 from indicators.targets import on_target
 from plans.enums import Competence
@@ -82,17 +83,19 @@ class LatestIndicators:
     by_action: dict[int, list[str]]
 
 
-def _latest_indicators(plan: Plan) -> LatestIndicators:
-    """Each action's indicators with their letter and latest value: one query."""
+def _latest_indicators(plan: Plan, states: list[ActionState]) -> LatestIndicators:
+    """Each action's indicators with their letter and latest value: two queries."""
     result = LatestIndicators(lines=[], by_action=defaultdict(list))
     indicators = (
         Indicator.objects.filter(plan=plan)
         .exclude(action=None)
-        .select_related("action__axis__pillar")
-        .with_latest_value()
         .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk")
     )
-    for indicator in indicators:
+    readings = latest_readings(plan=plan)
+    for indicator in with_actions(indicators, states):
+        latest = readings.get(indicator.pk, [None])[0]
+        indicator.latest_year, indicator.latest_quarter = (latest.year, latest.quarter) if latest else (None, None)
+        indicator.latest_number, indicator.latest_text = (latest.number, latest.text) if latest else (None, None)
         measured = indicator.latest_year is not None
         value = format_value(indicator, indicator.latest_number, indicator.latest_text) if measured else ""
         when = f"T{indicator.latest_quarter} {indicator.latest_year}" if measured else ""
@@ -108,7 +111,8 @@ def _latest_indicators(plan: Plan) -> LatestIndicators:
                     when,
                 ],
                 reached=reached,
-                description=text,
+                sentence="%(text)s",
+                facts={"text": text},
                 record={
                     "period": f"{indicator.latest_year}-T{indicator.latest_quarter}" if measured else "",
                     "value": indicator.latest_number,
@@ -122,7 +126,7 @@ def _latest_indicators(plan: Plan) -> LatestIndicators:
 def suivi_table(plan: Plan) -> Report:
     """The SeNe "Modèle de suivi": its eight columns, one row per action, grouped by pillar and domain."""
     states = action_states(plan=plan, upto=None, reference=timezone.localdate())
-    indicators = _latest_indicators(plan)
+    indicators = _latest_indicators(plan, states)
     planned = planned_by_action(plan)
     rows = [
         SuiviRow(

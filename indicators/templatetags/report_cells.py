@@ -30,5 +30,11 @@ def cell(value, kind):
 
 
 @register.filter
+def first_rows(rows, count):
+    """The first `count` rows (all of them when `count` is empty): only those are made (reports.base.Rows)."""
+    return rows[:count] if count else rows
+
+
+@register.filter
 def zip_columns(row, columns):
     return zip(columns, row, strict=True)

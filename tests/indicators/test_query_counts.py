@@ -32,7 +32,7 @@ PAGES = {
     "indicators:reports": ((), 5),
     "indicators:report_quarter": ((2026, 3), 15),
     "indicators:report_annual": ((2026,), 15),
-    "indicators:report_suivi": ((), 8),
+    "indicators:report_suivi": ((), 9),
 }
 
 

@@ -274,3 +274,45 @@ def test_a_preview_is_built_once_per_state_of_the_plan(client, plan_with_data, m
     client.cookies.load({"django_language": "en"})
     client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert len(builds) == 3  # another language, another preview
+
+
+class TestBuildingLess:
+    """A report preview reads 60 rows of each table: what it does not show is not written out."""
+
+    def test_latest_readings_are_the_newest_first_up_to_a_quarter(self, db):
+        from indicators.models import Measurement, latest_readings
+
+        plan = PlanFactory(second_year=2, second_year__indicators=1)
+        indicator = plan.indicators.get(action__order=0)
+        upto = plan.periods.get(year=2026, quarter=2)
+        readings = latest_readings(plan=plan, upto=upto, count=2)[indicator.pk]
+        expected = list(
+            Measurement.objects.filter(indicator=indicator, period__year__lte=2026)
+            .exclude(period__year=2026, period__quarter__gt=2)
+            .order_by("-period__year", "-period__quarter")
+            .values_list("period__year", "period__quarter", "value_number", "value_text")[:2]
+        )
+        assert [tuple(r) for r in readings] == expected
+        assert [(r.year, r.quarter) for r in readings] == [(2026, 2), (2026, 1)]
+        latest = latest_readings(plan=plan)[indicator.pk]
+        assert len(latest) == 1 and (latest[0].year, latest[0].quarter) == (2026, 4)
+
+    def test_the_preview_writes_out_only_the_rows_it_shows(self, db, monkeypatch):
+        from indicators.jobs import build_report
+        from indicators.reports.base import Rows
+        from indicators.reports.common import IndicatorLine
+        from indicators.selectors.reports import PREVIEW_ROWS, report_preview
+
+        plan = PlanFactory(second_year=PREVIEW_ROWS + 20, second_year__indicators=2)
+        section = build_report(plan, "bilan", {"year": 2026}).section("tendances")
+        assert isinstance(section.print_rows, Rows) and len(section.print_rows) == PREVIEW_ROWS + 20
+        written = []
+        described = IndicatorLine.description.fget
+        monkeypatch.setattr(IndicatorLine, "description", property(lambda line: written.append(1) or described(line)))
+        preview = report_preview(plan=plan, name="bilan", params={"year": 2026})
+        # Two indicators an action, 60 actions shown: 120 sentences, not 160.
+        assert len(written) == 2 * PREVIEW_ROWS
+        assert f"Aperçu : {PREVIEW_ROWS} premières lignes sur {PREVIEW_ROWS + 20}" in preview.body
+        # The file has them all, written out.
+        assert len(list(section.print_rows)) == PREVIEW_ROWS + 20
+        assert all(" · " in row[2] for row in section.print_rows)
