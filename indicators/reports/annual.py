@@ -196,9 +196,10 @@ def _year_money(plan: Plan, year: int) -> YearMoney:
         by_action[row["action"]] += row["planned"]
         if row["year"] == year:
             planned[row["funder"]] += row["planned"]
-            funders[row["funder"]] = Partner(
-                pk=row["funder"], name=row["funder__name"], acronym=row["funder__acronym"]
-            )
+            if row["funder"] not in funders:
+                funders[row["funder"]] = Partner(
+                    pk=row["funder"], name=row["funder__name"], acronym=row["funder__acronym"]
+                )
     spent, per_quarter = {}, defaultdict(lambda: ZERO)
     for row in (
         BudgetExecution.objects.filter(line__plan=plan, line__year=year)
@@ -210,10 +211,10 @@ def _year_money(plan: Plan, year: int) -> YearMoney:
         totals["committed"] += row["committed"] or ZERO
         totals["paid"] += row["paid"] or ZERO
         per_quarter[row["quarter"]] += row["committed"] or ZERO
-        funders.setdefault(
-            row["line__funder"],
-            Partner(pk=row["line__funder"], name=row["line__funder__name"], acronym=row["line__funder__acronym"]),
-        )
+        if row["line__funder"] not in funders:
+            funders[row["line__funder"]] = Partner(
+                pk=row["line__funder"], name=row["line__funder__name"], acronym=row["line__funder__acronym"]
+            )
     granted, received = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     for funding in (
         Funding.objects.filter(plan=plan, year=year).select_related("funder").prefetch_related("instalments")
