@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import IndicatorKind, Unit
 from indicators.models import Indicator
-from plans.enums import ActionStatus
+from plans.enums import ActionStatus, PillarKind
 from plans.forms import FrenchDateField, FrenchDecimalField
+from plans.forms.fields import SpreadsheetField
 from plans.models import Action
 
 
@@ -162,3 +163,27 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Indiquez pourquoi le trimestre est rouvert.")},
     )
+
+
+class ImportUploadForm(forms.Form):
+    spreadsheet = SpreadsheetField(label=_("Tableau à importer"))
+
+
+class ImportConfirmForm(forms.Form):
+    """The type of each pillar the import creates: guessed from its name where it is clear, else asked."""
+
+    def __init__(self, *args, pillars=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pillar_fields = []
+        for index, pillar in enumerate(pillars):
+            name = f"pilier-{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Type du pilier « %(p)s »") % {"p": pillar.name},
+                choices=[("", _("— choisissez —")), *PillarKind.choices],
+                initial=pillar.kind,
+                error_messages={"required": _("Choisissez le type de ce pilier.")},
+            )
+            self.pillar_fields.append((name, pillar))
+
+    def kinds(self) -> dict[str, str]:
+        return {pillar.name: self.cleaned_data[name] for name, pillar in self.pillar_fields}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, definitions, reports, tracking
+from indicators.views import dashboards, definitions, imports, reports, tracking
 
 app_name = "indicators"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/indicateurs/nouveau/", definitions.indicator_create, name="indicator_create"),
     path("<int:pk>/indicateurs/<int:indicator_pk>/modifier/", definitions.indicator_edit, name="indicator_edit"),
     path("<int:pk>/indicateurs/<int:indicator_pk>/supprimer/", definitions.indicator_delete, name="indicator_delete"),
+    path("<int:pk>/actions/import/", imports.import_upload, name="import_upload"),
+    path("<int:pk>/actions/import/<int:import_pk>/", imports.import_preview, name="import_preview"),
+    path("modele-de-tableau.<str:fmt>", imports.import_template, name="import_template"),
     path("<int:pk>/suivi/", tracking.tracking, name="tracking"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/cloture/", tracking.quarter_close, name="quarter_close"),

@@ -21,7 +21,7 @@ from plans.enums import (
     SizeClass,
     TerritoryKind,
 )
-from plans.forms.fields import FrenchDateField, IdsChoiceField, MonthOrDateField
+from plans.forms.fields import FrenchDateField, IdsChoiceField, MonthOrDateField, SpreadsheetField
 from plans.inputs import clean_text
 from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
 
@@ -67,6 +67,14 @@ class PlanCreateForm(forms.Form):
         empty_label=_("Une page blanche : je construis la structure moi-même"),
         widget=forms.RadioSelect,
     )
+    spreadsheet = SpreadsheetField(
+        label=_("Importer un tableau"),
+        required=False,
+        help_text=_(
+            "Votre plan existe déjà dans un tableur, par exemple selon le « Modèle de suivi » SeNe ? Joignez-le "
+            "(ODS, XLSX ou CSV) : vous verrez ce qui sera créé avant de confirmer."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +106,7 @@ class PlanCreateForm(forms.Form):
                 "description",
             ),
             Fieldset(_("Modèle"), "template"),
+            Fieldset(_("Importer un tableau"), "spreadsheet"),
         )
 
     def clean(self):

@@ -114,3 +114,31 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:30]}
                 )
         return super()._check_values(values)
+
+
+class SpreadsheetField(forms.FileField):
+    """An ODS, XLSX or CSV file, told by its content, read within plans.spreadsheets' limits.
+
+    Cleans to (file name, bytes); anything that cannot be read as a table is refused here, next to the field,
+    with what is wrong.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("ODS, XLSX ou CSV (« ; » ou « , »), 10 Mo et 5 000 lignes au plus."))
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".ods,.xlsx,.csv"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        from plans.spreadsheets import MAX_BYTES, SpreadsheetError, read_spreadsheet
+
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        if upload.size > MAX_BYTES:
+            raise ValidationError(_("Le fichier dépasse 10 Mo : enregistrez-le sans images ou découpez-le."))
+        content = upload.read(MAX_BYTES + 1)
+        try:
+            read_spreadsheet(content)
+        except SpreadsheetError as error:
+            raise ValidationError(str(error)) from error
+        return upload.name, content

@@ -19,6 +19,7 @@ from plans.models.drafting import (
     Pillar,
     Plan,
     PlanTemplate,
+    SpreadsheetImport,
     Territory,
     tree_prefetch,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Pillar",
     "Plan",
     "PlanTemplate",
+    "SpreadsheetImport",
     "ReportingPeriod",
     "Territory",
     "tree_prefetch",

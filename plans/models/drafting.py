@@ -547,3 +547,27 @@ class CatalogueMeasure(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SpreadsheetImport(models.Model):
+    """A spreadsheet someone uploaded to bring a plan in: kept from the preview to the confirmation, then as the
+    record of who imported what file. Its content is only read back by the import itself, never served."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    content = models.BinaryField(_("contenu"))
+    sha256 = models.CharField(_("empreinte"), max_length=64)
+    uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+    summary = models.JSONField(_("ce qui a été créé"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import de tableau")
+        verbose_name_plural = _("imports de tableaux")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.filename

@@ -39,6 +39,7 @@ from plans.services.plans import (
     plan_change_status,
     plan_create,
     plan_update,
+    plan_upload_spreadsheet,
     reference_data_sync,
     territory_get_or_create,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "plan_partner_add",
     "plan_partner_remove",
     "plan_update",
+    "plan_upload_spreadsheet",
     "quarter_list",
     "reference_data_sync",
     "reporting_periods_sync",

@@ -1,6 +1,8 @@
 """Writes on plans themselves: reference data, territories, creation, frame, adoption, status, meetings."""
 
 import datetime
+import hashlib
+import os
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from plans import perms
 from plans.enums import PLAN_TRANSITIONS, MemberRole, PlanStatus
+from plans.inputs import clean_text
 from plans.models import (
     Action,
     Axis,
@@ -20,6 +23,7 @@ from plans.models import (
     Pillar,
     Plan,
     PlanTemplate,
+    SpreadsheetImport,
     Territory,
 )
 from plans.selectors import plan_readiness
@@ -238,3 +242,12 @@ def meeting_record(*, plan: Plan, by: User, date: datetime.date, kind: str, deci
     meeting.full_clean()
     meeting.save()
     return meeting
+
+
+def plan_upload_spreadsheet(*, plan: Plan, by: User, filename: str, content: bytes) -> SpreadsheetImport:
+    """Keep a spreadsheet for its import preview (indicators.imports); nothing of the plan changes yet."""
+    check_edit(by, plan)
+    name = clean_text(os.path.basename(filename.replace("\\", "/"))).strip()[:200] or "tableau"
+    return SpreadsheetImport.objects.create(
+        plan=plan, uploaded_by=by, filename=name, content=content, sha256=hashlib.sha256(content).hexdigest()
+    )

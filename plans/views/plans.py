@@ -49,7 +49,7 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanCreateForm(posted(request))
+    form = PlanCreateForm(posted(request), request.FILES or None)
 
     def save(data):
         territory = services.territory_get_or_create(
@@ -60,7 +60,7 @@ def plan_create(request):
             population=data["population"],
             department=data["department"],
         )
-        return services.plan_create(
+        plan = services.plan_create(
             by=request.user,
             territory=territory,
             title=data["title"],
@@ -69,13 +69,18 @@ def plan_create(request):
             description=data["description"],
             template=data["template"],
         )
+        if data["spreadsheet"]:
+            name, content = data["spreadsheet"]
+            upload = services.plan_upload_spreadsheet(plan=plan, by=request.user, filename=name, content=content)
+            return reverse("indicators:import_preview", args=[plan.pk, upload.pk])
+        return reverse("plans:detail", args=[plan.pk])
 
     done = save_form(
         request,
         form,
         save,
         success=_("Le plan est créé. Vous en êtes le coordinateur."),
-        then=lambda plan: reverse("plans:detail", args=[plan.pk]),
+        then=lambda url: url,
     )
     context = {
         "form": form,

@@ -1,0 +1,979 @@
+"""Bringing a plan in from a spreadsheet: the SeNe "Modèle de suivi" layout, or the product's own exports.
+
+`interpret()` reads the rows plans.spreadsheets made of the file and returns the tree of pillars → axes →
+actions → indicators it would create, the organisations it matches or would create, and every problem with its
+sheet, row and column. Nothing is written until `import_apply()`, which reads the same file again, in one
+transaction: all or nothing.
+
+Headers are matched loosely (case, accents, spacing, line breaks, plural, small wording differences), in any
+order, on any of the first rows, over one or two rows. Group cells left blank (or merged) mean "same as above".
+"""
+
+import calendar
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from indicators.enums import Frequency, IndicatorKind, Unit
+from indicators.models import Indicator
+from partners.enums import PartnerKind
+from partners.models import Partner, User
+from plans.enums import Competence, PillarKind
+from plans.inputs import MAX_YEAR, MIN_YEAR
+from plans.models import Action, Axis, Pillar, Plan, SpreadsheetImport
+from plans.services.common import check_edit
+from plans.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
+
+HEADER_SEARCH_ROWS = 30
+MAX_AMOUNT = Decimal("1000000000")  # a billion euros: beyond, a typing mistake
+
+
+def normalised(text) -> str:
+    """Lower case, no accents, words separated by one space: "Échéances\\n(date)" → "echeances date"."""
+    text = unicodedata.normalize("NFKD", cell_text(text)).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+# --- Columns --------------------------------------------------------------------------------------------------
+
+# Each column the importer knows: what the preview calls it, and the words that recognise its header. Tried in
+# this order; the first that matches wins, and each is taken once. `exact`: the product's open-data names.
+COLUMNS = [
+    ("lead_summary", gettext_lazy("Gestionnaire et sommaire d'actions"), [("gestionnaire", "sommaire")], ()),
+    ("field_target", gettext_lazy("Champ d'intervention et population ciblée"), [("champ", "population")], ()),
+    (
+        "competence_financing",
+        gettext_lazy("Compétences et financement envisagé"),
+        [("competence", "financement")],
+        (),
+    ),
+    ("pillar_kind", gettext_lazy("Type de pilier"), [("type", "pilier")], ("pillar_kind",)),
+    ("pillar", gettext_lazy("Pilier"), [("pilier",)], ("pillar",)),
+    ("axis_number", gettext_lazy("Numéro d'axe"), [("numero", "axe")], ("axis_number",)),
+    ("axis", gettext_lazy("Domaine ou axe"), [("domaine",), ("axe",), ("thematique",)], ("axis",)),
+    ("indicators", gettext_lazy("Indicateurs"), [("indicateur",)], ()),
+    ("due", gettext_lazy("Échéance"), [("echeance",), ("date", "fin"), ("delai",)], ("due_date",)),
+    ("start", gettext_lazy("Début"), [("debut",)], ("start_date",)),
+    ("comments", gettext_lazy("Commentaires"), [("commentaire",), ("observation",), ("remarque",)], ("comments",)),
+    ("lead", gettext_lazy("Gestionnaire"), [("gestionnaire",), ("pilote",), ("porteur",)], ("lead",)),
+    ("summary", gettext_lazy("Sommaire"), [("sommaire",), ("description",)], ("summary",)),
+    ("title", gettext_lazy("Action"), [("intitule",)], ("title", "action")),
+    ("field", gettext_lazy("Champ d'intervention"), [("champ",)], ("field_of_intervention",)),
+    ("target", gettext_lazy("Population ciblée"), [("population",), ("public",)], ("target_groups",)),
+    ("competence", gettext_lazy("Compétence"), [("competence",)], ("competence",)),
+    ("financing", gettext_lazy("Financement envisagé"), [("financement",)], ("financing_note",)),
+]
+LABELS = {key: label for key, label, _words, _exact in COLUMNS}
+# Without one of these, a row describes no action.
+ACTION_KEYS = ("lead_summary", "title", "summary")
+GROUP_KEYS = ("pillar", "pillar_kind", "axis", "axis_number")
+
+
+def column_key(header) -> str | None:
+    text = normalised(header)
+    if not text:
+        return None
+    for key, _label, _words, exact in COLUMNS:
+        if text in exact or text.replace(" ", "_") in exact:
+            return key
+    for key, _label, words, _exact in COLUMNS:
+        if any(all(word in text for word in group) for group in words):
+            return key
+    return None
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Header:
+    first_row: int  # index in sheet.rows
+    rows: int  # 1 or 2
+    keys: dict  # column index → key
+    extra: list  # (column letter, header) of the columns not read
+
+
+def _header_cells(sheet: Sheet, start: int, count: int) -> list[str]:
+    rows = sheet.rows[start : start + count]
+    width = max((len(r) for r in rows), default=0)
+    return [
+        " ".join(cell_text(row[i]) for row in rows if i < len(row) and row[i] is not None).strip()
+        for i in range(width)
+    ]
+
+
+def _map(headers: list[str]) -> tuple[dict, list]:
+    keys, extra = {}, []
+    for index, header in enumerate(headers):
+        key = column_key(header)
+        if key and key not in keys.values():
+            keys[index] = key
+        elif header:
+            extra.append((column_letter(index), header))
+    return keys, extra
+
+
+def find_header(sheet: Sheet) -> Header | None:
+    """The header: the row (or two rows read together) among the first ones that names the most known columns,
+    at least three of them including one that describes an action."""
+    best = None
+    for start in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
+        for count in (1, 2):
+            keys, extra = _map(_header_cells(sheet, start, count))
+            if len(keys) < 3 or not set(keys.values()) & set(ACTION_KEYS):
+                continue
+            if best is None or len(keys) > len(best.keys):
+                best = Header(start, count, keys, extra)
+    return best
+
+
+# --- Values ---------------------------------------------------------------------------------------------------
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}  # fmt: skip
+ONGOING = {"en continu", "continu", "permanent", "permanente", "en permanence", "tout au long de l annee", "annuel"}
+_YEAR = r"((?:19|20|21)[0-9]{2})"
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError
+
+
+@dataclass
+class Schedule:
+    first: datetime.date | None = None  # the first day of the period written
+    last: datetime.date | None = None  # its last day: a due date
+    span: bool = False  # two years written ("2025-2026"): the action's whole period
+    note: str = ""  # "en continu": no date, said in the comments
+
+
+def parse_schedule(value) -> Schedule:
+    """A date or a period as French spreadsheets write it; ValueError when nothing is recognised."""
+    if value is None:
+        return Schedule()
+    if isinstance(value, datetime.date):
+        _check_year(value.year)
+        return Schedule(value, value)
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and MIN_YEAR <= value <= MAX_YEAR:
+            return Schedule(datetime.date(int(value), 1, 1), datetime.date(int(value), 12, 31))
+        raise ValueError
+    text = normalised(value)
+    raw = str(value).strip()
+    if text in ONGOING:
+        return Schedule(note=raw)
+    if m := re.fullmatch(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]" + _YEAR, raw, re.ASCII):
+        day = datetime.date(int(m[3]), int(m[2]), int(m[1]))
+        return Schedule(day, day)
+    if m := re.fullmatch(_YEAR + r"-([0-9]{2})-([0-9]{2})", raw, re.ASCII):
+        day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        return Schedule(day, day)
+    month = None
+    if m := re.fullmatch(r"([0-9]{1,2})[/.\-]" + _YEAR, raw, re.ASCII):
+        month, year = int(m[1]), int(m[2])
+    elif (m := re.fullmatch(r"(?:fin |debut )?([a-z]+) " + _YEAR, text, re.ASCII)) and m[1] in MONTHS:
+        month, year = MONTHS[m[1]], int(m[2])
+    if month is not None:
+        return Schedule(datetime.date(year, month, 1), _month_end(year, month))
+    quarter = re.fullmatch(r"(?:t|trimestre )([1-4]) " + _YEAR, text, re.ASCII) or re.fullmatch(
+        r"([1-4]) ?(?:er|e|eme)? trimestre " + _YEAR, text, re.ASCII
+    )
+    if quarter:
+        number, year = int(quarter[1]), int(quarter[2])
+        return Schedule(datetime.date(year, number * 3 - 2, 1), _month_end(year, number * 3))
+    if m := re.fullmatch(r"s([1-2]) " + _YEAR, text, re.ASCII):
+        number, year = int(m[1]), int(m[2])
+        return Schedule(datetime.date(year, number * 6 - 5, 1), _month_end(year, number * 6))
+    if m := re.fullmatch(r"(?:fin |debut )?" + _YEAR, text, re.ASCII):
+        return Schedule(datetime.date(int(m[1]), 1, 1), datetime.date(int(m[1]), 12, 31))
+    if m := re.fullmatch(_YEAR + r" (?:a )?" + _YEAR, text, re.ASCII):
+        first, last = int(m[1]), int(m[2])
+        if first <= last:
+            return Schedule(datetime.date(first, 1, 1), datetime.date(last, 12, 31), span=True)
+    raise ValueError
+
+
+_AMOUNT = re.compile(r"([0-9][0-9\u00a0\u202f .,]*)\s*(k€|k ?euros?|€|euros?)", re.ASCII | re.IGNORECASE)
+
+
+_BARE_AMOUNT = re.compile(r"[0-9][0-9\u00a0\u202f .,]*[0-9]", re.ASCII)
+
+
+def parse_amount(text: str) -> Decimal:
+    """12 500 €, 12.500,00, 12 500,50 €, 15 k€ → a Decimal; ValueError if it is not an amount."""
+    m = _AMOUNT.search(text) if ("€" in text or "euro" in text.lower()) else None
+    digits = (m[1] if m else text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not re.fullmatch(r"[0-9][0-9.,]*", digits, re.ASCII):
+        raise ValueError
+    if "," in digits and "." in digits:
+        decimal_mark = "," if digits.rfind(",") > digits.rfind(".") else "."
+    elif "," in digits:
+        decimal_mark = ","
+    elif "." in digits and re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", digits, re.ASCII):
+        decimal_mark = ","  # 12.500: a thousands dot
+    else:
+        decimal_mark = "."
+    grouping = "." if decimal_mark == "," else ","
+    try:
+        amount = Decimal(digits.replace(grouping, "").replace(decimal_mark, "."))
+    except InvalidOperation as error:
+        raise ValueError from error
+    if m and m[2].lower().startswith("k"):
+        amount *= 1000
+    if amount > MAX_AMOUNT:
+        raise ValueError
+    return amount
+
+
+def _lines(value) -> list[str]:
+    return [line.strip() for line in cell_text(value).split("\n") if line.strip()]
+
+
+def _unneutralised(value):
+    """The product's exports write '=…, '+…, '-…, '@… with a leading apostrophe: take it off again."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        return value[1:]
+    return value
+
+
+@dataclass
+class IndicatorDraft:
+    kind: str
+    label: str
+    unit: str = Unit.COUNT
+    target: Decimal | None = None
+
+    @property
+    def letter(self) -> str:
+        return Indicator.LETTERS.get(self.kind, "R")
+
+
+_MARKED_BEFORE = re.compile(r"^\(?([RIri])\)?\s*[:\-–—.)]\s*(.+)$")
+_MARKED_AFTER = re.compile(r"^(.*?)\s*\(([RIri])\)\s*(.*)$")
+_PRODUCT_VALUE = re.compile(r"\s+—\s+.*\(T[1-4] [0-9]{4}\)$")  # "— 12 (T3 2026)", the export's latest value
+
+
+def guess_unit(label: str) -> str:
+    text = normalised(label)
+    if "%" in label or re.search(r"\b(taux|pourcentage|part des|proportion)\b", text):
+        return Unit.PERCENTAGE
+    if "€" in label or re.search(r"\b(montant|euros?|cout)\b", text):
+        return Unit.EUROS
+    return Unit.COUNT
+
+
+def parse_indicators(value) -> tuple[list[IndicatorDraft], list[str]]:
+    """Several indicators in one cell, one a line (or separated by « ; »), each marked (R) or (I) or
+    prefixed « R : » / « I : ». Returns the indicators and what to tell about them."""
+    items, notes = [], []
+    for line in _lines(value):
+        items.extend(part.strip() for part in line.split(";") if part.strip())
+    found = []
+    for item in items:
+        item = _PRODUCT_VALUE.sub("", item.lstrip("-•*· ").strip())
+        kind = None
+        if m := _MARKED_BEFORE.match(item):
+            kind, label = m[1].upper(), m[2]
+        elif m := _MARKED_AFTER.match(item):
+            kind, label = m[2].upper(), " ".join(part for part in (m[1], m[3]) if part)
+        else:
+            label = item
+            notes.append(
+                _("« %(label)s » n'est marqué ni (R) ni (I) : il sera un indicateur de résultat.")
+                % {"label": label[:80]}
+            )
+        label = label.strip(" :-–—")
+        if not label:
+            continue
+        found.append(
+            IndicatorDraft(
+                kind=IndicatorKind.IMPACT if kind == "I" else IndicatorKind.RESULT, label=label, unit=guess_unit(label)
+            )
+        )
+    return found, notes
+
+
+# --- Organisations and pillar kinds ---------------------------------------------------------------------------
+
+PARTNER_KINDS = [
+    (r"\bmildeca\b", PartnerKind.MILDECA),
+    (r"\bprefecture\b|\bprefet", PartnerKind.PREFECTURE),
+    (r"\bparquet\b|\bprocureur", PartnerKind.PROSECUTOR),
+    (r"\bpolice (municipale|locale)\b|\bzone de police\b", PartnerKind.LOCAL_POLICE),
+    (r"\bpolice nationale\b|\bcommissariat\b|\bdipn\b|\bddsp\b", PartnerKind.NATIONAL_POLICE),
+    (r"\bgendarmerie\b", PartnerKind.GENDARMERIE),
+    (r"\bdouane", PartnerKind.CUSTOMS),
+    (r"\beducation nationale\b|\bdsden\b|\bcollege\b|\blycee\b|\brectorat\b", PartnerKind.EDUCATION),
+    (r"\bars\b|agence regionale de sante", PartnerKind.HEALTH_AGENCY),
+    (r"\bcsapa\b", PartnerKind.CSAPA),
+    (r"\bcaarud\b", PartnerKind.CAARUD),
+    (r"\bcaf\b", PartnerKind.CAF),
+    (r"\bregion\b", PartnerKind.REGION),
+    (r"\bconseil departemental\b|\bdepartement\b", PartnerKind.DEPARTMENT_COUNCIL),
+    (r"\bassociation\b|\basso\b", PartnerKind.ASSOCIATION),
+    (r"\bville\b|\bmairie\b|\bcommune\b|\bservice\b|\bccas\b|\bclspd\b|\bcisp", PartnerKind.MUNICIPAL_SERVICE),
+]
+PILLAR_KINDS = [
+    (r"offre de soins?|\bsoins?\b|accompagnement|prise en charge", PillarKind.CARE),
+    (r"\brisques?\b|\brdr\b|dommages", PillarKind.RISK_REDUCTION),
+    (r"prevention|\bdemande\b|sensibilisation", PillarKind.PREVENTION),
+    (r"\boffre\b|trafic|tranquillite|\bdeal\b|stupefiants", PillarKind.SUPPLY_REDUCTION),
+    (r"\bloi\b|interdiction|repression|sanction|application", PillarKind.LAW_ENFORCEMENT),
+    (r"transversa|evalu|pilotage|gouvernance|observatoire", PillarKind.TRANSVERSAL),
+]
+
+
+def guess_partner_kind(name: str) -> str:
+    text = normalised(name)
+    return next((kind for pattern, kind in PARTNER_KINDS if re.search(pattern, text)), PartnerKind.OTHER)
+
+
+def guess_pillar_kind(name: str) -> str:
+    """The kind a pillar's name says, when it says one clearly: the kind whose word comes first in the name
+    ("Soins et réduction des risques": care); "" when none does."""
+    text = normalised(name)
+    matches = [(m.start(), kind) for pattern, kind in PILLAR_KINDS if (m := re.search(pattern, text))]
+    if not matches:
+        return ""
+    matches.sort()
+    if len(matches) > 1 and matches[0][0] == matches[1][0]:
+        return ""
+    return matches[0][1]
+
+
+# --- The tree -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None  # as the spreadsheet numbers it
+    column: str  # a letter and the header, or ""
+    message: str
+    blocking: bool = True
+
+    @property
+    def where(self) -> str:
+        parts = [_("feuille « %(s)s »") % {"s": self.sheet}] if self.sheet else []
+        if self.row:
+            parts.append(_("ligne %(n)s") % {"n": self.row})
+        if self.column:
+            parts.append(_("colonne %(c)s") % {"c": self.column})
+        return ", ".join(parts)
+
+
+@dataclass
+class Lead:
+    name: str
+    partner: Partner | None  # an organisation already known, else one to create
+    kind: str = PartnerKind.OTHER
+
+    @property
+    def kind_label(self) -> str:
+        return str(PartnerKind(self.kind).label)
+
+
+@dataclass
+class ActionDraft:
+    row: int
+    title: str
+    summary: str = ""
+    lead: Lead | None = None
+    field: str = ""
+    target_groups: str = ""
+    comments: str = ""
+    competence: str = ""
+    financing_note: str = ""
+    amount: Decimal | None = None
+    start: datetime.date | None = None
+    due: datetime.date | None = None
+    indicators: list[IndicatorDraft] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class AxisDraft:
+    name: str
+    existing: Axis | None = None
+    actions: list[ActionDraft] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class PillarDraft:
+    name: str
+    kind: str  # "" when it must be asked
+    existing: Pillar | None = None
+    axes: dict[str, AxisDraft] = dataclass_field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return str(PillarKind(self.kind).label) if self.kind else ""
+
+
+@dataclass
+class ImportPreview:
+    sheet: str = ""
+    header_row: int = 0
+    columns: list[tuple[str, str, str]] = dataclass_field(default_factory=list)  # (letter, header, what it is read as)
+    ignored_columns: list[tuple[str, str]] = dataclass_field(default_factory=list)
+    pillars: list[PillarDraft] = dataclass_field(default_factory=list)
+    leads: dict[str, Lead] = dataclass_field(default_factory=dict)  # by normalised name
+    problems: list[Problem] = dataclass_field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Problem]:
+        return [p for p in self.problems if p.blocking]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.blocking]
+
+    @property
+    def actions(self) -> list[ActionDraft]:
+        return [a for p in self.pillars for axis in p.axes.values() for a in axis.actions]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(a.indicators) for a in self.actions)
+
+    @property
+    def new_leads(self) -> list[Lead]:
+        return [lead for lead in self.leads.values() if lead.partner is None]
+
+    @property
+    def known_leads(self) -> list[Lead]:
+        return [lead for lead in self.leads.values() if lead.partner is not None]
+
+    @property
+    def pillars_to_ask(self) -> list[PillarDraft]:
+        return [p for p in self.pillars if p.existing is None]
+
+
+class _Reader:
+    """Reads the data rows under a header into an ImportPreview."""
+
+    def __init__(self, sheet: Sheet, header: Header, plan: Plan, preview: ImportPreview):
+        self.sheet, self.header, self.plan, self.preview = sheet, header, plan, preview
+        self.headers = _header_cells(sheet, header.first_row, header.rows)
+        self.pillars: dict[str, PillarDraft] = {}
+        self.existing_pillars = {normalised(p.name): p for p in plan.pillars.prefetch_related("axes")}
+        self.partners = {}
+        for partner in Partner.objects.order_by("pk"):
+            for name in (partner.name, partner.acronym):
+                if name:
+                    self.partners.setdefault(normalised(name), partner)
+        self.plan_partners = set(plan.partners.values_list("pk", flat=True))
+
+    @property
+    def action_column(self) -> str:
+        index = next(i for i, key in self.header.keys.items() if key in ACTION_KEYS)
+        return self.headers[index]
+
+    def problem(self, row: int | None, key: str | None, message: str, *, blocking: bool = True) -> None:
+        column = ""
+        if key in self.header.keys.values():
+            index = next(i for i, k in self.header.keys.items() if k == key)
+            column = f"{column_letter(index)} (« {self.headers[index][:60]} »)"
+        self.preview.problems.append(Problem(self.sheet.name, row, column, message, blocking))
+
+    def read(self) -> None:
+        pillar = axis = None
+        kinds = {}
+        seen_action, blank_after = False, False
+        start = self.header.first_row + self.header.rows
+        for index in range(start, len(self.sheet.rows)):
+            number = index + 1
+            values = {
+                key: _unneutralised(self.sheet.rows[index][i]) if i < len(self.sheet.rows[index]) else None
+                for i, key in self.header.keys.items()
+            }
+            if not any(self.sheet.rows[index]):
+                blank_after = seen_action
+                continue
+            describes = any(values.get(key) not in (None, "") for key in ACTION_KEYS)
+            if blank_after and not describes:
+                self.problem(
+                    number,
+                    None,
+                    _("Ligne ignorée : sous le tableau, elle ne décrit pas d'action (« %(text)s »).")
+                    % {"text": " ".join(cell_text(c) for c in self.sheet.rows[index] if c)[:80]},
+                    blocking=False,
+                )
+                continue
+            if values.get("pillar"):
+                name = cell_text(values["pillar"])
+                if name != (pillar.name if pillar else None):
+                    pillar, axis = self.pillar(number, name), None
+                if values.get("pillar_kind") in PillarKind.values:
+                    kinds[pillar.name] = values["pillar_kind"]
+            if values.get("axis") not in (None, ""):
+                name = cell_text(values["axis"])
+                if re.fullmatch(r"[0-9]+", name, re.ASCII):
+                    name = _("Axe %(n)s") % {"n": name}
+                if pillar is None:
+                    self.problem(number, "axis", _("Ce domaine n'a pas de pilier : remplissez la colonne « Pilier »."))
+                    continue
+                axis = self.axis(number, pillar, name)
+            if not describes:
+                if any(v not in (None, "") for k, v in values.items() if k not in GROUP_KEYS):
+                    self.problem(
+                        number,
+                        None,
+                        _("Ligne ignorée : elle ne dit ni l'action ni qui la pilote (colonne « %(c)s » vide).")
+                        % {"c": self.action_column},
+                        blocking=False,
+                    )
+                continue
+            if pillar is None:
+                self.problem(
+                    number, "pillar", _("Cette action n'a pas de pilier : remplissez la colonne « Pilier » au-dessus.")
+                )
+                continue
+            if axis is None:
+                axis = self.axis(number, pillar, pillar.name)
+                self.problem(
+                    number,
+                    None,
+                    _("Le pilier « %(p)s » n'a pas de domaine : ses actions iront dans un axe du même nom.")
+                    % {"p": pillar.name},
+                    blocking=False,
+                )
+            action = self.action(number, values)
+            if action is not None:
+                axis.actions.append(action)
+                seen_action, blank_after = True, False
+        for name, kind in kinds.items():
+            if self.pillars[normalised(name)].existing is None:
+                self.pillars[normalised(name)].kind = kind
+        self.preview.pillars = list(self.pillars.values())
+
+    def pillar(self, row: int, name: str) -> PillarDraft:
+        key = normalised(name)
+        if key not in self.pillars:
+            if len(name) > 200:
+                self.problem(row, "pillar", _("Le nom du pilier dépasse 200 caractères."))
+                name = name[:200]
+            existing = self.existing_pillars.get(key)
+            self.pillars[key] = PillarDraft(
+                name=existing.name if existing else name,
+                kind=existing.kind if existing else guess_pillar_kind(name),
+                existing=existing,
+            )
+        return self.pillars[key]
+
+    def axis(self, row: int, pillar: PillarDraft, name: str) -> AxisDraft:
+        name = re.sub(r"^axe\s+[0-9]+\s*[—:\-–.]\s*", "", name, flags=re.IGNORECASE | re.ASCII) or name
+        key = normalised(name)
+        if key not in pillar.axes:
+            if len(name) > 250:
+                self.problem(row, "axis", _("Le nom du domaine dépasse 250 caractères."))
+                name = name[:250]
+            existing = None
+            if pillar.existing is not None:
+                existing = next((a for a in pillar.existing.axes.all() if normalised(a.name) == key), None)
+            pillar.axes[key] = AxisDraft(name=existing.name if existing else name, existing=existing)
+        return pillar.axes[key]
+
+    def lead(self, row: int, name: str) -> Lead | None:
+        name = name.strip()
+        if not name:
+            return None
+        if len(name) > 200:
+            self.problem(row, "lead_summary" if "lead_summary" in self.header.keys.values() else "lead",
+                         _("Le nom de l'organisation qui pilote dépasse 200 caractères."))  # fmt: skip
+            return None
+        key = normalised(name)
+        if key not in self.preview.leads:
+            partner = self.partners.get(key)
+            self.preview.leads[key] = Lead(name=partner.name if partner else name, partner=partner,
+                                           kind=partner.kind if partner else guess_partner_kind(name))  # fmt: skip
+        return self.preview.leads[key]
+
+    def action(self, row: int, values: dict) -> ActionDraft | None:
+        title, summary, lead_name = "", "", ""
+        if values.get("lead_summary"):
+            lines = _lines(values["lead_summary"])
+            if len(lines) == 1:
+                only = lines[0]
+                if normalised(only) in self.partners:
+                    lead_name = only
+                elif ":" in only[:120]:
+                    lead_name, title = (part.strip() for part in only.split(":", 1))
+                else:
+                    title = only
+            else:
+                lead_name, rest = lines[0], lines[1:]
+                title, _sep, first_summary = rest[0].partition(" — ")
+                summary = "\n".join(part for part in (first_summary, *rest[1:]) if part)
+        if values.get("lead"):
+            lead_name = cell_text(values["lead"])
+        if values.get("title"):
+            title = cell_text(values["title"])
+        if values.get("summary"):
+            if title:
+                summary = cell_text(values["summary"])
+            else:
+                lines = _lines(values["summary"])
+                title, summary = lines[0], "\n".join(lines[1:])
+        title = title.strip()
+        if not title:
+            key = "lead_summary" if "lead_summary" in self.header.keys.values() else None
+            self.problem(
+                row, key, _("Cette action n'a pas de sommaire : écrivez ce qu'elle fait sous l'organisation.")
+            )
+            return None
+        if len(title) > 250:
+            cut = title[:249].rsplit(" ", 1)[0]
+            summary = "\n".join(part for part in (title, summary) if part)
+            title = cut + "…"
+        action = ActionDraft(row=row, title=title, summary=summary, lead=self.lead(row, lead_name))
+        if lead_name and action.lead is None:
+            return None
+        if not lead_name:
+            self.problem(row, None, _("« %(t)s » n'a pas d'organisation qui pilote.") % {"t": title[:60]},
+                         blocking=False)  # fmt: skip
+        self.field_and_target(action, values)
+        self.competence_and_financing(row, action, values)
+        self.schedule(row, action, values)
+        comments = cell_text(values.get("comments"))
+        action.comments = "\n".join(part for part in (comments, action.comments) if part)
+        if values.get("indicators"):
+            action.indicators, notes = parse_indicators(values["indicators"])
+            for note in notes:
+                self.problem(row, "indicators", note, blocking=False)
+            for indicator in action.indicators:
+                if len(indicator.label) > 250:
+                    self.problem(row, "indicators", _("Un indicateur dépasse 250 caractères : raccourcissez-le."))
+        return action
+
+    def field_and_target(self, action: ActionDraft, values: dict) -> None:
+        if values.get("field_target"):
+            lines = _lines(values["field_target"])
+            action.field, action.target_groups = lines[0], "\n".join(lines[1:])
+        if values.get("field"):
+            action.field = cell_text(values["field"])
+        if values.get("target"):
+            action.target_groups = cell_text(values["target"])
+
+    def competence_and_financing(self, row: int, action: ActionDraft, values: dict) -> None:
+        labels = {normalised(label): value for value, label in Competence.choices}
+        labels.update({value: value for value in Competence.values})
+        notes = []
+        lines = _lines(values.get("competence_financing")) + _lines(values.get("financing"))
+        if values.get("competence"):
+            lines.insert(0, cell_text(values["competence"]))
+        for index, line in enumerate(lines):
+            text = normalised(line)
+            if index == 0 and (text in labels or text.removeprefix("competence ") in labels):
+                action.competence = labels.get(text) or labels[text.removeprefix("competence ")]
+                continue
+            if "€" in line or "euro" in text or text.startswith("budget prevu") or _BARE_AMOUNT.fullmatch(line):
+                try:
+                    action.amount = (action.amount or Decimal(0)) + parse_amount(line)
+                except ValueError:
+                    self.problem(row, None, _("Montant illisible : « %(v)s ».") % {"v": line[:60]}, blocking=False)
+                if text.startswith("budget prevu"):
+                    continue  # the product's own line: the budget lines say it, not the note
+            notes.append(line)
+        action.financing_note = "\n".join(notes)
+
+    def schedule(self, row: int, action: ActionDraft, values: dict) -> None:
+        for key in ("start", "due"):
+            value = values.get(key)
+            try:
+                schedule = parse_schedule(value)
+            except ValueError:
+                self.problem(
+                    row,
+                    key,
+                    _(
+                        "Date « %(v)s » non reconnue : écrivez par exemple 31/12/2026, 12/2026, déc. 2026, T4 2026, "
+                        "2026 ou « en continu »."
+                    )
+                    % {"v": cell_text(value)[:40]},
+                )
+                continue
+            if key == "start":
+                action.start = schedule.first
+                continue
+            action.due = schedule.last
+            if schedule.span:
+                action.start = action.start or schedule.first
+            if schedule.note:
+                action.comments = _("Échéance : %(n)s") % {"n": schedule.note}
+        if action.start and action.due and action.start > action.due:
+            self.problem(row, "due", _("L'échéance est avant le début de l'action."))
+        plan = self.plan
+        for key, day in (("start", action.start), ("due", action.due)):
+            if day and not plan.period_start <= day <= plan.period_end:
+                self.problem(
+                    row,
+                    key if key in self.header.keys.values() else "due",
+                    _("Le %(d)s est hors de la période du plan (du %(s)s au %(e)s) : corrigez la date ou la période.")
+                    % {
+                        "d": day.strftime("%d/%m/%Y"),
+                        "s": plan.period_start.strftime("%d/%m/%Y"),
+                        "e": plan.period_end.strftime("%d/%m/%Y"),
+                    },
+                )
+
+
+def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], tuple[str, Decimal | None]]:
+    """The product's "Indicateurs" sheet, when the file is one of its exports: each indicator's unit and target
+    by (action, indicator)."""
+    units = {normalised(label): value for value, label in Unit.choices}
+    details = {}
+    for sheet in sheets:
+        header = None
+        for start in range(min(5, len(sheet.rows))):
+            names = {normalised(h): i for i, h in enumerate(_header_cells(sheet, start, 1))}
+            if {"action", "indicateur", "unite"} <= set(names):
+                header = (start, names)
+                break
+        if header is None:
+            continue
+        start, names = header
+        for row in sheet.rows[start + 1 :]:
+            values = {name: row[index] if index < len(row) else None for name, index in names.items()}
+
+            def cell(name, values=values):
+                return values.get(name)
+
+            target = cell("cible")
+            details[(normalised(cell("action")), normalised(cell("indicateur")))] = (
+                units.get(normalised(cell("unite")), Unit.COUNT),
+                target if isinstance(target, Decimal) else None,
+            )
+    return details
+
+
+def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
+    """What importing these sheets into `plan` would create, and every problem found; writes nothing."""
+    preview = ImportPreview()
+    found = [(sheet, header) for sheet in sheets if (header := find_header(sheet))]
+    if not found:
+        preview.problems.append(
+            Problem(
+                "",
+                None,
+                "",
+                _(
+                    "Aucune feuille n'a d'en-tête reconnaissable : il faut une ligne de titres de colonnes comme "
+                    "« Pilier », « Domaine », « Gestionnaire et sommaire d'actions », « Echéances », "
+                    "« Indicateurs » (téléchargez le modèle pour voir la disposition attendue)."
+                ),
+            )
+        )
+        return preview
+    sheet, header = max(found, key=lambda pair: len(pair[1].keys))  # the richest table, e.g. the suivi sheet
+    preview.sheet, preview.header_row = sheet.name, header.first_row + 1
+    headers = _header_cells(sheet, header.first_row, header.rows)
+    preview.columns = [(column_letter(i), headers[i], str(LABELS[key])) for i, key in sorted(header.keys.items())]
+    preview.ignored_columns = header.extra
+    for letter, text in header.extra:
+        preview.problems.append(
+            Problem(sheet.name, header.first_row + 1, f"{letter} (« {text[:60]} »)", _("Colonne ignorée."), False)
+        )
+    _Reader(sheet, header, plan, preview).read()
+    details = _indicator_details([s for s in sheets if s is not sheet])
+    for action in preview.actions:
+        for indicator in action.indicators:
+            known = details.get((normalised(action.title), normalised(indicator.label)))
+            if known:
+                indicator.unit, indicator.target = known
+    if not preview.actions and not preview.blocking:
+        preview.problems.append(Problem(sheet.name, None, "", _("Le tableau ne contient aucune action.")))
+    return preview
+
+
+def preview_upload(upload: SpreadsheetImport) -> ImportPreview:
+    """The preview of a stored upload; a file that cannot be read is one blocking problem."""
+    try:
+        sheets = read_spreadsheet(bytes(upload.content))
+    except SpreadsheetError as error:
+        return ImportPreview(problems=[Problem("", None, "", str(error))])
+    return interpret(sheets, upload.plan)
+
+
+# --- Writing --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) -> dict:
+    """Create what the preview showed, all or nothing. `kinds`: the pillar kinds the preview asked for, by
+    pillar name. Recorded in the plan's history with the file's name and who imported it."""
+    plan = Plan.objects.select_for_update().get(pk=upload.plan_id)
+    check_edit(by, plan)
+    if not plan.is_draft:
+        raise ValidationError(_("Seul un plan en préparation reçoit des actions depuis un tableau."))
+    upload = SpreadsheetImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.applied_at is not None:
+        raise ValidationError(
+            _("Ce fichier a déjà été importé le %(d)s.") % {"d": date_format(upload.applied_at, "SHORT_DATE_FORMAT")}
+        )
+    preview = preview_upload(upload)
+    if preview.blocking:
+        raise ValidationError(_("Le fichier a des problèmes à corriger avant l'import."))
+    for pillar in preview.pillars:
+        if pillar.existing is None:
+            pillar.kind = kinds.get(pillar.name) or pillar.kind
+            if pillar.kind not in PillarKind.values:
+                raise ValidationError(_("Choisissez le type du pilier « %(p)s ».") % {"p": pillar.name})
+    reason = _("Import du tableau « %(f)s »") % {"f": upload.filename}
+    history = {"default_user": by, "default_change_reason": reason}
+
+    created_partners = len(preview.new_leads)
+    for lead in preview.new_leads:
+        lead.partner, _created = Partner.objects.get_or_create(name=lead.name, kind=lead.kind)
+    plan.partners.add(*{lead.partner.pk for lead in preview.leads.values()})
+
+    order = plan.pillars.aggregate(m=Max("order"))["m"] or 0
+    new_pillars = [p for p in preview.pillars if p.existing is None]
+    created = bulk_create_with_history(
+        [Pillar(plan=plan, kind=p.kind, name=p.name, order=order + i) for i, p in enumerate(new_pillars, 1)],
+        Pillar,
+        **history,
+    )
+    for draft, pillar in zip(new_pillars, created, strict=True):
+        draft.existing = pillar
+    axes, drafts = [], []
+    for pillar in preview.pillars:
+        number = pillar.existing.axes.aggregate(m=Max("number"))["m"] or 0
+        for draft in pillar.axes.values():
+            if draft.existing is None:
+                number += 1
+                axes.append(Axis(pillar=pillar.existing, number=number, name=draft.name))
+                drafts.append(draft)
+    for draft, axis in zip(drafts, bulk_create_with_history(axes, Axis, **history), strict=True):
+        draft.existing = axis
+    actions, action_drafts = [], []
+    for pillar in preview.pillars:
+        for axis in pillar.axes.values():
+            order = axis.existing.actions.aggregate(m=Max("order"))["m"] or 0
+            for i, draft in enumerate(axis.actions, 1):
+                action = Action(
+                    plan=plan,
+                    axis=axis.existing,
+                    order=order + i,
+                    title=draft.title,
+                    summary=draft.summary,
+                    lead=draft.lead.partner if draft.lead else None,
+                    field_of_intervention=draft.field,
+                    target_groups=draft.target_groups,
+                    comments=draft.comments,
+                    competence=draft.competence,
+                    financing_note=draft.financing_note,
+                    start_date=draft.start,
+                    due_date=draft.due,
+                )
+                action.full_clean(exclude=["axis", "plan", "lead", "source_measure"])
+                actions.append(action)
+                action_drafts.append(draft)
+    actions = bulk_create_with_history(actions, Action, **history)
+    indicators = [
+        Indicator(
+            plan=plan,
+            action=action,
+            kind=indicator.kind,
+            label=indicator.label,
+            unit=indicator.unit,
+            frequency=Frequency.QUARTERLY,
+            target_value=indicator.target,
+            order=n,
+        )
+        for action, draft in zip(actions, action_drafts, strict=True)
+        for n, indicator in enumerate(draft.indicators, 1)
+    ]
+    bulk_create_with_history(indicators, Indicator, **history)
+    summary = {
+        "pillars": len(new_pillars),
+        "axes": len(axes),
+        "actions": len(actions),
+        "indicators": len(indicators),
+        "partners": created_partners,
+    }
+    upload.applied_at, upload.summary = timezone.now(), summary
+    upload.save(update_fields=["applied_at", "summary"])
+    plan._history_user = by
+    plan._change_reason = _(
+        "%(reason)s par %(who)s : %(actions)s actions, %(indicators)s indicateurs, %(pillars)s piliers, "
+        "%(axes)s axes, %(partners)s organisations créées"
+    ) % {"reason": reason, "who": by, **summary}
+    plan.save()
+    return summary
+
+
+# --- The blank template ---------------------------------------------------------------------------------------
+
+TEMPLATE_NOTES = [
+    ("Pilier", gettext_lazy(
+        "Le grand volet du plan (réduction de l'offre, prévention, réduction des risques…). Écrit sur la première "
+        "action du pilier ; laissé vide ensuite, il vaut « comme au-dessus ».")),
+    ("Domaine", gettext_lazy("L'axe du pilier. Vide : le même qu'au-dessus.")),
+    ("Champ d'intervention et population ciblée", gettext_lazy(
+        "Première ligne de la cellule : le champ d'intervention ; lignes suivantes : le public visé.")),
+    ("Gestionnaire et sommaire d'actions", gettext_lazy(
+        "Première ligne : l'organisation qui pilote ; ligne suivante : l'intitulé de l'action, puis son sommaire.")),
+    ("Commentaires", gettext_lazy("Libre.")),
+    ("Compétences et financement envisagé", gettext_lazy(
+        "Première ligne : Commune, Intercommunalité, État ou Partagée ; ensuite le financement, avec ses montants "
+        "(12 500 € ou 12.500,00).")),
+    ("Echéances", gettext_lazy("31/12/2026, 12/2026, déc. 2026, T4 2026, 2026, 2025-2026 ou « en continu ».")),
+    ("Indicateurs de résultats (R) et/ou d'Impact (I)", gettext_lazy(
+        "Un indicateur par ligne de la cellule, marqué (R) ou (I), ou commençant par « R : » ou « I : ».")),
+]  # fmt: skip
+
+
+def blank_template(fmt: str) -> bytes:
+    """The table to fill in, ODS or XLSX: the eight SeNe columns, and a sheet of notes explaining them."""
+    from indicators.exports import to_ods, to_xlsx
+    from indicators.reports.base import TEXT, Column, Report, Section
+    from indicators.reports.suivi import SUIVI_HEADERS, WIDTHS
+
+    report = Report(
+        kind="template",
+        title=_("Modèle de tableau de suivi"),
+        subtitle=_("à remplir puis importer"),
+        plan=None,
+        name="modele",
+        period="",
+        sections=[
+            Section(
+                "suivi",
+                _("Tableau de suivi"),
+                [Column(h, TEXT, w) for h, w in zip(SUIVI_HEADERS, WIDTHS, strict=True)],
+            ),
+            Section(
+                "notes",
+                _("Notes"),
+                [Column(_("Colonne"), TEXT, 40), Column(_("Ce qu'elle contient"), TEXT, 100)],
+                [[name, str(note)] for name, note in TEMPLATE_NOTES],
+            ),
+        ],
+    )
+    return to_ods(report) if fmt == "ods" else to_xlsx(report)

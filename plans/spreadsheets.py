@@ -1,0 +1,326 @@
+"""Reading a spreadsheet someone uploads (ODS, XLSX or CSV) into plain rows of cells, with limits.
+
+The type is told by the content, never by the file's name. What a committee sends may be anything: a Word
+document renamed, an old .xls, a password-protected workbook, a zip bomb, a sheet of a million empty rows. Each
+ends in a SpreadsheetError whose message, in French, says what is wrong and what to do; nothing here writes
+anything. Formulas are never evaluated: the value the spreadsheet saved with them is read, and a text cell that
+starts with "=" stays text.
+
+A cell is a str (control characters removed, line breaks as "\\n"), a datetime.date, a Decimal or None. Merged
+cells carry the merged value in each cell they cover.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from plans.inputs import clean_text
+
+MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
+MAX_UNZIPPED = 60 * 1024 * 1024  # what an ODS or XLSX may hold once decompressed
+MAX_RATIO = 100  # decompressed / compressed, for any member of the archive
+MAX_ROWS = 5000  # rows holding something, over every sheet
+MAX_COLUMNS = 200
+MAX_CELL = 20_000  # characters in one cell: a long action summary is 2,000
+
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected XLSX or DOCX
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a table; the message says why, in the user's language."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]  # rows[i][j]: the cell at spreadsheet row i + 1, column j + 1
+
+
+def cell_text(value) -> str:
+    """A cell as text, as it reads in the spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
+
+
+class _Counter:
+    """Counts rows and checks cells as they are read, so that a huge sheet stops early."""
+
+    def __init__(self):
+        self.rows = 0
+
+    def row(self, cells: list) -> list:
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        if cells:
+            self.rows += 1
+            if self.rows > MAX_ROWS:
+                raise SpreadsheetError(
+                    _("Le fichier compte plus de %(n)s lignes remplies : découpez-le en plusieurs fichiers.")
+                    % {"n": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+                )
+            if len(cells) > MAX_COLUMNS:
+                raise SpreadsheetError(_("Une ligne compte plus de %(n)s colonnes remplies.") % {"n": MAX_COLUMNS})
+        return [self.cell(value) for value in cells]
+
+    def cell(self, value):
+        if isinstance(value, str):
+            if len(value) > MAX_CELL:
+                raise SpreadsheetError(
+                    _("Une cellule dépasse %(n)s caractères : raccourcissez-la (elle commence par « %(start)s… »).")
+                    % {"n": f"{MAX_CELL:,}".replace(",", "\u202f"), "start": clean_text(value[:40])}
+                )
+            value = clean_text(value).strip()
+            return value or None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, bool):
+            return _("oui") if value else _("non")
+        if isinstance(value, int | float):
+            try:
+                return Decimal(str(value))
+            except InvalidOperation:
+                return None
+        return value
+
+
+def read_spreadsheet(data: bytes) -> list[Sheet]:
+    """The sheets of an ODS, XLSX or CSV file given as bytes; SpreadsheetError when it cannot be read."""
+    if not data:
+        raise SpreadsheetError(_("Le fichier est vide."))
+    if len(data) > MAX_BYTES:
+        raise SpreadsheetError(_("Le fichier dépasse 10 Mo : enregistrez-le sans images ou découpez-le."))
+    if data.startswith(OLE_MAGIC):
+        raise SpreadsheetError(
+            _(
+                "Ce fichier est protégé par un mot de passe, ou au format Excel 97-2003 (.xls) : enregistrez-le "
+                "au format .xlsx ou .ods, sans mot de passe, puis envoyez-le à nouveau."
+            )
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return _read_archive(data)
+    if data.startswith(b"%PDF"):
+        raise SpreadsheetError(
+            _("Ce fichier est un PDF, pas un tableur : envoyez le tableau au format ODS, XLSX ou CSV.")
+        )
+    return [_read_csv(data)]
+
+
+def _read_archive(data: bytes) -> list[Sheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > MAX_UNZIPPED or member.file_size > MAX_RATIO * max(member.compress_size, 1024):
+            raise SpreadsheetError(
+                _("Le fichier se décompresse en bien plus que sa taille : il n'est pas lu, par sécurité.")
+            )
+    names = {member.filename for member in members}
+    try:
+        if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIME:
+            if b"encryption-data" in archive.read("META-INF/manifest.xml"):
+                raise SpreadsheetError(
+                    _("Ce tableur est protégé par un mot de passe : enregistrez-le sans mot de passe.")
+                )
+            return _read_ods(archive.read("content.xml"))
+        if "xl/workbook.xml" in names:
+            return _read_xlsx(data)
+    except (KeyError, zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, OSError) as error:
+        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    if "word/document.xml" in names or (
+        "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text")
+    ):
+        raise SpreadsheetError(_("Ce fichier est un document texte, pas un tableur : envoyez un ODS, XLSX ou CSV."))
+    raise SpreadsheetError(_("Ce fichier n'est pas un tableur : envoyez un ODS, XLSX ou CSV."))
+
+
+# --- XLSX -----------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    from openpyxl import load_workbook  # reads its XML through defusedxml
+
+    try:
+        # data_only: the values saved with the formulas, never the formulas themselves.
+        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    counter, sheets = _Counter(), []
+    for worksheet in workbook.worksheets:
+        merged = {}
+        for cell_range in worksheet.merged_cells.ranges:
+            value = worksheet.cell(cell_range.min_row, cell_range.min_col).value
+            for row in range(cell_range.min_row, min(cell_range.max_row, cell_range.min_row + MAX_ROWS) + 1):
+                for column in range(cell_range.min_col, min(cell_range.max_col, MAX_COLUMNS) + 1):
+                    merged[(row, column)] = value
+        rows = []
+        for row_number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = [merged.get((row_number, column), value) for column, value in enumerate(row[: MAX_COLUMNS + 1], 1)]
+            rows.append(counter.row(cells))
+        sheets.append(Sheet(worksheet.title, _trimmed(rows)))
+    return sheets
+
+
+# --- ODS ------------------------------------------------------------------------------------------------------
+
+_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{_NS[prefix]}}}{name}"
+
+
+def _ods_text(element) -> str:
+    """A cell's paragraphs as lines; <text:s/> spaces, <text:tab/>, <text:line-break/> as written."""
+
+    def walk(node, parts: list) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag == _q("text", "s"):
+                parts.append(" " * int(child.get(_q("text", "c"), "1") or 1))
+            elif child.tag == _q("text", "tab"):
+                parts.append("\t")
+            elif child.tag == _q("text", "line-break"):
+                parts.append("\n")
+            else:
+                walk(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+
+    lines = []
+    for paragraph in element.iter(_q("text", "p")):
+        parts = []
+        walk(paragraph, parts)
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _ods_value(cell):
+    kind = cell.get(_q("office", "value-type"))
+    if kind in {"float", "currency", "percentage"}:
+        try:
+            return Decimal(cell.get(_q("office", "value")))
+        except (InvalidOperation, TypeError):
+            return _ods_text(cell) or None
+    if kind == "date":
+        raw = cell.get(_q("office", "date-value"), "")[:10]
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            return _ods_text(cell) or None
+    if kind == "boolean":
+        return cell.get(_q("office", "boolean-value")) == "true"
+    text = _ods_text(cell)
+    return text or None
+
+
+def _repeat(element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(_q("table", attribute), "1")))
+    except ValueError:
+        return 1
+
+
+def _read_ods(content: bytes) -> list[Sheet]:
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(content)
+    except Exception as error:  # malformed XML, entities refused by defusedxml
+        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    counter, sheets = _Counter(), []
+    for table in root.iter(_q("table", "table")):
+        rows, spans = [], {}  # spans: (row, column) → the value of the merged cell covering it
+        for row in table.iter(_q("table", "table-row")):
+            cells, column = [], 0
+            for cell in row:
+                if cell.tag not in {_q("table", "table-cell"), _q("table", "covered-table-cell")}:
+                    continue
+                repeat = _repeat(cell, "number-columns-repeated")
+                covered = cell.tag == _q("table", "covered-table-cell")
+                value = None if covered else _ods_value(cell)
+                if value is None and not covered:
+                    # Empty cells repeated to the sheet's last column: count them, do not make them.
+                    column += repeat
+                    cells.extend([None] * min(repeat, max(0, MAX_COLUMNS + 1 - len(cells))))
+                    continue
+                for _index in range(min(repeat, MAX_COLUMNS + 1)):
+                    shown = spans.get((len(rows), column), value) if covered else value
+                    cells.append(shown)
+                    column += 1
+                if not covered:
+                    down, across = _repeat(cell, "number-rows-spanned"), _repeat(cell, "number-columns-spanned")
+                    for r in range(len(rows), len(rows) + min(down, MAX_ROWS)):
+                        for c in range(column - 1, column - 1 + min(across, MAX_COLUMNS)):
+                            spans[(r, c)] = value
+            cleaned = counter.row(cells[: MAX_COLUMNS + 1])
+            repeat = _repeat(row, "number-rows-repeated")
+            if not cleaned:
+                # A million repeated empty rows at a sheet's end are one empty row here.
+                rows.append([])
+                continue
+            for _index in range(repeat):
+                rows.append(list(cleaned))
+                if _index:
+                    counter.row(list(cleaned))
+        sheets.append(Sheet(table.get(_q("table", "name"), ""), _trimmed(rows)))
+    return sheets
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, the two encodings French spreadsheets save CSV in."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise SpreadsheetError(
+                _("L'encodage du fichier CSV n'est pas reconnu : enregistrez-le en « CSV UTF-8 ».")
+            ) from error
+
+
+def _read_csv(data: bytes) -> Sheet:
+    if b"\x00" in data[:8192]:
+        raise SpreadsheetError(_("Ce fichier n'est pas un tableur : envoyez un ODS, XLSX ou CSV."))
+    text = _decode(data)
+    sample = "\n".join(text.splitlines()[:30])
+    delimiter = max([";", ",", "\t"], key=sample.count)
+    if not sample.count(delimiter):
+        raise SpreadsheetError(
+            _("Ce fichier texte n'a pas de colonnes (ni « ; », ni « , », ni tabulation) : est-ce bien un tableau ?")
+        )
+    counter = _Counter()
+    try:
+        rows = [counter.row(list(row)) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as error:
+        raise SpreadsheetError(_("Le fichier CSV est mal formé : %(error)s.") % {"error": error}) from error
+    return Sheet("CSV", _trimmed(rows))
+
+
+def _trimmed(rows: list[list]) -> list[list]:
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
