@@ -11,15 +11,18 @@ order, on any of the first rows, over one or two rows. Group cells left blank (o
 
 import calendar
 import datetime
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.tasks import task
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -36,7 +39,10 @@ from plans.models import Action, Axis, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
 from plans.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
 
+logger = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
+PREVIEW_ACTIONS = 200  # rows of the preview's tree; a 5,000-row file would be 3 MB of HTML
+PREVIEW_PROBLEMS = 100
 MAX_AMOUNT = Decimal("1000000000")  # a billion euros: beyond, a typing mistake
 
 
@@ -469,6 +475,18 @@ class ImportPreview:
     def known_leads(self) -> list[Lead]:
         return [lead for lead in self.leads.values() if lead.partner is not None]
 
+    def shown(self, limit: int = PREVIEW_ACTIONS) -> list[tuple[PillarDraft, list[tuple[AxisDraft, list, int]]]]:
+        """The tree as the preview shows it: the first `limit` actions, each axis with how many are not shown."""
+        left, tree = limit, []
+        for pillar in self.pillars:
+            axes = []
+            for axis in pillar.axes.values():
+                shown = axis.actions[: max(left, 0)]
+                left -= len(shown)
+                axes.append((axis, shown, len(axis.actions) - len(shown)))
+            tree.append((pillar, axes))
+        return tree
+
     @property
     def pillars_to_ask(self) -> list[PillarDraft]:
         return [p for p in self.pillars if p.existing is None]
@@ -596,6 +614,8 @@ class _Reader:
             existing = None
             if pillar.existing is not None:
                 existing = next((a for a in pillar.existing.axes.all() if normalised(a.name) == key), None)
+                if existing is not None:
+                    existing.pillar = pillar.existing  # read by Action.clean(): no query an action
             pillar.axes[key] = AxisDraft(name=existing.name if existing else name, existing=existing)
         return pillar.axes[key]
 
@@ -891,7 +911,10 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
                     start_date=draft.start,
                     due_date=draft.due,
                 )
-                action.full_clean(exclude=["axis", "plan", "lead", "source_measure"])
+                # Fields and the model's own rules; not validate_constraints(), one query an action (the database
+                # holds them anyway): 10,000 queries for a 5,000-row file.
+                action.clean_fields(exclude=["axis", "plan", "lead", "source_measure"])
+                action.clean()
                 actions.append(action)
                 action_drafts.append(draft)
     actions = bulk_create_with_history(actions, Action, **history)
@@ -926,6 +949,53 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
     ) % {"reason": reason, "who": by, **summary}
     plan.save()
     return summary
+
+
+# --- Big files, in the background -------------------------------------------------------------------------------
+
+
+def import_confirm(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str], actions: int) -> dict | None:
+    """Import now, or, for a file of more than IMPORT_INLINE_MAX_ACTIONS actions (seconds of work), queue it for a
+    worker and return None: the preview page then says it is under way, and refreshes until it is done."""
+    if actions <= settings.IMPORT_INLINE_MAX_ACTIONS:
+        return import_apply(upload=upload, by=by, kinds=kinds)
+    check_edit(by, upload.plan)
+    with transaction.atomic():
+        locked = SpreadsheetImport.objects.select_for_update().get(pk=upload.pk)
+        if locked.status in {SpreadsheetImport.QUEUED, SpreadsheetImport.RUNNING} and not import_stalled(locked):
+            return None  # confirmed twice: one import
+        locked.status, locked.kinds, locked.error, locked.started_at = SpreadsheetImport.QUEUED, kinds, "", None
+        locked.save(update_fields=["status", "kinds", "error", "started_at"])
+    run_import.enqueue(upload.pk, by.pk)
+    return None
+
+
+def import_stalled(upload: SpreadsheetImport) -> bool:
+    """Running for longer than a worker ever takes: it died; its transaction wrote nothing."""
+    limit = timezone.now() - datetime.timedelta(minutes=settings.EXPORTS_STALE_MINUTES)
+    return upload.status == SpreadsheetImport.RUNNING and upload.started_at is not None and upload.started_at < limit
+
+
+@task()
+def run_import(upload_id: int, user_id: int) -> None:
+    """A queued import, by a worker: all or nothing; a refusal or a failure is kept for the page to say."""
+    updated = SpreadsheetImport.objects.filter(pk=upload_id, status=SpreadsheetImport.QUEUED).update(
+        status=SpreadsheetImport.RUNNING, started_at=timezone.now()
+    )
+    if not updated:
+        return  # done already, or removed
+    upload = SpreadsheetImport.objects.select_related("plan").get(pk=upload_id)
+    try:
+        import_apply(upload=upload, by=User.objects.get(pk=user_id), kinds=upload.kinds)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+    except Exception as error:  # noqa: BLE001 — whatever it is, the page says the import failed and wrote nothing
+        logger.exception("Import %s failed", upload_id)
+        message = _("L'import a échoué (%(error)s) : rien n'a été enregistré.") % {"error": type(error).__name__}
+    else:
+        SpreadsheetImport.objects.filter(pk=upload_id).update(status="", error="")
+        return
+    SpreadsheetImport.objects.filter(pk=upload_id).update(status=SpreadsheetImport.FAILED, error=message)
 
 
 # --- The blank template ---------------------------------------------------------------------------------------

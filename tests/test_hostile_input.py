@@ -51,6 +51,7 @@ PER_KIND = {
     "number": ["1" + "0" * 30, "-5", "²"],
     "text": ["Texte\x0bcollé"],
     "hidden": ["²"],
+    "file": ["pas un fichier"],  # files themselves: tests/indicators/test_imports.py
 }
 MODELS = [
     Plan, Pillar, Axis, Action, ActionPartner, Indicator, Measurement, ProgressUpdate, BudgetLine, BudgetExecution,
@@ -90,8 +91,8 @@ class Forms(HTMLParser):
                 self._form["kinds"].setdefault(attrs["name"], "choice")
             elif kind not in {"submit", "button"}:
                 self._form["fields"][attrs["name"]] = attrs.get("value", "")
-                if kind == "hidden":
-                    kind = "hidden"
+                if kind in {"hidden", "file"}:
+                    pass
                 elif "AAAA" in attrs.get("placeholder", ""):
                     kind = "date"
                 elif kind == "number" or attrs.get("inputmode") in {"decimal", "numeric"}:
@@ -216,7 +217,8 @@ def mutations(form, foreign_ids, *, each_field: bool, values=HOSTILE):
                 yield None, {**form["fields"], name: str(foreign)}
             continue
         for value in PER_KIND[kind]:
-            yield (value if kind != "hidden" else None), {**form["fields"], name: value}
+            # A file input never shows back what was chosen (browsers forbid it).
+            yield (value if kind not in {"hidden", "file"} else None), {**form["fields"], name: value}
 
 
 def shown_back(typed: str, html: str) -> bool:

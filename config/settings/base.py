@@ -182,6 +182,8 @@ EXPORTS_INLINE_MAX_ACTIONS = int(os.environ.get("EXPORTS_INLINE_MAX_ACTIONS", "1
 EXPORTS_MAX_AGE_DAYS = int(os.environ.get("EXPORTS_MAX_AGE_DAYS", "7"))  # prepared files are removed after that
 EXPORTS_STALE_MINUTES = int(os.environ.get("EXPORTS_STALE_MINUTES", "10"))  # a worker that died mid-export
 EXPORTS_MAX_ATTEMPTS = 3
+# A spreadsheet import of more actions than this runs in the background (5,000 rows take seconds).
+IMPORT_INLINE_MAX_ACTIONS = int(os.environ.get("IMPORT_INLINE_MAX_ACTIONS", "300"))
 # A report's preview is kept this long for a given state of the plan's data (any change makes a new one).
 REPORT_PREVIEW_CACHE_SECONDS = int(os.environ.get("REPORT_PREVIEW_CACHE_SECONDS", str(24 * 3600)))
 

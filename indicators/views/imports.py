@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators.forms import ImportConfirmForm, ImportUploadForm
-from indicators.imports import blank_template, import_apply, preview_upload
+from indicators.imports import PREVIEW_PROBLEMS, blank_template, import_confirm, import_stalled, preview_upload
 from plans import perms, services
 from plans.models import SpreadsheetImport
 from plans.shortcuts import errors_to_form, form_page, get_plan, plan_context, posted
@@ -18,6 +19,9 @@ MIME = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+DONE = _lazy("Import terminé : %(actions)s actions et %(indicators)s indicateurs créés.")
 
 
 def _importable_plan(request, pk):
@@ -50,23 +54,43 @@ def import_preview(request, pk, import_pk):
     plan = _importable_plan(request, pk)
     upload = get_object_or_404(SpreadsheetImport.objects.filter(plan=plan), pk=import_pk)
     if upload.applied_at is not None:
-        messages.info(request, _("Ce fichier a déjà été importé."))
+        if upload.summary and upload.uploaded_by_id == request.user.pk and request.method == "GET":
+            messages.success(request, DONE % upload.summary)
+        else:
+            messages.info(request, _("Ce fichier a déjà été importé."))
         return redirect("plans:actions", plan.pk)
+    working = upload.status in {SpreadsheetImport.QUEUED, SpreadsheetImport.RUNNING} and not import_stalled(upload)
+    if working and request.method == "GET":
+        context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, _("Import en cours")))
+        context["upload"] = upload
+        return render(request, "indicators/import_running.html", context)
     preview = preview_upload(upload)
     form = ImportConfirmForm(posted(request), pillars=preview.pillars_to_ask)
+    failure = upload.error if upload.status == SpreadsheetImport.FAILED else ""
+    if upload.status == SpreadsheetImport.RUNNING:  # stalled: its worker died
+        failure = _("L'import a été interrompu : rien n'a été enregistré. Vous pouvez le relancer.")
     if request.method == "POST" and form.is_valid():
         try:
-            summary = import_apply(upload=upload, by=request.user, kinds=form.kinds())
+            summary = import_confirm(upload=upload, by=request.user, kinds=form.kinds(), actions=len(preview.actions))
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(
-                request,
-                _("Import terminé : %(actions)s actions et %(indicators)s indicateurs créés.") % summary,
-            )
+            if summary is None:  # a big file: a worker imports it; this page follows it
+                return redirect("indicators:import_preview", plan.pk, upload.pk)
+            messages.success(request, DONE % summary)
             return redirect("plans:actions", plan.pk)
     context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, _("Aperçu de l'import")))
-    context.update({"form": form, "preview": preview, "upload": upload})
+    context.update(
+        {
+            "form": form,
+            "preview": preview,
+            "upload": upload,
+            "failure": failure,
+            "shown": preview.shown(),
+            "blocking": preview.blocking[:PREVIEW_PROBLEMS],
+            "warnings": preview.warnings[:PREVIEW_PROBLEMS],
+        }
+    )
     return form_page(request, "indicators/import_preview.html", context, form)
 
 

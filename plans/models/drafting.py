@@ -563,6 +563,17 @@ class SpreadsheetImport(models.Model):
     uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
     applied_at = models.DateTimeField(_("importé le"), null=True, blank=True)
     summary = models.JSONField(_("ce qui a été créé"), default=dict, blank=True)
+    # A big file is imported by a worker (indicators.imports.run_import): confirmed, then queued, running…
+    QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        blank=True,
+        choices=[(QUEUED, _("en attente")), (RUNNING, _("en cours")), (FAILED, _("échoué"))],
+    )
+    kinds = models.JSONField(_("types des piliers choisis"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
 
     class Meta:
         verbose_name = _("import de tableau")

@@ -61,8 +61,8 @@ def _entries(model, records):
             fields = []
             if record.history_type == "~" and older is not None:
                 fields = [labels.get(c.field, c.field) for c in record.diff_against(older).changes]
-                if not fields:
-                    continue
+                if not fields and not record.history_change_reason:
+                    continue  # saved without a change, and without a reason to show (an import says why)
             entries.append(
                 {
                     "date": record.history_date,

@@ -611,6 +611,8 @@ class TestPages:
         assert "Patrouilles aux abords des écoles" in body and "sera créée" in body and "Colonne ignorée" in body
         done = client.post(response.url, {"pilier-0": "supply_reduction", "pilier-1": "prevention"})
         assert done.status_code == 302 and draft.actions.count() == 5
+        history = client.get(reverse("plans:history", args=[draft.pk])).content.decode()
+        assert "Import du tableau « Plan Sorne.xlsx » par" in history
 
     def test_a_bad_file_is_refused_next_to_the_field(self, client, draft):
         client.force_login(draft.memberships.get(role=MemberRole.COORDINATOR).user)
@@ -698,3 +700,54 @@ def test_partners_are_matched_by_name_or_acronym_whatever_the_case(draft):
     preview = interpret(read_spreadsheet(xlsx(rows)), draft)
     assert preview.actions[0].lead.partner == partner
     assert Partner.objects.count() == Partner.objects.filter(pk__lte=partner.pk).count()
+
+
+class TestBigFilesInTheBackground:
+    def test_a_big_file_is_imported_by_a_worker_and_the_page_follows_it(self, client, draft, settings):
+        settings.IMPORT_INLINE_MAX_ACTIONS = 2  # the test backend runs the task at once, as a worker would
+        coordinator = draft.memberships.get(role=MemberRole.COORDINATOR).user
+        client.force_login(coordinator)
+        upload = upload_into(draft, xlsx(MESSY))
+        url = reverse("indicators:import_preview", args=[draft.pk, upload.pk])
+        response = client.post(url, {"pilier-0": "supply_reduction", "pilier-1": "prevention"})
+        assert response.url == url
+        assert draft.actions.count() == 5
+        followed = client.get(url, follow=True)
+        assert followed.redirect_chain[-1][0] == reverse("plans:actions", args=[draft.pk])
+        assert "Import terminé : 5 actions et 6 indicateurs créés." in followed.content.decode()
+
+    def test_while_queued_the_page_says_so_and_refreshes(self, client, draft):
+        client.force_login(draft.memberships.get(role=MemberRole.COORDINATOR).user)
+        upload = upload_into(draft, xlsx(MESSY))
+        SpreadsheetImport.objects.filter(pk=upload.pk).update(status=SpreadsheetImport.QUEUED)
+        page = client.get(reverse("indicators:import_preview", args=[draft.pk, upload.pk])).content.decode()
+        assert 'http-equiv="refresh"' in page and "attend son tour" in page
+
+    def test_a_refusal_in_the_worker_is_shown_and_nothing_written(self, client, draft):
+        from indicators.imports import run_import
+
+        upload = upload_into(draft, xlsx([SENE, sene("Volet 1", "Axe", "Ville\nAction", "2026")]))
+        coordinator = upload.uploaded_by
+        SpreadsheetImport.objects.filter(pk=upload.pk).update(status=SpreadsheetImport.QUEUED, kinds={})
+        run_import.call(upload.pk, coordinator.pk)
+        upload.refresh_from_db()
+        assert upload.status == SpreadsheetImport.FAILED and "Choisissez le type du pilier" in upload.error
+        client.force_login(coordinator)
+        page = client.get(reverse("indicators:import_preview", args=[draft.pk, upload.pk])).content.decode()
+        assert "Choisissez le type du pilier" in page
+        assert draft.actions.count() == 0 and upload.applied_at is None
+
+    def test_a_worker_that_died_leaves_nothing_and_the_import_can_be_confirmed_again(self, client, draft):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        client.force_login(draft.memberships.get(role=MemberRole.COORDINATOR).user)
+        upload = upload_into(draft, xlsx(MESSY))
+        SpreadsheetImport.objects.filter(pk=upload.pk).update(
+            status=SpreadsheetImport.RUNNING, started_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        url = reverse("indicators:import_preview", args=[draft.pk, upload.pk])
+        assert "a été interrompu" in client.get(url).content.decode()
+        client.post(url, {"pilier-0": "supply_reduction", "pilier-1": "prevention"})
+        assert draft.actions.count() == 5
