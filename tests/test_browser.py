@@ -139,3 +139,38 @@ def test_a_quarter_filled_and_saved_with_the_keyboard_only(live_server, page):
     expect(page.get_by_role("status")).to_contain_text("est enregistré")
     update = ProgressUpdate.objects.get(action=mine, period=world.open)
     assert (update.status, update.progress, update.note) == ("planned", 55, "Saisi au clavier")
+
+
+def test_a_plan_brought_in_from_its_spreadsheet(live_server, page, tmp_path):
+    """Upload a messy SeNe table, read the problems, send the corrected file, choose nothing, import."""
+    from plans.enums import MemberRole
+    from tests.indicators.test_imports import MESSY, xlsx
+    from tests.plans.factories import MembershipFactory, PlanFactory
+
+    plan = PlanFactory()
+    coordinator = MembershipFactory(plan=plan, role=MemberRole.COORDINATOR).user
+    wrong = [list(row) for row in MESSY]
+    wrong[6][3] = "bientôt"
+    (tmp_path / "plan-a-corriger.xlsx").write_bytes(xlsx(wrong, merges=["A6:A8"]))
+    (tmp_path / "plan.xlsx").write_bytes(xlsx(MESSY, merges=["A6:A8"]))
+    _log_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/actions/")
+    page.get_by_role("link", name="Ajouter depuis un tableau").click()
+    page.get_by_label("Tableau à importer").set_input_files(tmp_path / "plan-a-corriger.xlsx")
+    page.screenshot(path=tmp_path / "1-envoi.png", full_page=True)
+    page.get_by_role("button", name="Voir ce qui sera importé").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Feuille « Suivi », ligne 7, colonne D")
+    expect(alert).to_contain_text("Date « bientôt » non reconnue")
+    page.screenshot(path=tmp_path / "2-apercu-avec-problemes.png", full_page=True)
+    page.get_by_role("link", name="Envoyer le fichier corrigé").click()
+    page.get_by_label("Tableau à importer").set_input_files(tmp_path / "plan.xlsx")
+    page.get_by_role("button", name="Voir ce qui sera importé").click()
+    expect(page.get_by_text("Patrouilles aux abords des écoles")).to_be_visible()
+    expect(page.get_by_label("Type du pilier « Réduction de l'offre »")).to_have_value("supply_reduction")
+    page.screenshot(path=tmp_path / "3-apercu.png", full_page=True)
+    page.get_by_role("button", name="Importer les 5 actions").click()
+    expect(page.get_by_text("Import terminé : 5 actions et 6 indicateurs créés.")).to_be_visible()
+    expect(page.get_by_role("link", name="Forum des parents")).to_be_visible()
+    page.screenshot(path=tmp_path / "4-plan-importe.png", full_page=True)
+    assert plan.actions.count() == 5
