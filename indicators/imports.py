@@ -940,8 +940,9 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
         "indicators": len(indicators),
         "partners": created_partners,
     }
-    upload.applied_at, upload.summary = timezone.now(), summary
-    upload.save(update_fields=["applied_at", "summary"])
+    # What was imported is now the plan; the file itself is not kept (its name and fingerprint are).
+    upload.applied_at, upload.summary, upload.content = timezone.now(), summary, b""
+    upload.save(update_fields=["applied_at", "summary", "content"])
     plan._history_user = by
     plan._change_reason = _(
         "%(reason)s par %(who)s : %(actions)s actions, %(indicators)s indicateurs, %(pillars)s piliers, "
@@ -996,6 +997,16 @@ def run_import(upload_id: int, user_id: int) -> None:
         SpreadsheetImport.objects.filter(pk=upload_id).update(status="", error="")
         return
     SpreadsheetImport.objects.filter(pk=upload_id).update(status=SpreadsheetImport.FAILED, error=message)
+
+
+def imports_prune(*, now: datetime.datetime | None = None) -> int:
+    """Forget the files uploaded but never imported after EXPORTS_MAX_AGE_DAYS: a preview is not an archive."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.EXPORTS_MAX_AGE_DAYS)
+    stale = SpreadsheetImport.objects.filter(applied_at=None, uploaded_at__lt=limit).exclude(
+        status__in=[SpreadsheetImport.QUEUED, SpreadsheetImport.RUNNING]
+    )
+    return stale.delete()[0]
 
 
 # --- The blank template ---------------------------------------------------------------------------------------

@@ -751,3 +751,21 @@ class TestBigFilesInTheBackground:
         assert "a été interrompu" in client.get(url).content.decode()
         client.post(url, {"pilier-0": "supply_reduction", "pilier-1": "prevention"})
         assert draft.actions.count() == 5
+
+
+def test_files_are_not_kept_once_imported_and_unconfirmed_ones_are_forgotten(draft):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from indicators.imports import imports_prune
+
+    imported = upload_into(draft, xlsx(MESSY))
+    import_apply(upload=imported, by=imported.uploaded_by, kinds={})
+    imported.refresh_from_db()
+    assert bytes(imported.content) == b"" and imported.sha256 and imported.filename == "plan.xlsx"
+    forgotten = upload_into(draft, xlsx(MESSY))
+    recent = upload_into(draft, xlsx(MESSY))
+    SpreadsheetImport.objects.filter(pk=forgotten.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+    assert imports_prune() == 1
+    assert set(SpreadsheetImport.objects.values_list("pk", flat=True)) == {imported.pk, recent.pk}

@@ -1,10 +1,12 @@
-"""Remove prepared export files past their age, and retry or fail the exports a crashed worker left running.
+"""Remove prepared export files past their age, retry or fail the exports a crashed worker left running, and
+forget the spreadsheets uploaded for an import that was never confirmed.
 
 Run it daily (cron, a scheduler); `make run` does not need it.
 """
 
 from django.core.management.base import BaseCommand
 
+from indicators.imports import imports_prune
 from indicators.jobs import exports_prune, exports_reap
 
 
@@ -14,4 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         reaped = exports_reap()
         pruned = exports_prune()
-        self.stdout.write(f"{reaped} export(s) retried or failed, {pruned} old file(s) removed.")
+        forgotten = imports_prune()
+        self.stdout.write(
+            f"{reaped} export(s) retried or failed, {pruned} old file(s) removed, "
+            f"{forgotten} unconfirmed import(s) forgotten."
+        )
