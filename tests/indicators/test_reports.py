@@ -298,6 +298,8 @@ class TestBuildingLess:
         assert len(latest) == 1 and (latest[0].year, latest[0].quarter) == (2026, 4)
 
     def test_the_preview_writes_out_only_the_rows_it_shows(self, db, monkeypatch):
+        from django.utils import translation
+
         from indicators.jobs import build_report
         from indicators.reports.base import Rows
         from indicators.reports.common import IndicatorLine
@@ -309,7 +311,8 @@ class TestBuildingLess:
         written = []
         described = IndicatorLine.description.fget
         monkeypatch.setattr(IndicatorLine, "description", property(lambda line: written.append(1) or described(line)))
-        preview = report_preview(plan=plan, name="bilan", params={"year": 2026})
+        with translation.override("fr"):
+            preview = report_preview(plan=plan, name="bilan", params={"year": 2026})
         # Two indicators an action, 60 actions shown: 120 sentences, not 160.
         assert len(written) == 2 * PREVIEW_ROWS
         assert f"Aperçu : {PREVIEW_ROWS} premières lignes sur {PREVIEW_ROWS + 20}" in preview.body
