@@ -173,17 +173,18 @@ class ImportConfirmForm(forms.Form):
     """The type of each pillar the import creates: guessed from its name where it is clear, else asked."""
 
     def __init__(self, *args, pillars=(), **kwargs):
+        """`pillars`: (name, guessed kind or "") of each pillar the import creates."""
         super().__init__(*args, **kwargs)
         self.pillar_fields = []
-        for index, pillar in enumerate(pillars):
+        for index, (pillar, kind) in enumerate(pillars):
             name = f"pilier-{index}"
             self.fields[name] = forms.ChoiceField(
-                label=_("Type du pilier « %(p)s »") % {"p": pillar.name},
+                label=_("Type du pilier « %(p)s »") % {"p": pillar},
                 choices=[("", _("— choisissez —")), *PillarKind.choices],
-                initial=pillar.kind,
+                initial=kind,
                 error_messages={"required": _("Choisissez le type de ce pilier.")},
             )
             self.pillar_fields.append((name, pillar))
 
     def kinds(self) -> dict[str, str]:
-        return {pillar.name: self.cleaned_data[name] for name, pillar in self.pillar_fields}
+        return {pillar: self.cleaned_data[name] for name, pillar in self.pillar_fields}

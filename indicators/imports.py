@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -955,6 +955,76 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
 # --- Big files, in the background -------------------------------------------------------------------------------
 
 
+def _summary(upload: SpreadsheetImport, version: str) -> dict:
+    """Read the file and render its preview: what the page shows, kept on the upload until the plan changes."""
+    from django.template.loader import render_to_string
+
+    preview = preview_upload(upload)
+    html = render_to_string(
+        "indicators/_import_preview_body.html",
+        {
+            "plan": upload.plan,
+            "upload": upload,
+            "preview": preview,
+            "shown": preview.shown(),
+            "blocking": preview.blocking[:PREVIEW_PROBLEMS],
+            "warnings": preview.warnings[:PREVIEW_PROBLEMS],
+        },
+    )
+    summary = {
+        "version": version,
+        "language": translation.get_language(),
+        "html": html,
+        "pillars": [[pillar.name, pillar.kind] for pillar in preview.pillars_to_ask],
+        "actions": len(preview.actions),
+        "blocking": bool(preview.blocking),
+    }
+    SpreadsheetImport.objects.filter(pk=upload.pk).update(preview=summary)
+    upload.preview = summary
+    return summary
+
+
+def upload_summary(upload: SpreadsheetImport) -> dict | None:
+    """The upload's preview for the page: the one kept if the plan has not changed since, else read now for a small
+    file (under IMPORT_INLINE_MAX_BYTES: well under a second), else None while a worker reads it."""
+    from indicators.jobs import plan_data_version
+
+    version = plan_data_version(upload.plan)
+    kept = upload.preview
+    if kept.get("version") == version and kept.get("language") == translation.get_language():
+        return kept
+    if len(upload.content) <= settings.IMPORT_INLINE_MAX_BYTES:
+        return _summary(upload, version)
+    if upload.status != SpreadsheetImport.READING or _stalled(upload):
+        SpreadsheetImport.objects.filter(pk=upload.pk).update(
+            status=SpreadsheetImport.READING, started_at=timezone.now()
+        )
+        upload.status = SpreadsheetImport.READING
+        read_upload.enqueue(upload.pk, translation.get_language())
+    return None
+
+
+@task()
+def read_upload(upload_id: int, language: str) -> None:
+    """Read a big file for its preview, in a worker; a failure is a problem the page shows, like any other."""
+    from indicators.jobs import plan_data_version
+
+    upload = SpreadsheetImport.objects.select_related("plan").filter(pk=upload_id, applied_at=None).first()
+    if upload is None:
+        return
+    with translation.override(language):
+        try:
+            _summary(upload, plan_data_version(upload.plan))
+        except Exception as error:  # noqa: BLE001 — the page says the file could not be read
+            logger.exception("Reading upload %s failed", upload_id)
+            SpreadsheetImport.objects.filter(pk=upload_id).update(
+                status=SpreadsheetImport.FAILED,
+                error=_("Le fichier n'a pas pu être lu (%(error)s).") % {"error": type(error).__name__},
+            )
+            return
+    SpreadsheetImport.objects.filter(pk=upload_id, status=SpreadsheetImport.READING).update(status="")
+
+
 def import_confirm(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str], actions: int) -> dict | None:
     """Import now, or, for a file of more than IMPORT_INLINE_MAX_ACTIONS actions (seconds of work), queue it for a
     worker and return None: the preview page then says it is under way, and refreshes until it is done."""
@@ -971,10 +1041,14 @@ def import_confirm(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]
     return None
 
 
+def _stalled(upload: SpreadsheetImport) -> bool:
+    limit = timezone.now() - datetime.timedelta(minutes=settings.EXPORTS_STALE_MINUTES)
+    return upload.started_at is not None and upload.started_at < limit
+
+
 def import_stalled(upload: SpreadsheetImport) -> bool:
     """Running for longer than a worker ever takes: it died; its transaction wrote nothing."""
-    limit = timezone.now() - datetime.timedelta(minutes=settings.EXPORTS_STALE_MINUTES)
-    return upload.status == SpreadsheetImport.RUNNING and upload.started_at is not None and upload.started_at < limit
+    return upload.status == SpreadsheetImport.RUNNING and _stalled(upload)
 
 
 @task()

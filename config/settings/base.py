@@ -184,6 +184,8 @@ EXPORTS_STALE_MINUTES = int(os.environ.get("EXPORTS_STALE_MINUTES", "10"))  # a 
 EXPORTS_MAX_ATTEMPTS = 3
 # A spreadsheet import of more actions than this runs in the background (5,000 rows take seconds).
 IMPORT_INLINE_MAX_ACTIONS = int(os.environ.get("IMPORT_INLINE_MAX_ACTIONS", "300"))
+# …and a file bigger than this is read by a worker too (50 kB: some 1,200 rows of XLSX, read in half a second).
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", "50000"))
 # A report's preview is kept this long for a given state of the plan's data (any change makes a new one).
 REPORT_PREVIEW_CACHE_SECONDS = int(os.environ.get("REPORT_PREVIEW_CACHE_SECONDS", str(24 * 3600)))
 

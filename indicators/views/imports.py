@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators.forms import ImportConfirmForm, ImportUploadForm
-from indicators.imports import PREVIEW_PROBLEMS, blank_template, import_confirm, import_stalled, preview_upload
+from indicators.imports import blank_template, import_confirm, import_stalled, upload_summary
 from plans import perms, services
 from plans.models import SpreadsheetImport
 from plans.shortcuts import errors_to_form, form_page, get_plan, plan_context, posted
@@ -60,37 +60,30 @@ def import_preview(request, pk, import_pk):
             messages.info(request, _("Ce fichier a déjà été importé."))
         return redirect("plans:actions", plan.pk)
     working = upload.status in {SpreadsheetImport.QUEUED, SpreadsheetImport.RUNNING} and not import_stalled(upload)
-    if working and request.method == "GET":
-        context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, _("Import en cours")))
-        context["upload"] = upload
+    summary = None if working else upload_summary(upload)
+    if working or summary is None:
+        if request.method == "POST":
+            return redirect("indicators:import_preview", plan.pk, upload.pk)
+        title = _("Import en cours") if working else _("Lecture du fichier")
+        context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, title))
+        context.update({"upload": upload, "reading": not working})
         return render(request, "indicators/import_running.html", context)
-    preview = preview_upload(upload)
-    form = ImportConfirmForm(posted(request), pillars=preview.pillars_to_ask)
+    form = ImportConfirmForm(posted(request), pillars=summary["pillars"])
     failure = upload.error if upload.status == SpreadsheetImport.FAILED else ""
     if upload.status == SpreadsheetImport.RUNNING:  # stalled: its worker died
         failure = _("L'import a été interrompu : rien n'a été enregistré. Vous pouvez le relancer.")
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not summary["blocking"]:
         try:
-            summary = import_confirm(upload=upload, by=request.user, kinds=form.kinds(), actions=len(preview.actions))
+            done = import_confirm(upload=upload, by=request.user, kinds=form.kinds(), actions=summary["actions"])
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            if summary is None:  # a big file: a worker imports it; this page follows it
+            if done is None:  # a big file: a worker imports it; this page follows it
                 return redirect("indicators:import_preview", plan.pk, upload.pk)
-            messages.success(request, DONE % summary)
+            messages.success(request, DONE % done)
             return redirect("plans:actions", plan.pk)
     context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, _("Aperçu de l'import")))
-    context.update(
-        {
-            "form": form,
-            "preview": preview,
-            "upload": upload,
-            "failure": failure,
-            "shown": preview.shown(),
-            "blocking": preview.blocking[:PREVIEW_PROBLEMS],
-            "warnings": preview.warnings[:PREVIEW_PROBLEMS],
-        }
-    )
+    context.update({"form": form, "summary": summary, "upload": upload, "failure": failure})
     return form_page(request, "indicators/import_preview.html", context, form)
 
 

@@ -563,14 +563,21 @@ class SpreadsheetImport(models.Model):
     uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
     applied_at = models.DateTimeField(_("importé le"), null=True, blank=True)
     summary = models.JSONField(_("ce qui a été créé"), default=dict, blank=True)
-    # A big file is imported by a worker (indicators.imports.run_import): confirmed, then queued, running…
-    QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+    # A big file is read, then imported, by a worker (indicators.imports.read_upload, run_import).
+    READING, QUEUED, RUNNING, FAILED = "reading", "queued", "running", "failed"
     status = models.CharField(
         _("état"),
         max_length=10,
         blank=True,
-        choices=[(QUEUED, _("en attente")), (RUNNING, _("en cours")), (FAILED, _("échoué"))],
+        choices=[
+            (READING, _("en lecture")),
+            (QUEUED, _("en attente")),
+            (RUNNING, _("en cours")),
+            (FAILED, _("échoué")),
+        ],
     )
+    # The preview as the page shows it, once read: {"version", "language", "html", "pillars", "actions", "blocking"}.
+    preview = models.JSONField(_("aperçu"), default=dict, blank=True)
     kinds = models.JSONField(_("types des piliers choisis"), default=dict, blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)

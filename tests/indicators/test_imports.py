@@ -769,3 +769,26 @@ def test_files_are_not_kept_once_imported_and_unconfirmed_ones_are_forgotten(dra
     SpreadsheetImport.objects.filter(pk=forgotten.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
     assert imports_prune() == 1
     assert set(SpreadsheetImport.objects.values_list("pk", flat=True)) == {imported.pk, recent.pk}
+
+
+def test_a_big_file_is_read_by_a_worker_and_its_preview_kept_until_the_plan_changes(client, draft, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.IMPORT_INLINE_MAX_BYTES = 100  # every file is "big": the test backend runs the worker's task at once
+    coordinator = draft.memberships.get(role=MemberRole.COORDINATOR).user
+    client.force_login(coordinator)
+    upload = upload_into(draft, xlsx(MESSY))
+    url = reverse("indicators:import_preview", args=[draft.pk, upload.pk])
+    first = client.get(url).content.decode()
+    assert "Lecture de « plan.xlsx »" in first and 'http-equiv="refresh"' in first
+    upload.refresh_from_db()
+    assert upload.status == "" and upload.preview["actions"] == 5
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Patrouilles aux abords des écoles" in page and "Importer les 5 actions" in page
+    assert not any("plans_spreadsheetimport" in q["sql"] and "UPDATE" in q["sql"] for q in queries)  # not read again
+    # The plan changed (a pillar of that name now exists): read again.
+    services.pillar_create(plan=draft, by=coordinator, kind="prevention", name="Prévention")
+    client.get(url)
+    assert "pilier existant" in client.get(url).content.decode()
