@@ -323,6 +323,58 @@ class TestMessySene:
         coordinator = upload.uploaded_by
         summary = import_apply(upload=upload, by=coordinator, kinds={})
         assert summary == {"pillars": 2, "axes": 3, "actions": 5, "indicators": 6, "partners": 5}
+        empty = {"summary": "", "field": "", "target_groups": "", "comments": "", "competence": "", "start": None}
+        assert tree(draft)[0] == (
+            "Réduction de l'offre",
+            "supply_reduction",
+            [
+                (
+                    "Occupation de l'espace public",
+                    [
+                        {
+                            **empty,
+                            "title": "Patrouilles aux abords des écoles",
+                            "summary": "Présence aux heures de sortie",
+                            "lead": "Police municipale de Sorne",
+                            "field": "Espace public",
+                            "target_groups": "Collégiens",
+                            "competence": "commune",
+                            "financing_note": "12 500 € (MILDECA)",
+                            "due": datetime.date(2026, 12, 31),
+                            "indicators": [
+                                ("R", "Nombre de patrouilles", "count", None),
+                                ("I", "Baisse des signalements", "count", None),
+                            ],
+                        },
+                        {
+                            **empty,
+                            "title": "Médiation avec les habitants",
+                            "lead": "Association Trait d'Union",
+                            "field": "Quartier des Fleurs",
+                            "comments": "Avec le bailleur",
+                            "competence": "shared",
+                            "financing_note": "12.500,00",
+                            "due": datetime.date(2026, 12, 31),
+                            "indicators": [("R", "Nombre de réunions", "count", None)],
+                        },
+                    ],
+                ),
+                (
+                    "Démantèlement des réseaux",
+                    [
+                        {
+                            **empty,
+                            "title": "Opérations conjointes",
+                            "lead": "Commissariat de Sorne",
+                            "competence": "state",
+                            "financing_note": "",
+                            "due": datetime.date(2026, 12, 31),
+                            "indicators": [("R", "Nombre d'opérations", "count", None)],
+                        }
+                    ],
+                ),
+            ],
+        )
         assert tree(draft)[1] == (
             "Prévention",
             "prevention",
