@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.formats import number_format
@@ -83,7 +84,7 @@ class ActionState:
     def pillar(self) -> str:
         return self.action.axis.pillar.name
 
-    @property
+    @cached_property
     def axis(self) -> str:
         return f"{_('Axe')} {self.action.axis.number} — {self.action.axis.name}"
 
@@ -350,7 +351,7 @@ class IndicatorLine:
     def action_title(self) -> str:
         return self.indicator.action.title if self.indicator.action else ""
 
-    def cells(self, unit_labels: dict) -> list:
+    def cells(self, unit_labels: dict, verdicts: dict) -> list:
         indicator = self.indicator
         return [
             self.pillar,
@@ -359,7 +360,7 @@ class IndicatorLine:
             indicator.label,
             unit_labels.get(indicator.unit, indicator.unit),
             *self.values,
-            target_label(self.reached),
+            verdicts[self.reached],
         ]
 
     def open_record(self) -> dict:
@@ -386,7 +387,8 @@ def indicator_section(key: str, title: str, value_columns: list[Column], lines: 
     columns = [*INDICATOR_COLUMNS, *value_columns, Column(_("Cible atteinte"), width=14)]
     # The labels once, not get_unit_display() on each line (it hashes the choices' lazy labels every time).
     unit_labels = {value: str(label) for value, label in Unit.choices}
-    section = Section(key, title, columns, [line.cells(unit_labels) for line in lines])
+    verdicts = {reached: target_label(reached) for reached in (True, False, None)}
+    section = Section(key, title, columns, [line.cells(unit_labels, verdicts) for line in lines])
     grouped: dict[tuple, list[IndicatorLine]] = {}
     for line in lines:
         grouped.setdefault((line.pillar, line.action_title), []).append(line)
