@@ -53,8 +53,10 @@ def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: 
     # Tuples and the status labels once: a 400-action year is 1,600 updates.
     labels = {value: str(label) for value, label in ActionStatus.choices}
     updates = defaultdict(dict)
-    rows = ProgressUpdate.objects.filter(action__plan=plan, period__year=year).values_list(
-        "action_id", "period__quarter", "status", "progress"
+    rows = (
+        ProgressUpdate.objects.filter(action__plan=plan, period__year=year)
+        .order_by()
+        .values_list("action_id", "period__quarter", "status", "progress")
     )
     for action_id, quarter_number, status, progress in rows:
         updates[action_id][quarter_number] = f"{labels.get(status, status)} {progress} %"
@@ -116,9 +118,13 @@ def _year_indicators(plan: Plan, year: int, states: list[ActionState]) -> YearIn
     values, history = defaultdict(dict), defaultdict(dict)
     # Plain tuples, not model instances: a year of a 400-action plan is some 5,000 values. The years before only
     # for the key indicators, whose charts show their history.
-    rows = Measurement.objects.filter(
-        Q(period__year=year) | Q(period__year__lt=year, indicator__is_key=True), indicator__plan=plan
-    ).values_list("indicator_id", "period__year", "period__quarter", "value_number", "value_text")
+    rows = (
+        Measurement.objects.filter(
+            Q(period__year=year) | Q(period__year__lt=year, indicator__is_key=True), indicator__plan=plan
+        )
+        .order_by()
+        .values_list("indicator_id", "period__year", "period__quarter", "value_number", "value_text")
+    )
     for indicator_id, value_year, quarter, number, text in rows:
         history[indicator_id][(value_year, quarter)] = number
         if value_year == year:

@@ -208,8 +208,10 @@ def key_indicator_charts(*, indicators, quarters: list[tuple[int, int]], values:
         return []
     if values is None:
         values = defaultdict(dict)
-        for m in Measurement.objects.filter(indicator__in=numeric).values(
-            "indicator_id", "period__year", "period__quarter", "value_number"
+        for m in (
+            Measurement.objects.filter(indicator__in=numeric)
+            .order_by()
+            .values("indicator_id", "period__year", "period__quarter", "value_number")
         ):
             values[m["indicator_id"]][(m["period__year"], m["period__quarter"])] = m["value_number"]
     unit = {Unit.PERCENTAGE: "%", Unit.EUROS: "€"}

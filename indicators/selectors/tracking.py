@@ -203,7 +203,7 @@ def quarter_sheet(
         .select_related("axis__pillar", "lead")
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
-    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__plan=plan)}
+    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__plan=plan).order_by()}
     reference = min(timezone.localdate(), period.end)
     late_count = sum(a.is_late(reference, status=_status(a, updates.get(a.pk))) for a in every_action)
     # A page of actions at a time; what was just posted stays on the page it was posted from.
@@ -219,7 +219,9 @@ def quarter_sheet(
         indicators = indicators.filter(in_scope)
     missing_count = _missing_count(plan, period, None if not filtered else every_action)
     indicators = list(indicators.with_latest_value(before=period).order_by("order", "pk"))
-    values = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+    values = {
+        m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators).order_by()
+    }
 
     indicators_by_action = defaultdict(list)
     context_rows = []
@@ -320,8 +322,10 @@ def quarter_targets(*, plan: Plan, period: ReportingPeriod, user, action_ids, in
     ):
         if scope.indicator(indicator):
             indicators[indicator.pk] = indicator
-    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__in=actions)}
-    measurements = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
+    updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__in=actions).order_by()}
+    measurements = {
+        m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators).order_by()
+    }
     for measurement in measurements.values():
         measurement.indicator = indicators[measurement.indicator_id]
     return QuarterTargets(actions=actions, updates=updates, indicators=indicators, measurements=measurements)
