@@ -5,6 +5,7 @@ described here once, for the CSV writer and for the data dictionary served next 
 (`/plans/<id>/rapports/dictionnaire/`, in HTML and CSV).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +123,7 @@ class OpenData:
     """A section's open data: its spec and rows of {field name: value}."""
 
     spec: Spec
-    records: list[dict]
+    records: Sequence[dict]  # a list, or reports.base.Rows made when read
 
     @property
     def fields(self) -> tuple[Field, ...]:

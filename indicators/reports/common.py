@@ -164,7 +164,8 @@ def action_record(state: ActionState, planned=None) -> dict:
 
 
 def actions_open_data(states: list[ActionState], planned: dict) -> OpenData:
-    return OpenData(ACTIONS, [action_record(state, planned.get(state.action.pk)) for state in states])
+    # Made when a file asks for them: a preview never does.
+    return OpenData(ACTIONS, Rows(states, lambda state: action_record(state, planned.get(state.action.pk))))
 
 
 def status_headline(states: list[ActionState]) -> list[tuple[str, str]]:
@@ -401,5 +402,5 @@ def indicator_section(key: str, title: str, value_columns: list[Column], lines: 
         list(grouped.items()),
         lambda group: [*group[0], "\n".join(line.description for line in group[1])],
     )
-    section.open_data = OpenData(INDICATORS, [line.open_record() for line in lines])
+    section.open_data = OpenData(INDICATORS, Rows(lines, IndicatorLine.open_record))
     return section
