@@ -26,3 +26,12 @@ class Direction(models.TextChoices):
     UP = "up", _("À la hausse")
     DOWN = "down", _("À la baisse")
     HOLD = "hold", _("Stable")
+
+
+class ReviewState(models.TextChoices):
+    """Where an action's quarter (its progress update and values) stands between its reporter and a validator."""
+
+    DRAFT = "draft", _("brouillon")
+    SUBMITTED = "submitted", _("soumis")
+    VALIDATED = "validated", _("validé")
+    RETURNED = "returned", _("renvoyé")

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.enums import Direction, Frequency, IndicatorKind, Unit
+from indicators.enums import Direction, Frequency, IndicatorKind, ReviewState, Unit
 from plans.enums import ActionStatus
 from plans.inputs import CleanTextModel, clean_text
 from plans.models import PRIVACY_HELP, Action, Plan, ReportingPeriod
@@ -278,6 +278,56 @@ def format_value(indicator: Indicator, number, text) -> str:
     places = 0 if number == number.to_integral() else 2
     shown = number_format(number, places, force_grouping=True)
     return {Unit.PERCENTAGE: f"{shown}\u00a0%", Unit.EUROS: f"{shown}\u00a0€"}.get(indicator.unit, shown)
+
+
+class ActionReview(CleanTextModel):
+    """An action's quarter as submitted for validation: its progress update and its indicators' values.
+
+    Draft until its reporter submits it; then a validator (the coordinator, or a member named to) validates it,
+    or returns it with a reason. Submitted or validated, what it covers no longer changes; the coordinator can
+    reopen a validated one, with a reason. No row: a draft.
+    """
+
+    LOCKED = (ReviewState.SUBMITTED, ReviewState.VALIDATED)
+
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="reviews")
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    state = models.CharField(_("état"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("soumis par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True, help_text=_("Pourquoi c'est renvoyé, ou rouvert."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("validation d'un trimestre d'action")
+        verbose_name_plural = _("validations des trimestres d'actions")
+        constraints = [models.UniqueConstraint(fields=["action", "period"], name="review_unique_period")]
+
+    def __str__(self):
+        return f"{self.action_id} — {self.period_id} — {self.state}"
+
+    @property
+    def locked(self) -> bool:
+        return self.state in self.LOCKED
 
 
 class ProgressUpdate(CleanTextModel):

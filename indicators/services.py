@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
 from indicators.models import Indicator, Measurement, ProgressUpdate, ShareLink, fingerprint
+from indicators.reviews import locked_actions, locked_message, pending_reviews
 from indicators.selectors import quarter_missing
 from partners.models import User
 from plans import services as plan_services
@@ -215,6 +216,10 @@ def quarter_save(
         u.action_id: u
         for u in ProgressUpdate.objects.filter(period=period, action__in=actions).select_related("entered_by")
     }
+    # Submitted or validated: what an action reported this quarter no longer changes (indicators.reviews).
+    locks = locked_actions(
+        period, {item["action"].pk for item in progress} | {item["indicator"].action_id for item in measurements}
+    )
     for item in progress:
         action = item["action"]
         if action.plan_id != plan.pk or not scope.action(action):
@@ -238,6 +243,9 @@ def quarter_save(
             errors[f"a{action.pk}.__all__"] = [_conflict(_("cette action"), update and update.entered_by, current)]
             continue
         if not decision:
+            continue
+        if action.pk in locks:
+            errors[f"a{action.pk}.__all__"] = [locked_message(locks[action.pk])]
             continue
         update = update or ProgressUpdate(action=action, period=period)
         for name, value in values.items():
@@ -284,6 +292,9 @@ def quarter_save(
             continue
         if not decision:
             continue
+        if indicator.action_id in locks:
+            errors[f"m{indicator.pk}.__all__"] = [locked_message(locks[indicator.action_id])]
+            continue
         if number is None and not text and not comment:
             if measurement:
                 measurement._history_user = by
@@ -312,8 +323,12 @@ def _keyed(prefix: str, error: ValidationError) -> dict:
 
 
 @transaction.atomic
-def quarter_close(*, period: ReportingPeriod, by: User) -> PeriodEvent:
-    """Close a quarter, recording who, when and what was still missing."""
+def quarter_close(*, period: ReportingPeriod, by: User, confirm_pending: bool = False) -> PeriodEvent:
+    """Close a quarter, recording who, when and what was still missing.
+
+    Submissions not yet validated hold the closing back, unless the coordinator confirms closing with them
+    (`confirm_pending`): they are then named in the record.
+    """
     period = ReportingPeriod.objects.select_for_update().select_related("plan__territory").get(pk=period.pk)
     if not perms.can_close_quarter(by, period.plan):
         raise PermissionDenied
@@ -326,11 +341,27 @@ def quarter_close(*, period: ReportingPeriod, by: User) -> PeriodEvent:
             % {"period": period.label, "end": period.end.strftime("%d/%m/%Y")},
             code="not_ended",
         )
+    pending = pending_reviews(period)
+    titles = ", ".join(f"« {review.action.title} »" for review in pending)
+    if pending and not confirm_pending:
+        raise ValidationError(
+            _(
+                "%(n)d action(s) soumise(s) attendent encore d'être validées ou renvoyées : %(titles)s. Validez-les, "
+                "ou confirmez la clôture avec elles."
+            )
+            % {"n": len(pending), "titles": titles},
+            code="pending",
+        )
     missing = quarter_missing(period)
     summary = _("%(indicators)d valeur(s) d'indicateur et %(actions)d point(s) d'avancement manquants.") % {
         "indicators": len(missing.indicators),
         "actions": len(missing.actions),
     }
+    if pending:
+        summary += " " + _("Clos avec %(n)d soumission(s) non validée(s) : %(titles)s.") % {
+            "n": len(pending),
+            "titles": titles,
+        }
     period.closed_at, period.closed_by = timezone.now(), by
     period.save()
     return PeriodEvent.objects.create(period=period, kind=PeriodEvent.CLOSED, by=by, summary=summary)

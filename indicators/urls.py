@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/suivi/", tracking.tracking, name="tracking"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/cloture/", tracking.quarter_close, name="quarter_close"),
+    path(
+        "<int:pk>/suivi/<int:year>/T<int:quarter>/actions/<int:action_pk>/validation/",
+        tracking.review_decide,
+        name="review_decide",
+    ),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),
     path("<int:pk>/tableau-de-bord/", dashboards.dashboard, name="dashboard"),
     path("<int:pk>/tableau-de-bord/partage/", dashboards.share_links, name="share_links"),

@@ -18,6 +18,17 @@ def role(user, plan) -> str | None:
     return membership.role if membership else None
 
 
+def is_validator(user, plan) -> bool:
+    """Validates what contributors submit each quarter: the coordinator, and the members the coordinator names."""
+    if role(user, plan) == MemberRole.COORDINATOR:
+        return True
+    if not user.is_authenticated:
+        return False
+    if hasattr(plan, "user_validator"):
+        return bool(plan.user_validator)
+    return plan.memberships.filter(user=user, validator=True).exists()
+
+
 def can_view(user, plan) -> bool:
     return role(user, plan) is not None
 

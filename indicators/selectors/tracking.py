@@ -7,12 +7,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Indicator, Measurement, ProgressUpdate, fingerprint, format_value
+from indicators.enums import ReviewState
+from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, fingerprint, format_value
 from indicators.perms import ReportingScope, can_close_quarter, is_tracked
-from plans.enums import ActionStatus
+from plans.enums import ActionStatus, MemberRole
 from plans.inputs import parse_id
 from plans.models import Action, Pillar, Plan, ReportingPeriod
 from plans.pagination import PageOf, paginate
+from plans.perms import is_validator
 from plans.selectors import PillarScope, pillar_scope
 
 # The quarter page shows this many actions at a time (each with its indicators' fields).
@@ -96,10 +98,22 @@ class ActionRow:
     editable: bool
     indicators: list[IndicatorRow] = field(default_factory=list)
     form: object = None
+    review: ActionReview | None = None  # where this quarter of the action stands with its validator
+    can_submit: bool = False
+    can_decide: bool = False  # validate or return
+    can_reopen: bool = False
 
     @property
     def status_label(self) -> str:
         return ActionStatus(self.status).label
+
+    @property
+    def review_state(self) -> str:
+        return self.review.state if self.review else ReviewState.DRAFT
+
+    @property
+    def review_label(self) -> str:
+        return str(ReviewState(self.review_state).label)
 
     @property
     def initial(self) -> dict:
@@ -246,18 +260,37 @@ def quarter_sheet(
         )
         (indicators_by_action[indicator.action_id] if indicator.action_id else context_rows).append(row)
 
+    reviews = {
+        r.action_id: r
+        for r in ActionReview.objects.filter(period=period, action__in=list(actions_by_pk))
+        .select_related("submitted_by", "decided_by")
+        .order_by()
+    }
+    # A validator may otherwise only read the plan (the préfecture, say): not `scope.open`, which is for reporters.
+    deciding = is_tracked(plan) and not period.is_closed and not plan.is_closed and is_validator(user, plan)
     tree: list[PillarBlock] = []
     for action in actions:
         update = updates.get(action.pk)
         status = update.status if update else action.status
+        review = reviews.get(action.pk)
+        locked = review is not None and review.locked
+        rows = indicators_by_action.get(action.pk, [])
+        if locked:  # submitted or validated: shown, no longer typed in
+            for indicator_row in rows:
+                indicator_row.editable = False
+        state = review.state if review else ReviewState.DRAFT
         row = ActionRow(
             action=action,
             update=update,
             status=status,
             progress=update.progress if update else action.progress,
             late=action.is_late(reference, status=status),
-            editable=scope.action(action),
-            indicators=indicators_by_action.get(action.pk, []),
+            editable=scope.action(action) and not locked,
+            indicators=rows,
+            review=review,
+            can_submit=scope.action(action) and update is not None and not locked,
+            can_decide=deciding and state == ReviewState.SUBMITTED,
+            can_reopen=scope.open and scope.role == MemberRole.COORDINATOR and state == ReviewState.VALIDATED,
         )
         if not tree or tree[-1].pillar.pk != action.axis.pillar_id:
             tree.append(PillarBlock(pillar=action.axis.pillar))

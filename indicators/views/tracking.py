@@ -3,20 +3,23 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import perms, selectors, services
+from indicators import perms, reviews, selectors, services
 from indicators.forms import MeasurementForm, ProgressForm, ReopenForm
-from indicators.models import fingerprint
+from indicators.models import ActionReview, fingerprint
 from indicators.perms import ReportingScope
+from indicators.reviews import pending_reviews
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
-from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, save_form
+from plans.inputs import clean_text
+from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, refused_or_done, save_form
 
 
 def _period(plan, year, quarter):
@@ -204,7 +207,9 @@ def quarter_close(request, pk, year, quarter):
     _periods, period = _period(plan, year, quarter)
     if request.method == "POST":
         try:
-            event = services.quarter_close(period=period, by=request.user)
+            event = services.quarter_close(
+                period=period, by=request.user, confirm_pending=request.POST.get("avec_soumissions") == "1"
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -213,7 +218,14 @@ def quarter_close(request, pk, year, quarter):
             )
         return redirect(_quarter_url(plan, period))
     context = plan_context(request, plan, crumbs=_close_crumbs(plan, period, _("Clôture")))
-    context.update({"period": period, "missing": quarter_missing(period), "ended": period.end < timezone.localdate()})
+    context.update(
+        {
+            "period": period,
+            "missing": quarter_missing(period),
+            "pending": pending_reviews(period),
+            "ended": period.end < timezone.localdate(),
+        }
+    )
     return render(request, "indicators/quarter_close.html", context)
 
 
@@ -232,3 +244,41 @@ def quarter_reopen(request, pk, year, quarter):
     context = plan_context(request, plan, crumbs=_close_crumbs(plan, period, _("Réouverture")))
     context.update({"period": period, "form": form})
     return done or form_page(request, "indicators/quarter_reopen.html", context, form)
+
+
+REVIEW_DONE = {
+    "soumettre": _lazy("Soumis pour validation : les validateurs sont prévenus."),
+    "valider": _lazy("Validé."),
+    "renvoyer": _lazy("Renvoyé pour correction, avec votre motif."),
+    "rouvrir": _lazy("Rouvert : l'avancement et les valeurs de cette action peuvent de nouveau changer."),
+}
+
+
+@require_POST
+def review_decide(request, pk, year, quarter, action_pk):
+    """Submit, validate, return or reopen one action's quarter (indicators.reviews says who may)."""
+    plan = get_plan(request, pk)
+    _periods, period = _period(plan, year, quarter)
+    action = get_object_or_404(plan.actions.select_related("axis"), pk=action_pk)
+    decision = request.POST.get("decision", "")
+    if decision not in REVIEW_DONE:
+        raise Http404
+    back = f"{_quarter_url(plan, period)}?pilier={action.axis.pillar_id}#action-{action.pk}"
+    by, base_url = request.user, request.build_absolute_uri("/")[:-1]
+    reason = clean_text(request.POST.get("reason", ""))[:2000]
+    review = ActionReview.objects.filter(action=action, period=period).first()
+    if decision != "soumettre" and review is None:
+        messages.error(request, _("Rien n'a été soumis pour cette action ce trimestre."))
+        return redirect(back)
+
+    def act():
+        if decision == "soumettre":
+            reviews.review_submit(action=action, period=period, by=by, base_url=base_url)
+        elif decision == "valider":
+            reviews.review_validate(review=review, by=by, base_url=base_url)
+        elif decision == "renvoyer":
+            reviews.review_return(review=review, by=by, reason=reason, base_url=base_url)
+        else:
+            reviews.review_reopen(review=review, by=by, reason=reason)
+
+    return refused_or_done(request, act, success=str(REVIEW_DONE[decision]), then=back)

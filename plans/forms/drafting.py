@@ -172,6 +172,7 @@ class MemberInviteForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=MemberRole.choices)
+    validator = forms.BooleanField(label=_("valide les valeurs"), required=False)
 
 
 class PillarForm(forms.ModelForm):

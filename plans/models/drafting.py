@@ -83,11 +83,15 @@ class Territory(CleanTextModel):
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Plans where the user has a membership, each annotated with the user's role (`user_role`)."""
+        """Plans where the user has a membership, each annotated with the user's role (`user_role`) and whether
+        they validate what is submitted (`user_validator`)."""
         if not user.is_authenticated:
             return self.none()
-        role = Membership.objects.filter(plan=OuterRef("pk"), user=user).values("role")[:1]
-        return self.filter(memberships__user=user).annotate(user_role=Subquery(role))
+        membership = Membership.objects.filter(plan=OuterRef("pk"), user=user)
+        return self.filter(memberships__user=user).annotate(
+            user_role=Subquery(membership.values("role")[:1]),
+            user_validator=Subquery(membership.values("validator")[:1]),
+        )
 
     def with_list_data(self):
         """Territory and action count, the count as a subquery so that a page of plans counts only its own."""
@@ -216,6 +220,11 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("rôle"), max_length=15, choices=MemberRole.choices)
+    validator = models.BooleanField(
+        _("valide les valeurs"),
+        default=False,
+        help_text=_("Valide ou renvoie ce que les contributeurs soumettent chaque trimestre, avec le coordinateur."),
+    )
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
 
     history = HistoricalRecords()

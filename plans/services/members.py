@@ -116,12 +116,17 @@ def _ensure_a_coordinator_remains(plan: Plan, membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_change_role(*, membership: Membership, by: User, role: str) -> Membership:
+def member_change_role(
+    *, membership: Membership, by: User, role: str, validator: bool | None = None
+) -> Membership:
+    """Change a member's role; `validator`: whether they also validate the quarters' submissions."""
     if not perms.can_manage_members(by, membership.plan):
         raise PermissionDenied
     if role != MemberRole.COORDINATOR:
         _ensure_a_coordinator_remains(membership.plan, membership)
     membership.role = role
+    if validator is not None:
+        membership.validator = validator
     membership.full_clean()
     membership.save()
     return membership

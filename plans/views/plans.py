@@ -199,7 +199,12 @@ def plan_member_role(request, pk, membership_pk):
         return redirect(back)
     return refused_or_done(
         request,
-        lambda: services.member_change_role(membership=membership, by=request.user, role=form.cleaned_data["role"]),
+        lambda: services.member_change_role(
+            membership=membership,
+            by=request.user,
+            role=form.cleaned_data["role"],
+            validator=form.cleaned_data["validator"],
+        ),
         success=_("Le rôle de %(user)s est modifié.") % {"user": membership.user},
         then=back,
     )

@@ -28,7 +28,7 @@ PAGES = {
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),
     "indicators:dashboard": ((), 12),
-    "indicators:quarter": ((2026, 3), 11),
+    "indicators:quarter": ((2026, 3), 12),
     "indicators:reports": ((), 5),
     "indicators:report_quarter": ((2026, 3), 15),
     "indicators:report_annual": ((2026,), 15),
@@ -87,7 +87,7 @@ class TestQueryCounts:
         """Rights are read once per request, not once per action."""
         plan, users = grown
         client.force_login(users["lead"])
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(12):
             response = client.get(
                 reverse("indicators:quarter", args=[plan.pk, 2026, 3]), {"pilier": "tous", "moi": "1"}
             )

@@ -269,11 +269,11 @@ class TestQuarterQueries:
         user = MembershipFactory(plan=plan, role=MemberRole.EDITOR).user
         client.force_login(user)
         period = plan.periods.get(year=2026, quarter=2)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             response = client.get(url(plan, period))
         assert len(page_forms(response)[1]) == 4 * min(size, QUARTER_ACTIONS_PER_PAGE)
         last = (size - 1) // QUARTER_ACTIONS_PER_PAGE + 1
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             response = client.get(url(plan, period), {"page": last})
         assert len(page_forms(response)[0]) == size - (last - 1) * QUARTER_ACTIONS_PER_PAGE
 
