@@ -47,8 +47,9 @@ def _open_period(period: ReportingPeriod) -> ReportingPeriod:
 
 
 def _review(action: Action, period: ReportingPeriod) -> ActionReview:
-    review, _created = ActionReview.objects.select_for_update().get_or_create(action=action, period=period)
-    return review
+    """The action's review, locked; a new (unsaved) draft if none. The period's row lock serialises them."""
+    review = ActionReview.objects.select_for_update().filter(action=action, period=period).first()
+    return review or ActionReview(action=action, period=period)
 
 
 def _save(review: ActionReview, by: User, **fields) -> ActionReview:

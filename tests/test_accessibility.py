@@ -11,6 +11,7 @@ SERIOUS = {"serious", "critical"}
 # Buttons, not pages: they answer POST only.
 POST_ONLY = (
     "/supprimer/",
+    "/validation/",
     "/deplacer/",
     "/retirer/",
     "/revoquer/",

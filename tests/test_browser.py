@@ -174,3 +174,49 @@ def test_a_plan_brought_in_from_its_spreadsheet(live_server, page, tmp_path):
     expect(page.get_by_role("link", name="Forum des parents")).to_be_visible()
     page.screenshot(path=tmp_path / "4-plan-importe.png", full_page=True)
     assert plan.actions.count() == 5
+
+
+def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server, page):
+    """The contributor submits, the coordinator returns one action with a reason, the contributor corrects and
+    submits again, the coordinator validates and closes the quarter."""
+    from indicators.models import ActionReview, Measurement
+    from plans.enums import MemberRole
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=3, indicators=1)
+    mine = next(a for a in world.actions if a.lead_id == world.users["lead"].partner_id)
+    indicator = mine.indicators.get()
+    quarter = f"{live_server.url}/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/"
+    card = page.locator(f"#action-{mine.pk}")
+
+    def as_user(user):
+        page.context.clear_cookies()
+        _log_in(page, live_server, user)
+        page.goto(quarter)
+
+    as_user(world.users["lead"])
+    card.get_by_role("button", name="Soumettre pour validation").click()
+    expect(page.get_by_text("Soumis pour validation : les validateurs sont prévenus.")).to_be_visible()
+    expect(card.locator(".review")).to_contain_text("Soumis")
+
+    as_user(world.users[MemberRole.COORDINATOR])
+    card.get_by_text("Renvoyer…").click()
+    card.get_by_label("Ce qui est à corriger").fill("La valeur du T3 reprend celle du T2.")
+    card.get_by_role("button", name="Renvoyer pour correction").click()
+    expect(card.locator(".review")).to_contain_text("La valeur du T3 reprend celle du T2.")
+
+    as_user(world.users["lead"])
+    expect(card.locator(".review")).to_contain_text("Renvoyé par")
+    card.locator(f"input[name='m-{indicator.pk}-value']").fill("31")
+    page.get_by_role("button", name=f"Enregistrer le {world.open.label}").click()
+    card.get_by_role("button", name="Soumettre pour validation").click()
+    expect(card.locator(".review")).to_contain_text("Soumis")
+
+    as_user(world.users[MemberRole.COORDINATOR])
+    card.get_by_role("button", name="Valider", exact=True).click()
+    expect(card.locator(".review")).to_contain_text("Validé")
+    page.goto(f"{quarter}cloture/")
+    page.get_by_role("button", name=f"Clore le {world.open.label}").click()
+    expect(page.get_by_text(f"Le {world.open.label} est clos.")).to_be_visible()
+    assert ActionReview.objects.get(action=mine, period=world.open).state == "validated"
+    assert Measurement.objects.get(indicator=indicator, period=world.open).value_number == 31

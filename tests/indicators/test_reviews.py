@@ -1,0 +1,306 @@
+"""Submission and validation of an action's quarter: each transition and role, the locks on every path, the
+closing rule, the mails, the page."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from indicators.enums import ReviewState
+from indicators.models import ActionReview, Measurement, ProgressUpdate
+from indicators.reviews import review_reopen, review_return, review_submit, review_validate
+from indicators.services import quarter_close, quarter_save
+from plans import services as plan_services
+from plans.enums import MemberRole
+from tests.indicators.factories import second_year_plan
+from tests.plans.factories import MembershipFactory
+
+
+@pytest.fixture
+def world(db):
+    world = second_year_plan(actions=3, indicators=2)
+    world.led = next(a for a in world.actions if a.lead_id == world.users["lead"].partner_id)
+    world.other_action = next(a for a in world.actions if a.lead_id != world.users["lead"].partner_id)
+    return world
+
+
+def submit(world, by=None):
+    return review_submit(action=world.led, period=world.open, by=by or world.users["lead"])
+
+
+def progress(world, **values):
+    return {
+        "action": world.led,
+        "status": "in_progress",
+        "progress": 70,
+        "note": "Nouveau point",
+        "blockers": "",
+        **values,
+    }
+
+
+def value_item(world, number="99"):
+    indicator = world.led.indicators.order_by("pk").first()
+    return {"indicator": indicator, "value_number": Decimal(number), "value_text": "", "comment": ""}
+
+
+class TestTransitions:
+    def test_submit_validate(self, world):
+        review = submit(world)
+        assert (review.state, review.submitted_by) == (ReviewState.SUBMITTED, world.users["lead"])
+        review = review_validate(review=review, by=world.users[MemberRole.COORDINATOR])
+        assert (review.state, review.decided_by) == (ReviewState.VALIDATED, world.users[MemberRole.COORDINATOR])
+        assert [h.state for h in review.history.order_by("history_date")] == ["submitted", "validated"]
+
+    def test_return_needs_a_reason_then_goes_back_to_the_submitter_who_corrects_and_resubmits(self, world):
+        review = submit(world)
+        coordinator = world.users[MemberRole.COORDINATOR]
+        with pytest.raises(ValidationError, match="Dites ce qui est à corriger"):
+            review_return(review=review, by=coordinator, reason="  ")
+        review = review_return(review=review, by=coordinator, reason="Le chiffre du T3 est celui du T2.")
+        assert (review.state, review.reason) == (ReviewState.RETURNED, "Le chiffre du T3 est celui du T2.")
+        quarter_save(period=world.open, by=world.users["lead"], measurements=[value_item(world, "12")])
+        review = submit(world)
+        assert review.state == ReviewState.SUBMITTED and review.reason == ""
+
+    def test_only_the_coordinator_reopens_a_validated_one_with_a_reason(self, world):
+        review = review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
+        with pytest.raises(PermissionDenied):
+            review_reopen(review=review, by=world.users[MemberRole.EDITOR], reason="Erreur")
+        with pytest.raises(ValidationError, match="pourquoi"):
+            review_reopen(review=review, by=world.users[MemberRole.COORDINATOR], reason="")
+        review = review_reopen(review=review, by=world.users[MemberRole.COORDINATOR], reason="Erreur de saisie")
+        assert review.state == ReviewState.DRAFT and review.reason == "Erreur de saisie"
+        quarter_save(period=world.open, by=world.users["lead"], progress=[progress(world, progress=80)])
+
+    @pytest.mark.parametrize(
+        ("role", "allowed"),
+        [
+            ("lead", True),
+            (MemberRole.EDITOR, True),
+            (MemberRole.COORDINATOR, True),
+            (MemberRole.VIEWER, False),
+            (MemberRole.CONTRIBUTOR, False),  # a contributor of another organisation
+        ],
+    )
+    def test_who_submits(self, world, role, allowed):
+        if allowed:
+            assert submit(world, by=world.users[role]).state == ReviewState.SUBMITTED
+        else:
+            with pytest.raises(PermissionDenied):
+                submit(world, by=world.users[role])
+
+    @pytest.mark.parametrize(
+        ("role", "validator", "allowed"),
+        [
+            (MemberRole.COORDINATOR, False, True),
+            (MemberRole.EDITOR, False, False),
+            (MemberRole.EDITOR, True, True),
+            (MemberRole.VIEWER, True, True),  # the préfecture, named validator, reads and validates
+            ("lead", False, False),
+        ],
+    )
+    def test_who_validates_and_returns(self, world, role, validator, allowed):
+        user = world.users[role]
+        if validator:
+            membership = world.plan.memberships.get(user=user)
+            plan_services.member_change_role(
+                membership=membership, by=world.users[MemberRole.COORDINATOR], role=membership.role, validator=True
+            )
+        review = submit(world)
+        if allowed:
+            assert review_validate(review=review, by=user).state == ReviewState.VALIDATED
+        else:
+            for decide in (
+                lambda: review_validate(review=review, by=user),
+                lambda: review_return(review=review, by=user, reason="Non"),
+            ):
+                with pytest.raises(PermissionDenied):
+                    decide()
+            assert ActionReview.objects.get(pk=review.pk).state == ReviewState.SUBMITTED
+
+    def test_decisions_out_of_turn_are_refused(self, world):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        review = submit(world)
+        with pytest.raises(ValidationError, match="ne s'applique pas"):
+            submit(world)
+        review_validate(review=review, by=coordinator)
+        for decide in (
+            lambda: review_validate(review=review, by=coordinator),
+            lambda: review_return(review=review, by=coordinator, reason="x"),
+        ):
+            with pytest.raises(ValidationError, match="ne s'applique pas"):
+                decide()
+
+    def test_nothing_to_submit_before_the_progress_is_entered(self, world):
+        ProgressUpdate.objects.filter(action=world.led, period=world.open).delete()
+        with pytest.raises(ValidationError, match="avant de la soumettre"):
+            submit(world)
+
+    def test_nothing_changes_in_a_closed_quarter(self, world):
+        review = ActionReview.objects.create(action=world.led, period=world.closed, state=ReviewState.SUBMITTED)
+        with pytest.raises(ValidationError, match="est clos"):
+            review_validate(review=review, by=world.users[MemberRole.COORDINATOR])
+        with pytest.raises(ValidationError, match="est clos"):
+            review_submit(action=world.led, period=world.closed, by=world.users["lead"])
+
+
+class TestLocks:
+    def test_a_submitted_quarter_no_longer_changes_from_the_service_the_page_or_the_api(self, client, world):
+        submit(world)
+        before = (
+            ProgressUpdate.objects.get(action=world.led, period=world.open).progress,
+            list(
+                Measurement.objects.filter(indicator__action=world.led, period=world.open).values_list("value_number")
+            ),
+        )
+        with pytest.raises(ValidationError) as refused:
+            quarter_save(period=world.open, by=world.users["lead"], progress=[progress(world)])
+        assert "Soumis pour validation" in str(refused.value)
+        with pytest.raises(ValidationError):
+            quarter_save(period=world.open, by=world.users[MemberRole.EDITOR], measurements=[value_item(world)])
+        client.force_login(world.users[MemberRole.EDITOR])
+        value = Measurement.objects.filter(indicator__action=world.led, period=world.open).first()
+        response = client.patch(
+            f"/api/v1/measurements/{value.pk}/", {"value_number": "5"}, content_type="application/json"
+        )
+        assert response.status_code == 400 and "Soumis pour validation" in str(response.json())
+        after = (
+            ProgressUpdate.objects.get(action=world.led, period=world.open).progress,
+            list(
+                Measurement.objects.filter(indicator__action=world.led, period=world.open).values_list("value_number")
+            ),
+        )
+        assert after == before
+        # Other actions are not held back.
+        quarter_save(
+            period=world.open,
+            by=world.users[MemberRole.EDITOR],
+            progress=[progress(world, action=world.other_action, progress=55)],
+        )
+
+    def test_the_page_shows_a_locked_action_read_only_and_keeps_the_others_editable(self, client, world):
+        review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
+        client.force_login(world.users[MemberRole.EDITOR])
+        url = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
+        sheet = client.get(url, {"pilier": "tous"}).context["sheet"]
+        rows = {row.action.pk: row for row in sheet.rows}
+        assert rows[world.led.pk].editable is False and rows[world.led.pk].review_state == "validated"
+        assert all(not i.editable for i in rows[world.led.pk].indicators)
+        assert rows[world.other_action.pk].editable is True
+
+
+class TestClosing:
+    def test_pending_submissions_hold_the_closing_back_unless_confirmed(self, world, settings):
+        submit(world)
+        coordinator = world.users[MemberRole.COORDINATOR]
+        with pytest.raises(ValidationError, match="attendent encore d'être validées"):
+            quarter_close(period=world.open, by=coordinator)
+        event = quarter_close(period=world.open, by=coordinator, confirm_pending=True)
+        assert world.led.title in event.summary and "non validée" in event.summary
+
+    def test_the_close_page_lists_them_and_asks_to_confirm(self, client, world):
+        submit(world)
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        url = reverse("indicators:quarter_close", args=[world.plan.pk, world.open.year, world.open.quarter])
+        page = client.get(url).content.decode()
+        assert world.led.title in page and 'name="avec_soumissions"' in page
+        client.post(url)
+        world.open.refresh_from_db()
+        assert not world.open.is_closed
+        client.post(url, {"avec_soumissions": "1"})
+        world.open.refresh_from_db()
+        assert world.open.is_closed
+
+
+class TestMails:
+    def test_the_validators_hear_of_a_submission_and_the_submitter_of_the_decision(
+        self, world, django_capture_on_commit_callbacks
+    ):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        named = world.plan.memberships.get(user=world.users[MemberRole.EDITOR])
+        plan_services.member_change_role(membership=named, by=coordinator, role=named.role, validator=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            review = review_submit(action=world.led, period=world.open, by=world.users["lead"], base_url="https://x")
+        assert sorted(mail.outbox[0].to) == sorted([coordinator.email, world.users[MemberRole.EDITOR].email])
+        assert "À valider" in mail.outbox[0].subject and world.led.title in mail.outbox[0].subject
+        assert f"https://x/plans/{world.plan.pk}/suivi/2026/T3/#action-{world.led.pk}" in mail.outbox[0].body
+        with django_capture_on_commit_callbacks(execute=True):
+            review_return(review=review, by=coordinator, reason="Chiffre à revoir")
+        assert mail.outbox[1].to == [world.users["lead"].email]
+        assert "Renvoyé pour correction" in mail.outbox[1].subject and "Chiffre à revoir" in mail.outbox[1].body
+        with django_capture_on_commit_callbacks(execute=True):
+            review = review_submit(action=world.led, period=world.open, by=world.users["lead"])
+            review_validate(review=review, by=coordinator)
+        assert [m.subject.split(" :")[0] for m in mail.outbox[2:]] == ["À valider", "Validé"]
+
+
+class TestPage:
+    def url(self, world):
+        return reverse(
+            "indicators:review_decide", args=[world.plan.pk, world.open.year, world.open.quarter, world.led.pk]
+        )
+
+    def test_the_journey_through_the_buttons(self, client, world):
+        quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
+        client.force_login(world.users["lead"])
+        page = client.get(quarter, {"pilier": "tous"}).content.decode()
+        assert f'form="review-{world.led.pk}"' in page and "Soumettre pour validation" in page
+        response = client.post(self.url(world), {"decision": "soumettre"})
+        assert response.status_code == 302 and f"#action-{world.led.pk}" in response.url
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        page = client.get(quarter, {"pilier": "tous"}).content.decode()
+        assert "Renvoyer pour correction" in page
+        client.post(self.url(world), {"decision": "renvoyer", "reason": "Le\x0bchiffre est faux"})
+        review = ActionReview.objects.get(action=world.led, period=world.open)
+        assert (review.state, review.reason) == ("returned", "Le\nchiffre est faux")
+        client.force_login(world.users["lead"])
+        assert "Le\nchiffre est faux" in client.get(quarter, {"pilier": "tous"}).content.decode()
+
+    @pytest.mark.parametrize("decision", ["soumettre", "valider", "renvoyer", "rouvrir"])
+    def test_a_viewer_and_an_outsider_cannot_decide(self, client, world, decision):
+        submit(world)
+        client.force_login(world.users[MemberRole.VIEWER])
+        response = client.post(self.url(world), {"decision": decision, "reason": "x"})
+        assert response.status_code in {302, 403}
+        assert ActionReview.objects.get(action=world.led, period=world.open).state == ReviewState.SUBMITTED
+        outsider = second_year_plan(actions=1, indicators=1).users[MemberRole.COORDINATOR]
+        client.force_login(outsider)
+        assert client.post(self.url(world), {"decision": decision, "reason": "x"}).status_code == 404
+
+    def test_an_unknown_decision_or_an_action_of_another_plan(self, client, world):
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        assert client.post(self.url(world), {"decision": "supprimer"}).status_code == 404
+        other = second_year_plan(actions=1, indicators=1)
+        url = reverse(
+            "indicators:review_decide",
+            args=[world.plan.pk, world.open.year, world.open.quarter, other.actions[0].pk],
+        )
+        assert client.post(url, {"decision": "soumettre"}).status_code == 404
+
+    def test_the_members_page_names_a_validator(self, client, world):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        client.force_login(coordinator)
+        viewer = world.plan.memberships.get(user=world.users[MemberRole.VIEWER])
+        client.post(
+            reverse("plans:member_role", args=[world.plan.pk, viewer.pk]), {"role": "viewer", "validator": "on"}
+        )
+        viewer.refresh_from_db()
+        assert viewer.validator and viewer.role == "viewer"
+        page = client.get(reverse("plans:members", args=[world.plan.pk])).content.decode()
+        assert f'id="validator-{viewer.pk}" checked' in page
+        client.force_login(world.users[MemberRole.EDITOR])
+        response = client.post(reverse("plans:member_role", args=[world.plan.pk, viewer.pk]), {"role": "viewer"})
+        assert response.status_code == 403
+        viewer.refresh_from_db()
+        assert viewer.validator
+
+
+def test_a_validator_of_another_plan_is_not_one_here(world):
+    other = second_year_plan(actions=1, indicators=1)
+    outsider = MembershipFactory(plan=other.plan, role=MemberRole.EDITOR, validator=True).user
+    review = submit(world)
+    with pytest.raises(PermissionDenied):
+        review_validate(review=review, by=outsider)
