@@ -116,9 +116,7 @@ def _ensure_a_coordinator_remains(plan: Plan, membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_change_role(
-    *, membership: Membership, by: User, role: str, validator: bool | None = None
-) -> Membership:
+def member_change_role(*, membership: Membership, by: User, role: str, validator: bool | None = None) -> Membership:
     """Change a member's role; `validator`: whether they also validate the quarters' submissions."""
     if not perms.can_manage_members(by, membership.plan):
         raise PermissionDenied
