@@ -1,19 +1,34 @@
 """Indicator values through the API: read what you can see, write what your role allows, never in a closed quarter."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from indicators import services
-from indicators.models import Indicator, Measurement
+from indicators.enums import ReviewState
+from indicators.models import ActionReview, Indicator, Measurement
 from plans.inputs import parse_id
 from plans.models import Plan, ReportingPeriod
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
+    # Where the value stands with its validator (indicators.reviews): draft, submitted, validated or returned.
+    review_state = serializers.SerializerMethodField()
+
     class Meta:
         model = Measurement
-        fields = ["id", "indicator", "period", "value_number", "value_text", "comment", "entered_by", "entered_at"]
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "value_number",
+            "value_text",
+            "comment",
+            "entered_by",
+            "entered_at",
+            "review_state",
+        ]
         read_only_fields = ["entered_by", "entered_at"]
         # One value per indicator and quarter: the service updates the existing one instead of refusing.
         validators = []
@@ -24,6 +39,15 @@ class MeasurementSerializer(serializers.ModelSerializer):
         fields["indicator"].queryset = Indicator.objects.filter(plan__in=plans)
         fields["period"].queryset = ReportingPeriod.objects.filter(plan__in=plans)
         return fields
+
+    def get_review_state(self, measurement) -> str:
+        state = getattr(measurement, "review", None)
+        if state is None and not hasattr(measurement, "review"):
+            review = ActionReview.objects.filter(
+                action_id=measurement.indicator.action_id, period_id=measurement.period_id
+            ).first()
+            state = review.state if review else None
+        return state or ReviewState.DRAFT
 
 
 class MeasurementViewSet(
@@ -39,7 +63,12 @@ class MeasurementViewSet(
 
     def get_queryset(self):
         plans = Plan.objects.visible_to(self.request.user).values("pk")
-        queryset = Measurement.objects.filter(indicator__plan__in=plans).select_related("period")
+        review = ActionReview.objects.filter(action=OuterRef("indicator__action"), period=OuterRef("period"))
+        queryset = (
+            Measurement.objects.filter(indicator__plan__in=plans)
+            .select_related("period")
+            .annotate(review=Subquery(review.values("state")[:1]))
+        )
         for param, lookup in (("plan", "indicator__plan"), ("period", "period")):
             if (value := self.request.query_params.get(param)) is not None:
                 object_id = parse_id(value)

@@ -304,3 +304,13 @@ def test_a_validator_of_another_plan_is_not_one_here(world):
     review = submit(world)
     with pytest.raises(PermissionDenied):
         review_validate(review=review, by=outsider)
+
+
+def test_the_api_says_where_each_value_stands(client, world):
+    review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
+    client.force_login(world.users[MemberRole.VIEWER])
+    rows = client.get(f"/api/v1/measurements/?period={world.open.pk}").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    led = set(world.led.indicators.values_list("pk", flat=True))
+    states = {(row["indicator"] in led, row["review_state"]) for row in rows}
+    assert states == {(True, "validated"), (False, "draft")}
