@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.charts import Chart, Series
-from indicators.enums import Unit
-from indicators.models import Indicator, ProgressUpdate, format_value
+from indicators.enums import ReviewState, Unit
+from indicators.models import ActionReview, Indicator, ProgressUpdate, format_value
 from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
 from indicators.reports.base import INT, MONEY, TEXT, Column, Rows, Section
 from indicators.targets import NUMERIC, target_label
@@ -79,6 +79,7 @@ class ActionState:
     late: bool
     last_note: str
     last_blockers: str
+    review: str = ReviewState.DRAFT  # where the report's quarter of the action stands with its validator
 
     @property
     def pillar(self) -> str:
@@ -105,6 +106,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
             Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
         )
     updates = updates.order_by("-period__year", "-period__quarter")
+    reviews = ActionReview.objects.filter(action=OuterRef("pk"), period=upto) if upto is not None else None
     actions = (
         plan.actions.select_related("axis__pillar", "lead")
         .annotate(
@@ -112,6 +114,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
             last_progress=Subquery(updates.values("progress")[:1]),
             last_note=Subquery(updates.values("note")[:1]),
             last_blockers=Subquery(updates.values("blockers")[:1]),
+            review_state=Subquery(reviews.values("state")[:1]) if reviews is not None else Value(""),
         )
         .in_plan_order()
     )
@@ -127,6 +130,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
                 late=action.is_late(reference, status=status),
                 last_note=action.last_note or "",
                 last_blockers=action.last_blockers or "",
+                review=action.review_state or ReviewState.DRAFT,
             )
         )
     return states

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from indicators.enums import Unit
+from indicators.enums import ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Indicator, latest_readings
 from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
 from indicators.reports.common import (
@@ -42,12 +42,13 @@ ACTION_COLUMNS = [
     Column(_lazy("Statut"), width=12),
     Column(_lazy("Avancement (%)"), INT, 12),
     Column(_lazy("En retard"), width=9),
+    Column(_lazy("Validation"), width=11),
     Column(_lazy("Dernière note"), width=50),
     Column(_lazy("Ce qui bloque"), width=40),
 ]
 
 
-def _action_cells(state: ActionState) -> list:
+def _action_cells(state: ActionState, validation: str) -> list:
     action = state.action
     return [
         state.pillar,
@@ -58,13 +59,17 @@ def _action_cells(state: ActionState) -> list:
         state.status_label,
         state.progress,
         state.late_label,
+        validation,
         state.last_note,
         state.last_blockers,
     ]
 
 
 def _actions_section(states: list[ActionState], planned: dict) -> Section:
-    section = Section("actions", _("Actions"), ACTION_COLUMNS, [_action_cells(state) for state in states])
+    """Each action as the quarter reported it, and where that stands with its validator (indicators.reviews)."""
+    labels = {value: str(label) for value, label in ReviewState.choices}
+    rows = [_action_cells(state, labels[state.review]) for state in states]
+    section = Section("actions", _("Actions"), ACTION_COLUMNS, rows)
     section.open_data = actions_open_data(states, planned)
     return section
 

@@ -314,3 +314,13 @@ def test_the_api_says_where_each_value_stands(client, world):
     led = set(world.led.indicators.values_list("pk", flat=True))
     states = {(row["indicator"] in led, row["review_state"]) for row in rows}
     assert states == {(True, "validated"), (False, "draft")}
+
+
+def test_the_quarterly_report_says_where_each_action_stands(world):
+    from indicators.jobs import build_report
+
+    review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
+    section = build_report(world.plan, "trimestre", {"year": 2026, "quarter": 3}).section("actions")
+    column = [str(c.label) for c in section.columns].index("Validation")
+    by_title = {row[2]: row[column] for row in section.rows}
+    assert by_title[world.led.title] == "validé" and by_title[world.other_action.title] == "brouillon"
