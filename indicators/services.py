@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import Indicator, Measurement, ProgressUpdate, ShareLink, fingerprint
+from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, ShareLink, fingerprint
 from indicators.reviews import locked_actions, locked_message, pending_reviews
 from indicators.selectors import quarter_missing
 from partners.models import User
@@ -50,6 +50,26 @@ def _closed_values(indicator: Indicator) -> list[ReportingPeriod]:
     return [closed[pk] for pk in held]
 
 
+def _reviewed_values(*, indicator: Indicator | None = None, actions=None) -> list[ReportingPeriod]:
+    """The open quarters where these values (of an indicator, or of actions) are submitted or validated."""
+    if indicator is not None:
+        if indicator.action_id is None:
+            return []
+        reviews = ActionReview.objects.filter(action_id=indicator.action_id, period__measurements__indicator=indicator)
+    else:
+        reviews = ActionReview.objects.filter(action__in=list(actions))
+    reviews = reviews.filter(state__in=ActionReview.LOCKED).select_related("period").order_by("period__year")
+    return list({review.period_id: review.period for review in reviews}.values())
+
+
+def _reviewed_error(periods: list[ReportingPeriod], what: str) -> ValidationError:
+    return ValidationError(
+        _("%(what)s sont soumis ou validés (%(quarters)s) : renvoyez-les ou rouvrez-les d'abord.")
+        % {"what": what, "quarters": plan_services.quarter_list(p.label for p in periods)},
+        code="reviewed",
+    )
+
+
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
     """Change an indicator; what gives its values their meaning stays while a closed quarter holds one."""
@@ -63,6 +83,8 @@ def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
             _("Son action, son type, son unité et sa fréquence ne peuvent donc plus changer."),
             field=changed[0],
         )
+    if changed and (reviewed := _reviewed_values(indicator=saved)):
+        raise _reviewed_error(reviewed, _("Des valeurs de cet indicateur"))
     apply_fields(indicator, fields, Indicator.EDITABLE_FIELDS)
     indicator.full_clean()
     indicator.save()
@@ -77,6 +99,8 @@ def indicator_delete(*, indicator: Indicator, by: User) -> None:
         raise plan_services.closed_data_error(
             held, _("des valeurs de cet indicateur"), _("Il ne peut donc pas être supprimé.")
         )
+    if reviewed := _reviewed_values(indicator=indicator):
+        raise _reviewed_error(reviewed, _("Des valeurs de cet indicateur"))
     indicator.measurements.all().delete()
     indicator.delete()
 
@@ -94,6 +118,9 @@ class QuarterData:
 
     def delete_action_data(self, *, actions) -> None:
         actions = list(actions)
+        # What a validator has (or is asked to check) is not deleted from under them.
+        if reviewed := _reviewed_values(actions=actions):
+            raise _reviewed_error(reviewed, _("L'avancement et les valeurs de cette action"))
         Measurement.objects.filter(indicator__action__in=actions).delete()
         ProgressUpdate.objects.filter(action__in=actions).delete()
         Indicator.objects.filter(action__in=actions).delete()

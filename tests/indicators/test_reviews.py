@@ -324,3 +324,28 @@ def test_the_quarterly_report_says_where_each_action_stands(world):
     column = [str(c.label) for c in section.columns].index("Validation")
     by_title = {row[2]: row[column] for row in section.rows}
     assert by_title[world.led.title] == "validé" and by_title[world.other_action.title] == "brouillon"
+
+
+def test_what_is_submitted_or_validated_is_not_deleted_from_elsewhere(world):
+    from indicators.services import indicator_delete, indicator_update
+    from tests.indicators.factories import IndicatorFactory
+
+    coordinator, editor = world.users[MemberRole.COORDINATOR], world.users[MemberRole.EDITOR]
+    # A new action, reported only in the open quarter: no closed quarter holds it back.
+    action = plan_services.action_create(plan=world.plan, by=coordinator, axis=world.led.axis, title="Action neuve")
+    indicator = IndicatorFactory(action=action, label="Nombre de séances")
+    quarter_save(
+        period=world.open,
+        by=editor,
+        progress=[{"action": action, "status": "in_progress", "progress": 10, "note": "", "blockers": ""}],
+        measurements=[{"indicator": indicator, "value_number": Decimal(3), "value_text": "", "comment": ""}],
+    )
+    review_submit(action=action, period=world.open, by=editor)
+    with pytest.raises(ValidationError, match="soumis ou validés \\(T3 2026\\)"):
+        indicator_delete(indicator=indicator, by=coordinator)
+    with pytest.raises(ValidationError, match="soumis ou validés"):
+        indicator_update(indicator=indicator, by=coordinator, unit="percentage")
+    with pytest.raises(ValidationError, match="soumis ou validés"):
+        plan_services.action_delete(action=action, by=coordinator)
+    assert Measurement.objects.filter(indicator=indicator, period=world.open).exists()
+    indicator_update(indicator=indicator, by=coordinator, label="Un autre intitulé")  # its meaning stays
