@@ -78,6 +78,18 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
+def _french():
+    """Each test starts in French, the product's language: a page read in English leaves the thread's language
+    set, and services called directly afterwards would answer in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (report previews are cached per state of a plan's data)."""
     from django.core.cache import cache
