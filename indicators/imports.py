@@ -500,12 +500,12 @@ class _Reader:
         self.headers = _header_cells(sheet, header.first_row, header.rows)
         self.pillars: dict[str, PillarDraft] = {}
         self.existing_pillars = {normalised(p.name): p for p in plan.pillars.prefetch_related("axes")}
+        # By name and acronym, the plan's own partners first (two organisations may share an acronym).
         self.partners = {}
-        for partner in Partner.objects.order_by("pk"):
+        for partner in [*plan.partners.order_by("pk"), *Partner.objects.order_by("pk")]:
             for name in (partner.name, partner.acronym):
                 if name:
                     self.partners.setdefault(normalised(name), partner)
-        self.plan_partners = set(plan.partners.values_list("pk", flat=True))
 
     @property
     def action_column(self) -> str:
@@ -545,7 +545,7 @@ class _Reader:
                 continue
             if values.get("pillar"):
                 name = cell_text(values["pillar"])
-                if name != (pillar.name if pillar else None):
+                if pillar is None or normalised(name) != normalised(pillar.name):  # "SOINS" on a pillar "Soins"
                     pillar, axis = self.pillar(number, name), None
                 if values.get("pillar_kind") in PillarKind.values:
                     kinds[pillar.name] = values["pillar_kind"]

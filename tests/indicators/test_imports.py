@@ -465,11 +465,15 @@ class TestMessySene:
         coordinator = draft.memberships.get(role=MemberRole.COORDINATOR).user
         pillar = services.pillar_create(plan=draft, by=coordinator, kind="care", name="Soins")
         services.axis_create(pillar=pillar, by=coordinator, name="Jeunes consommateurs")
-        rows = [SENE, sene("SOINS", "jeunes  consommateurs", "CSAPA\nConsultations avancées", "2027")]
+        rows = [
+            SENE,
+            sene("SOINS", "jeunes  consommateurs", "CSAPA\nConsultations avancées", "2027"),
+            sene("SOINS", None, "CSAPA\nPermanences au lycée", "2027"),  # the domain merged: same as above
+        ]
         upload = upload_into(draft, xlsx(rows))
         assert import_apply(upload=upload, by=coordinator, kinds={})["pillars"] == 0
         assert draft.pillars.count() == 1 and pillar.axes.count() == 1
-        assert draft.actions.get().axis.pillar == pillar
+        assert [a.axis.name for a in draft.actions.order_by("order")] == ["Jeunes consommateurs"] * 2
 
 
 class TestFormats:
