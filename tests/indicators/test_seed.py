@@ -23,6 +23,14 @@ class TestSeedDemo:
             assert 20 <= plan.actions.count() <= 40
             assert set(plan.memberships.values_list("role", flat=True)) == set(MemberRole.values)
         assert Plan.objects.count() == 2
+        # The validation journey has something to show: a named validator, one submission pending, one validated.
+        from indicators.models import ActionReview
+
+        assert (
+            plans[0].memberships.filter(validator=True, role=MemberRole.VIEWER).exists()
+            or plans[1].memberships.filter(validator=True, role=MemberRole.VIEWER).exists()
+        )
+        assert sorted(ActionReview.objects.values_list("state", flat=True)) == ["submitted", "validated"]
         assert "demo-plans-2026" in out.getvalue()
         for user in User.objects.exclude(is_staff=True):
             assert user.email in out.getvalue()

@@ -330,7 +330,28 @@ class Command(BaseCommand):
             ("contribution@apjs.example", "Sophie", "Lambert", partners["APJS"], MemberRole.CONTRIBUTOR),
             ("lecture@prefecture.example", "Jean", "Vasseur", partners["PREF"], MemberRole.VIEWER),
         ]
-        return self._members(plan, coordinator, people)
+        logins = self._members(plan, coordinator, people)
+        self._french_reviews(plan, coordinator)
+        return logins
+
+    def _french_reviews(self, plan, coordinator):
+        """The préfecture validates with the coordinator; in T3 2026 the APJS has submitted two actions, one of
+        them validated already (once: a second run leaves what the demo's users did)."""
+        from indicators.models import ActionReview
+        from indicators.reviews import review_submit, review_validate
+
+        reader = plan.memberships.filter(user__email="lecture@prefecture.example").first()
+        if reader is not None and not reader.validator:
+            services.member_change_role(membership=reader, by=coordinator, role=reader.role, validator=True)
+        contributor = User.objects.filter(email="contribution@apjs.example").first()
+        period = plan.periods.filter(year=2026, quarter=3, closed_at=None).first()
+        if contributor is None or period is None or ActionReview.objects.filter(period__plan=plan).exists():
+            return
+        led = list(plan.actions.filter(lead=contributor.partner, progress_updates__period=period).order_by("pk")[:2])
+        for index, action in enumerate(led):
+            review = review_submit(action=action, period=period, by=contributor)
+            if index == 0:
+                review_validate(review=review, by=coordinator)
 
     def _french_budget(self, plan, coordinator, partners):
         """Grants paid in two instalments, lines on every action, execution up to the third quarter of 2026."""
