@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
@@ -143,6 +144,14 @@ class QuarterData:
                 .order_by("period__year", "period__quarter")
             ),
         }
+
+    def history_sources(self, *, plan) -> list:
+        """The validations of the actions' quarters: who submitted, validated, returned or reopened what."""
+        records = ActionReview.history.filter(action__plan=plan).select_related("action", "period")
+        def name(record) -> str:  # the action may have been deleted since
+            return f"{record.action.title} — {record.period.label}" if record.action and record.period else ""
+
+        return [(_lazy("Validation"), records, name)]
 
     def copy_action_definitions(self, *, source, copy) -> None:
         """An action's indicators are copied as definitions, never with their values."""

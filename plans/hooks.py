@@ -29,6 +29,10 @@ class QuarterDataProvider(Protocol):
     def copy_action_definitions(self, *, source, copy) -> None:
         """Copy what defines an action (not what was reported on it) when the action is duplicated."""
 
+    def history_sources(self, *, plan) -> list:
+        """What the plan's history page lists besides the plans app's own objects: (label, historical records
+        of the plan with their relations selected, a function giving each record's name)."""
+
 
 _providers: list[QuarterDataProvider] = []
 

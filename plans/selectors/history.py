@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plans import hooks
 from plans.models import Action, Axis, BudgetExecution, BudgetLine, Funding, Meeting, Membership, Pillar, Plan
 
 HISTORY_LIMIT = 100
@@ -48,8 +49,11 @@ def _label(model, record) -> str:
     return getattr(record, "title", None) or getattr(record, "name", "")
 
 
-def _entries(model, records):
-    """Turn history rows (newest first) into entries, diffing consecutive versions in memory."""
+def _entries(model, records, *, kind=None, name=None):
+    """Turn history rows (newest first) into entries, diffing consecutive versions in memory.
+
+    `kind` and `name`: for the models other apps add (plans.hooks.history_sources), their label and how to name
+    a record."""
     labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
     by_object = defaultdict(list)
     for record in records:
@@ -67,8 +71,8 @@ def _entries(model, records):
                 {
                     "date": record.history_date,
                     "user": record.history_user,
-                    "kind": KINDS[model],
-                    "object": _label(model, record),
+                    "kind": kind or KINDS[model],
+                    "object": name(record) if name else _label(model, record),
                     "verb": VERBS[record.history_type],
                     "fields": fields,
                     "reason": record.history_change_reason or "",
@@ -97,5 +101,9 @@ def plan_history(*, plan: Plan, limit: int = HISTORY_LIMIT) -> list[dict]:
     for model, queryset in sources.items():
         records = list(queryset.select_related("history_user").order_by("-history_date")[: limit + 1])
         entries.extend(_entries(model, records))
+    for provider in hooks.providers():
+        for kind, queryset, name in provider.history_sources(plan=plan):
+            records = list(queryset.select_related("history_user").order_by("-history_date")[: limit + 1])
+            entries.extend(_entries(queryset.model.instance_type, records, kind=kind, name=name))
     entries.sort(key=lambda e: e["date"], reverse=True)
     return entries[:limit]

@@ -23,7 +23,7 @@ PAGES = {
     "plans:structure": ((), 8),
     "plans:review": ((), 8),
     "plans:budget": ((), 11),
-    "plans:history": ((), 13),
+    "plans:history": ((), 14),
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),

@@ -349,3 +349,16 @@ def test_what_is_submitted_or_validated_is_not_deleted_from_elsewhere(world):
         plan_services.action_delete(action=action, by=coordinator)
     assert Measurement.objects.filter(indicator=indicator, period=world.open).exists()
     indicator_update(indicator=indicator, by=coordinator, label="Un autre intitulé")  # its meaning stays
+
+
+def test_the_plans_history_lists_each_step(client, world):
+    coordinator = world.users[MemberRole.COORDINATOR]
+    review = review_return(review=submit(world), by=coordinator, reason="Valeur à vérifier")
+    client.force_login(world.users[MemberRole.VIEWER])
+    entries = client.get(reverse("plans:history", args=[world.plan.pk])).context["entries"]
+    steps = [e for e in entries if str(e["kind"]) == "Validation"]
+    assert [(e["object"], str(e["verb"])) for e in steps] == [
+        (f"{world.led.title} — {world.open.label}", "modification"),
+        (f"{world.led.title} — {world.open.label}", "création"),
+    ]
+    assert steps[0]["user"] == coordinator and "état" in steps[0]["fields"] and review.reason
