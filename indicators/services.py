@@ -148,6 +148,7 @@ class QuarterData:
     def history_sources(self, *, plan) -> list:
         """The validations of the actions' quarters: who submitted, validated, returned or reopened what."""
         records = ActionReview.history.filter(action__plan=plan).select_related("action", "period")
+
         def name(record) -> str:  # the action may have been deleted since
             return f"{record.action.title} — {record.period.label}" if record.action and record.period else ""
 
