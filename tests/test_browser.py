@@ -195,7 +195,7 @@ def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server
         page.goto(quarter)
 
     as_user(world.users["lead"])
-    card.get_by_role("button", name="Soumettre pour validation").click()
+    card.get_by_role("button", name="Enregistrer et soumettre pour validation").click()
     expect(page.get_by_text("Soumis pour validation : les validateurs sont prévenus.")).to_be_visible()
     expect(card.locator(".review")).to_contain_text("Soumis")
 
@@ -207,9 +207,9 @@ def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server
 
     as_user(world.users["lead"])
     expect(card.locator(".review")).to_contain_text("Renvoyé par")
+    # Corrected and submitted in one click: what was typed is saved first.
     card.locator(f"input[name='m-{indicator.pk}-value']").fill("31")
-    page.get_by_role("button", name=f"Enregistrer le {world.open.label}").click()
-    card.get_by_role("button", name="Soumettre pour validation").click()
+    card.get_by_role("button", name="Enregistrer et soumettre pour validation").click()
     expect(card.locator(".review")).to_contain_text("Soumis")
 
     as_user(world.users[MemberRole.COORDINATOR])

@@ -18,7 +18,7 @@ from indicators.perms import ReportingScope
 from indicators.reviews import pending_reviews
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
-from plans.inputs import clean_text
+from plans.inputs import clean_text, parse_id
 from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, refused_or_done, save_form
 
 
@@ -149,7 +149,23 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
         _("Le %(period)s est enregistré : %(a)d point(s) d'avancement, %(m)d valeur(s).")
         % {"period": period.label, "a": saved.progress, "m": saved.measurements},
     )
-    return redirect(_quarter_url(plan, period) + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    back = _quarter_url(plan, period) + (f"?{request.GET.urlencode()}" if request.GET else "")
+    # "Soumettre pour validation" belongs to the quarter's form: what was typed is saved first, then submitted.
+    if (submitted := parse_id(request.POST.get("soumettre", ""))) is not None:
+        action = plan.actions.filter(pk=submitted).first()
+        try:
+            if action is None:
+                raise PermissionDenied
+            reviews.review_submit(
+                action=action, period=period, by=request.user, base_url=request.build_absolute_uri("/")[:-1]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else ""
+            messages.error(request, _("Enregistré, mais pas soumis. %(reason)s") % {"reason": reason})
+        else:
+            messages.success(request, str(REVIEW_DONE["soumettre"]))
+        return redirect(f"{back}#action-{submitted}")
+    return redirect(back)
 
 
 def _unknown_keys(progress_forms, measurement_forms) -> dict[str, list[str]]:

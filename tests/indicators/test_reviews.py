@@ -246,10 +246,22 @@ class TestPage:
     def test_the_journey_through_the_buttons(self, client, world):
         quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
         client.force_login(world.users["lead"])
-        page = client.get(quarter, {"pilier": "tous"}).content.decode()
-        assert f'form="review-{world.led.pk}"' in page and "Soumettre pour validation" in page
-        response = client.post(self.url(world), {"decision": "soumettre"})
+        response = client.get(quarter, {"pilier": "tous"})
+        page = response.content.decode()
+        assert f'name="soumettre" value="{world.led.pk}"' in page
+        # Enter in a field clicks the form's first submit button: a plain save, never a submission.
+        form = page[page.index('<form method="post" novalidate class="quarter-form">') :]
+        first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+        assert "soumettre" not in first_button
+        # What was typed is saved, then submitted, in one click.
+        sheet = response.context["sheet"]
+        row = next(r for r in sheet.rows if r.action.pk == world.led.pk)
+        data = {f"a-{world.led.pk}-{k}": v for k, v in row.initial.items()}
+        data[f"a-{world.led.pk}-progress"] = "88"
+        response = client.post(quarter + "?pilier=tous", {**data, "soumettre": str(world.led.pk)})
         assert response.status_code == 302 and f"#action-{world.led.pk}" in response.url
+        assert ProgressUpdate.objects.get(action=world.led, period=world.open).progress == 88
+        assert ActionReview.objects.get(action=world.led, period=world.open).state == ReviewState.SUBMITTED
         client.force_login(world.users[MemberRole.COORDINATOR])
         page = client.get(quarter, {"pilier": "tous"}).content.decode()
         assert "Renvoyer pour correction" in page
