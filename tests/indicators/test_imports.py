@@ -21,6 +21,7 @@ from indicators.imports import (
     preview_upload,
 )
 from indicators.jobs import build_report
+from indicators.reports import SUIVI_HEADERS
 from indicators.models import Indicator
 from partners.models import Partner
 from plans import services
@@ -30,16 +31,9 @@ from plans.spreadsheets import MAX_ROWS, SpreadsheetError, read_spreadsheet
 from tests.partners.factories import PartnerFactory
 from tests.plans.factories import MembershipFactory, PlanFactory
 
-SENE = [
-    "Pilier",
-    "Domaine",
-    "Champ d'intervention et population ciblée",
-    "Gestionnaire et sommaire d'actions",
-    "Commentaires",
-    "Compétences et financement envisagé",
-    "Echéances",
-    "Indicateurs de résultats (R) et/ou d'Impact (I)",
-]
+# The SeNe model's eight headers, as the product's suivi export writes them (tests/indicators/test_reports.py
+# checks them against the model).
+SENE = list(SUIVI_HEADERS)
 
 
 # --- Files built here -----------------------------------------------------------------------------------------
