@@ -21,8 +21,8 @@ from indicators.imports import (
     preview_upload,
 )
 from indicators.jobs import build_report
-from indicators.reports import SUIVI_HEADERS
 from indicators.models import Indicator
+from indicators.reports import SUIVI_HEADERS
 from partners.models import Partner
 from plans import services
 from plans.enums import MemberRole, PillarKind
