@@ -11,6 +11,7 @@ to whoever must act next.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -142,12 +143,8 @@ def pending_reviews(period: ReportingPeriod) -> list[ActionReview]:
 
 
 def _validators(plan, *, but: User) -> list[User]:
-    members = plan.memberships.filter(user__is_active=True).select_related("user")
-    return [
-        m.user
-        for m in members.filter(role=MemberRole.COORDINATOR) | members.filter(validator=True)
-        if m.user_id != but.pk
-    ]
+    members = plan.memberships.filter(Q(role=MemberRole.COORDINATOR) | Q(validator=True), user__is_active=True)
+    return [m.user for m in members.select_related("user") if m.user_id != but.pk]
 
 
 def _subject(event: str) -> str:

@@ -94,8 +94,9 @@ class _Counter:
         return value
 
 
-def read_spreadsheet(data: bytes) -> list[Sheet]:
-    """The sheets of an ODS, XLSX or CSV file given as bytes; SpreadsheetError when it cannot be read."""
+def identify_spreadsheet(data: bytes) -> str:
+    """ "ods", "xlsx" or "csv", told by the content: the checks that cost no parsing (size, container, archive
+    sizes, encryption, encoding, columns). SpreadsheetError for anything else."""
     if not data:
         raise SpreadsheetError(_("Le fichier est vide."))
     if len(data) > MAX_BYTES:
@@ -108,15 +109,30 @@ def read_spreadsheet(data: bytes) -> list[Sheet]:
             )
         )
     if data.startswith(b"PK\x03\x04"):
-        return _read_archive(data)
+        return _identify_archive(data)
     if data.startswith(b"%PDF"):
         raise SpreadsheetError(
             _("Ce fichier est un PDF, pas un tableur : envoyez le tableau au format ODS, XLSX ou CSV.")
         )
-    return [_read_csv(data)]
+    _csv_dialect(data)
+    return "csv"
 
 
-def _read_archive(data: bytes) -> list[Sheet]:
+def read_spreadsheet(data: bytes) -> list[Sheet]:
+    """The sheets of an ODS, XLSX or CSV file given as bytes; SpreadsheetError when it cannot be read."""
+    kind = identify_spreadsheet(data)
+    if kind == "csv":
+        return [_read_csv(data)]
+    if kind == "xlsx":
+        return _read_xlsx(data)
+    try:
+        content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError) as error:
+        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    return _read_ods(content)
+
+
+def _identify_archive(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -131,19 +147,20 @@ def _read_archive(data: bytes) -> list[Sheet]:
             )
     names = {member.filename for member in members}
     try:
-        if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIME:
+        mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
+        if mimetype == ODS_MIME:
             if b"encryption-data" in archive.read("META-INF/manifest.xml"):
                 raise SpreadsheetError(
                     _("Ce tableur est protégé par un mot de passe : enregistrez-le sans mot de passe.")
                 )
-            return _read_ods(archive.read("content.xml"))
-        if "xl/workbook.xml" in names:
-            return _read_xlsx(data)
+            if "content.xml" not in names:
+                raise KeyError("content.xml")
+            return "ods"
     except (KeyError, zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, OSError) as error:
         raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
-    if "word/document.xml" in names or (
-        "mimetype" in names and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text")
-    ):
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names or mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
         raise SpreadsheetError(_("Ce fichier est un document texte, pas un tableur : envoyez un ODS, XLSX ou CSV."))
     raise SpreadsheetError(_("Ce fichier n'est pas un tableur : envoyez un ODS, XLSX ou CSV."))
 
@@ -302,7 +319,8 @@ def _decode(data: bytes) -> str:
             ) from error
 
 
-def _read_csv(data: bytes) -> Sheet:
+def _csv_dialect(data: bytes) -> tuple[str, str]:
+    """The text and its delimiter (";", "," or tab, whichever the first lines use most)."""
     if b"\x00" in data[:8192]:
         raise SpreadsheetError(_("Ce fichier n'est pas un tableur : envoyez un ODS, XLSX ou CSV."))
     text = _decode(data)
@@ -312,6 +330,11 @@ def _read_csv(data: bytes) -> Sheet:
         raise SpreadsheetError(
             _("Ce fichier texte n'a pas de colonnes (ni « ; », ni « , », ni tabulation) : est-ce bien un tableau ?")
         )
+    return text, delimiter
+
+
+def _read_csv(data: bytes) -> Sheet:
+    text, delimiter = _csv_dialect(data)
     counter = _Counter()
     try:
         rows = [counter.row(list(row)) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]

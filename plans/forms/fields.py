@@ -129,7 +129,9 @@ class SpreadsheetField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        from plans.spreadsheets import MAX_BYTES, SpreadsheetError, read_spreadsheet
+        from django.conf import settings
+
+        from plans.spreadsheets import MAX_BYTES, SpreadsheetError, identify_spreadsheet, read_spreadsheet
 
         upload = super().clean(data, initial)
         if not upload:
@@ -138,7 +140,11 @@ class SpreadsheetField(forms.FileField):
             raise ValidationError(_("Le fichier dépasse 10 Mo : enregistrez-le sans images ou découpez-le."))
         content = upload.read(MAX_BYTES + 1)
         try:
-            read_spreadsheet(content)
+            identify_spreadsheet(content)
+            # A small file is read here too, so that what is wrong with it shows beside the field; a big one is
+            # read once, for its preview, by a worker (indicators.imports.upload_summary), not in this request.
+            if len(content) <= settings.IMPORT_INLINE_MAX_BYTES:
+                read_spreadsheet(content)
         except SpreadsheetError as error:
             raise ValidationError(str(error)) from error
         return upload.name, content

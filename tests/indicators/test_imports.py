@@ -842,3 +842,18 @@ def test_a_big_file_is_read_by_a_worker_and_its_preview_kept_until_the_plan_chan
     services.pillar_create(plan=draft, by=coordinator, kind="prevention", name="Prévention")
     client.get(url)
     assert "pilier existant" in client.get(url).content.decode()
+
+
+def test_a_big_file_is_not_read_in_the_upload_request_and_its_problems_show_in_the_preview(client, draft, settings):
+    settings.IMPORT_INLINE_MAX_BYTES = 100  # the test backend runs the worker's reading at once
+    client.force_login(draft.memberships.get(role=MemberRole.COORDINATOR).user)
+    rows = [SENE] + [sene("P", "A", f"Ville\nAction {n}", "2026") for n in range(MAX_ROWS + 1)]
+    response = client.post(
+        reverse("indicators:import_upload", args=[draft.pk]),
+        {"spreadsheet": SimpleUploadedFile("gros.csv", csv_bytes(rows))},
+    )
+    assert response.status_code == 302  # told by its content, not read: the worker reads it
+    client.get(response.url)
+    page = client.get(response.url).content.decode()
+    assert "plus de 5" in page and "Envoyer le fichier corrigé" in page
+    assert draft.actions.count() == 0
