@@ -7,6 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicateurs et suivi")
 
     def ready(self):
+        from indicators import evidence  # noqa: F401 (its signal removes a deleted file from storage)
         from indicators.services import QuarterData
         from plans import hooks
 

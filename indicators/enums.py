@@ -35,3 +35,12 @@ class ReviewState(models.TextChoices):
     SUBMITTED = "submitted", _("soumis")
     VALIDATED = "validated", _("validé")
     RETURNED = "returned", _("renvoyé")
+
+
+class EvidenceHolder(models.TextChoices):
+    """What a piece of evidence backs up."""
+
+    VALUE = "value", _("valeur d'un indicateur")
+    PROGRESS = "progress", _("avancement du trimestre")
+    ACTION = "action", _("action")
+    MEETING = "meeting", _("réunion")

@@ -1,10 +1,12 @@
 import hashlib
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Window
@@ -14,10 +16,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.enums import Direction, Frequency, IndicatorKind, ReviewState, Unit
+from indicators.enums import Direction, EvidenceHolder, Frequency, IndicatorKind, ReviewState, Unit
 from plans.enums import ActionStatus
+from plans.formats import file_size
 from plans.inputs import CleanTextModel, clean_text
-from plans.models import PRIVACY_HELP, Action, Plan, ReportingPeriod
+from plans.models import PRIVACY_HELP, Action, Meeting, Plan, ReportingPeriod
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
 
@@ -328,6 +331,116 @@ class ActionReview(CleanTextModel):
     @property
     def locked(self) -> bool:
         return self.state in self.LOCKED
+
+
+def evidence_storage():
+    """Local disk by default, an S3-compatible bucket in production (settings.STORAGES["evidence"])."""
+    return storages["evidence"]
+
+
+def evidence_path(evidence: "Evidence", filename: str) -> str:
+    """Stored under a random name: the person's file name is only ever shown, never used as a path."""
+    return f"preuves/{evidence.plan_id}/{evidence.pk.hex}.{filename.rpartition('.')[2]}"
+
+
+class Evidence(models.Model):
+    """A file that backs up a value, a quarter's progress, an action or a meeting: minutes, attendance sheets,
+    photos, a report. Served only through indicators.views.evidence, which checks the user's role on the plan;
+    its id is random, and the stored file's name too. Deleting it is recorded in the history."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="evidence")
+    holder = models.CharField(_("rattachée à"), max_length=10, choices=EvidenceHolder.choices)
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    indicator = models.ForeignKey(
+        "Indicator",
+        verbose_name=_("indicateur"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("trimestre"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("réunion"), on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(_("fichier"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    name = models.CharField(_("nom du fichier"), max_length=130)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pièce justificative")
+        verbose_name_plural = _("pièces justificatives")
+        ordering = ["uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="evidence_holder",
+                condition=(
+                    Q(
+                        holder=EvidenceHolder.VALUE,
+                        indicator__isnull=False,
+                        period__isnull=False,
+                        meeting__isnull=True,
+                    )
+                    | Q(
+                        holder=EvidenceHolder.PROGRESS,
+                        action__isnull=False,
+                        period__isnull=False,
+                        indicator__isnull=True,
+                        meeting__isnull=True,
+                    )
+                    | Q(
+                        holder=EvidenceHolder.ACTION,
+                        action__isnull=False,
+                        period__isnull=True,
+                        indicator__isnull=True,
+                        meeting__isnull=True,
+                    )
+                    | Q(
+                        holder=EvidenceHolder.MEETING,
+                        meeting__isnull=False,
+                        action__isnull=True,
+                        period__isnull=True,
+                        indicator__isnull=True,
+                    )
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["period", "action"], name="evidence_period_action")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kind_label(self) -> str:
+        from plans.uploads import KINDS  # noqa: PLC0415
+
+        return str(KINDS[self.kind].label) if self.kind in KINDS else self.kind
+
+    @property
+    def size_label(self) -> str:
+        return file_size(self.size)
 
 
 class ProgressUpdate(CleanTextModel):

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from indicators import perms
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, ShareLink, fingerprint
+from indicators.models import (
+    ActionReview,
+    Evidence,
+    Indicator,
+    Measurement,
+    ProgressUpdate,
+    ShareLink,
+    fingerprint,
+)
 from indicators.reviews import locked_actions, locked_message, pending_reviews
 from indicators.selectors import quarter_missing
 from partners.models import User
@@ -47,8 +55,9 @@ MEANING_FIELDS = ("action", "kind", "unit", "frequency")
 def _closed_values(indicator: Indicator) -> list[ReportingPeriod]:
     """The closed quarters holding a value of this indicator, read under the quarters' lock."""
     closed = {p.pk: p for p in plan_services.closed_quarters(indicator.plan).values()}
-    held = indicator.measurements.filter(period__in=list(closed)).values_list("period_id", flat=True)
-    return [closed[pk] for pk in held]
+    held = set(indicator.measurements.filter(period__in=list(closed)).values_list("period_id", flat=True))
+    held |= set(indicator.evidence.filter(period__in=list(closed)).values_list("period_id", flat=True))  # their files
+    return [closed[pk] for pk in sorted(held, key=lambda pk: (closed[pk].year, closed[pk].quarter))]
 
 
 def _reviewed_values(*, indicator: Indicator | None = None, actions=None) -> list[ReportingPeriod]:
@@ -112,10 +121,13 @@ class QuarterData:
     def periods_holding_data(self, *, periods, actions=None) -> set[int]:
         values = Measurement.objects.filter(period__in=list(periods))
         updates = ProgressUpdate.objects.filter(period__in=list(periods))
+        evidence = Evidence.objects.filter(period__in=list(periods))  # files backing the quarter's reports
         if actions is not None:
             values = values.filter(indicator__action__in=list(actions))
             updates = updates.filter(action__in=list(actions))
-        return set(values.values_list("period_id", flat=True)) | set(updates.values_list("period_id", flat=True))
+            evidence = evidence.filter(action__in=list(actions))
+        held = set(values.values_list("period_id", flat=True)) | set(updates.values_list("period_id", flat=True))
+        return held | set(evidence.values_list("period_id", flat=True))
 
     def delete_action_data(self, *, actions) -> None:
         actions = list(actions)
@@ -143,6 +155,7 @@ class QuarterData:
                 .select_related("period", "entered_by")
                 .order_by("period__year", "period__quarter")
             ),
+            "evidence_count": Evidence.objects.filter(action=action).count(),
         }
 
     def history_sources(self, *, plan) -> list:

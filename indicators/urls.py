@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, definitions, imports, reports, tracking
+from indicators.views import dashboards, definitions, evidence, imports, reports, tracking
 
 app_name = "indicators"
 
@@ -21,6 +21,15 @@ urlpatterns = [
         tracking.review_decide,
         name="review_decide",
     ),
+    path(
+        "<int:pk>/suivi/<int:year>/T<int:quarter>/actions/<int:action_pk>/pieces/",
+        evidence.quarter_evidence,
+        name="quarter_evidence",
+    ),
+    path("<int:pk>/actions/<int:action_pk>/pieces/", evidence.action_evidence, name="action_evidence"),
+    path("<int:pk>/reunions/<int:meeting_pk>/pieces/", evidence.meeting_evidence, name="meeting_evidence"),
+    path("<int:pk>/pieces/<uuid:evidence_id>/", evidence.evidence_file, name="evidence_file"),
+    path("<int:pk>/pieces/<uuid:evidence_id>/supprimer/", evidence.evidence_remove, name="evidence_remove"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),
     path("<int:pk>/tableau-de-bord/", dashboards.dashboard, name="dashboard"),
     path("<int:pk>/tableau-de-bord/partage/", dashboards.share_links, name="share_links"),

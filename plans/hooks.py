@@ -24,7 +24,8 @@ class QuarterDataProvider(Protocol):
         """How many indicators each of the plan's actions has, by action id (the list, the review)."""
 
     def action_tracking(self, *, action) -> dict:
-        """What the action's page shows of its tracking: {"indicators": [...], "quarters": [...]}."""
+        """What the action's page shows of its tracking: {"indicators": [...], "quarters": [...],
+        "evidence_count": n}."""
 
     def copy_action_definitions(self, *, source, copy) -> None:
         """Copy what defines an action (not what was reported on it) when the action is duplicated."""

@@ -132,20 +132,24 @@ def read_spreadsheet(data: bytes) -> list[Sheet]:
     return _read_ods(content)
 
 
-def _identify_archive(data: bytes) -> str:
+def open_archive(data: bytes, error=SpreadsheetError) -> zipfile.ZipFile:
+    """The ZIP container of an ODF or Office Open XML file, once its sizes are checked (no zip bomb is opened)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
+    except (zipfile.BadZipFile, ValueError, OSError) as broken:
+        raise error(_("Le fichier est endommagé : il ne s'ouvre pas.")) from broken
     total = 0
     for member in members:
         total += member.file_size
         if total > MAX_UNZIPPED or member.file_size > MAX_RATIO * max(member.compress_size, 1024):
-            raise SpreadsheetError(
-                _("Le fichier se décompresse en bien plus que sa taille : il n'est pas lu, par sécurité.")
-            )
-    names = {member.filename for member in members}
+            raise error(_("Le fichier se décompresse en bien plus que sa taille : il n'est pas lu, par sécurité."))
+    return archive
+
+
+def _identify_archive(data: bytes) -> str:
+    archive = open_archive(data)
+    names = set(archive.namelist())
     try:
         mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
         if mimetype == ODS_MIME:

@@ -156,7 +156,30 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as such: evidence goes through a view that checks the user's role
+
+# Evidence files (minutes, attendance sheets, photos): local disk under MEDIA_ROOT by default; any S3-compatible
+# store (Scaleway, OVHcloud, Outscale, MinIO, AWS) when EVIDENCE_S3_BUCKET is set. The bucket stays private:
+# the product reads the files and streams them to members; nothing is ever reachable by a public URL.
+EVIDENCE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("EVIDENCE_S3_BUCKET"):
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("EVIDENCE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+STORAGES["evidence"] = EVIDENCE_STORAGE
+# What one plan may hold in evidence files, all together (each file: 10 MB at most, plans.uploads).
+EVIDENCE_PLAN_QUOTA = int(os.environ.get("EVIDENCE_PLAN_QUOTA_MB", "500")) * 1024 * 1024
 
 # Security headers that hold everywhere; production tightens the transport ones.
 SECURE_CSP = {

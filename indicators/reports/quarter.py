@@ -1,5 +1,6 @@
 """The steering committee's quarterly report."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -7,8 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from indicators.enums import ReviewState, Unit
-from indicators.models import DUE_QUARTERS, Indicator, latest_readings
+from indicators.enums import EvidenceHolder, ReviewState, Unit
+from indicators.models import DUE_QUARTERS, Evidence, Indicator, latest_readings
 from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
 from indicators.reports.common import (
     BUDGET_COLUMNS,
@@ -103,8 +104,17 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod, states: list[Action
         indicator.value, indicator.value_text = (current.number, current.text) if current else (None, None)
         indicator.latest_number, indicator.latest_text = (previous.number, previous.text) if previous else (None, None)
         indicators.append(indicator)
+    # The files backing each value this quarter (indicators.evidence), listed by name: one query.
+    evidence = defaultdict(list)
+    for indicator_id, name in (
+        Evidence.objects.filter(period=period, holder=EvidenceHolder.VALUE)
+        .order_by("uploaded_at")
+        .values_list("indicator_id", "name")
+    ):
+        evidence[indicator_id].append(name)
     result = QuarterIndicators(lines=[], on=0, off=0, missing=[])
     sentence = _("%(type)s · %(label)s : %(value)s (cible %(target)s, précédente %(previous)s) — %(reached)s")
+    with_files = _(" · pièces : %(files)s")
     verdicts = {reached: target_label(reached) for reached in (True, False, None)}
     for indicator in with_actions(indicators, states):
         reached = on_target(indicator, indicator.value if indicator.unit != Unit.TEXT else None)
@@ -115,12 +125,13 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod, states: list[Action
         value = cell_value(indicator, indicator.value, indicator.value_text)
         target = cell_value(indicator, indicator.target_value)
         previous = cell_value(indicator, indicator.latest_number, indicator.latest_text)
+        files = "; ".join(evidence.get(indicator.pk, []))
         result.lines.append(
             IndicatorLine(
                 indicator=indicator,
-                values=[target, value, previous],
+                values=[target, value, previous, files],
                 reached=reached,
-                sentence=sentence,
+                sentence=sentence + with_files if files else sentence,
                 facts={
                     "type": indicator.letter,
                     "label": indicator.label,
@@ -128,6 +139,7 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod, states: list[Action
                     "target": target,
                     "previous": previous,
                     "reached": verdicts[reached],
+                    "files": files,
                 },
                 record={
                     "period": f"{period.year}-T{period.quarter}",
@@ -194,6 +206,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         Column(_("Cible"), DECIMAL, 10),
         Column(_("Valeur"), DECIMAL, 10),
         Column(_("Précédente"), DECIMAL, 10),
+        Column(_("Pièces justificatives"), width=30),
     ]
     return Report(
         kind="quarter",

@@ -3,12 +3,20 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.enums import ReviewState
-from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, fingerprint, format_value
+from indicators.models import (
+    ActionReview,
+    Evidence,
+    Indicator,
+    Measurement,
+    ProgressUpdate,
+    fingerprint,
+    format_value,
+)
 from indicators.perms import ReportingScope, can_close_quarter, is_tracked
 from plans.enums import ActionStatus, MemberRole
 from plans.inputs import parse_id
@@ -102,6 +110,7 @@ class ActionRow:
     can_submit: bool = False
     can_decide: bool = False  # validate or return
     can_reopen: bool = False
+    evidence_count: int = 0  # files backing its progress and values this quarter (indicators.evidence)
 
     @property
     def status_label(self) -> str:
@@ -212,8 +221,17 @@ def quarter_sheet(
     filtered = bool(filters)
     if filtered and also:
         filters |= Q(pk__in=also)
+    # How many files back each action's quarter (indicators.evidence): counted by the index, in the same query.
+    files = (
+        Evidence.objects.filter(action=OuterRef("pk"), period=period)
+        .order_by()
+        .values("action")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     every_action = list(
         plan.actions.filter(filters)
+        .annotate(evidence_count=Subquery(files))
         .select_related("axis__pillar", "lead")
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
@@ -291,6 +309,7 @@ def quarter_sheet(
             can_submit=scope.action(action) and update is not None and not locked,
             can_decide=deciding and state == ReviewState.SUBMITTED,
             can_reopen=scope.open and scope.role == MemberRole.COORDINATOR and state == ReviewState.VALIDATED,
+            evidence_count=action.evidence_count or 0,
         )
         if not tree or tree[-1].pillar.pk != action.axis.pillar_id:
             tree.append(PillarBlock(pillar=action.axis.pillar))

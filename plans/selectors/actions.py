@@ -53,6 +53,7 @@ class ActionPage:
     quarters: list
     changes: list[ActionChange]
     is_late: bool
+    evidence_count: int = 0  # files backing the action and its quarters
 
 
 HISTORY_SHOWN = 20
@@ -73,16 +74,17 @@ def action_changes(*, action: Action) -> list[ActionChange]:
 
 
 def action_page(*, action: Action, today: datetime.date) -> ActionPage:
-    tracking = {"indicators": [], "quarters": []}
+    tracking = {"indicators": [], "quarters": [], "evidence_count": 0}
     for provider in hooks.providers():
         for key, rows in provider.action_tracking(action=action).items():
-            tracking[key] = tracking.get(key, []) + rows
+            tracking[key] = tracking.get(key, type(rows)()) + rows
     return ActionPage(
         action=action,
         links=list(action.partner_links.select_related("partner").order_by("role", "partner__name")),
         budget_lines=list(action.budget_lines.with_execution().select_related("funder").order_by("year", "pk")),
         indicators=tracking["indicators"],
         quarters=tracking["quarters"],
+        evidence_count=tracking["evidence_count"],
         changes=action_changes(action=action),
         is_late=action.is_late(today),
     )

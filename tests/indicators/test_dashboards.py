@@ -9,14 +9,22 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from indicators import urls as indicator_urls
-from indicators.models import ShareLink
+from indicators.enums import EvidenceHolder
+from indicators.models import Evidence, ShareLink
 from indicators.services import share_link_create
 from plans import urls as plan_urls
 from plans.enums import MemberRole
 from plans.models import BudgetLine, Funding, Membership
 from plans.services import reporting_periods_sync
 from tests.indicators.factories import IndicatorFactory
-from tests.plans.factories import ActionFactory, AxisFactory, BudgetLineFactory, MembershipFactory, PlanFactory
+from tests.plans.factories import (
+    ActionFactory,
+    AxisFactory,
+    BudgetLineFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PlanFactory,
+)
 
 
 @pytest.fixture
@@ -65,7 +73,7 @@ class TestPlanDashboard:
 
 
 def _kwargs(pattern: URLPattern, objects: dict) -> dict | None:
-    names = re.findall(r"<(?:int|str):(\w+)>", str(pattern.pattern))
+    names = re.findall(r"<(?:int|str|uuid):(\w+)>", str(pattern.pattern))
     if "pk" not in names or any(name not in objects for name in names):
         return None  # not a page of this plan (creating a new plan is open to every user)
     return {name: objects[name] for name in names}
@@ -83,6 +91,10 @@ class TestViewerCannotWrite:
         coordinator = member(plan, MemberRole.COORDINATOR)
         link, _token = share_link_create(plan=plan, by=coordinator, label="Préfecture", days=30)
         viewer = member(plan, MemberRole.VIEWER)
+        meeting = MeetingFactory(plan=plan)
+        evidence = Evidence.objects.create(
+            plan=plan, holder=EvidenceHolder.MEETING, meeting=meeting, name="cr.pdf", kind="pdf", size=10
+        )
         objects = {
             "pk": plan.pk,
             "action_pk": action.pk,
@@ -94,6 +106,8 @@ class TestViewerCannotWrite:
             "partner_pk": action.lead_id,
             "membership_pk": Membership.objects.get(user=viewer).pk,
             "link_pk": link.pk,
+            "meeting_pk": meeting.pk,
+            "evidence_id": evidence.pk,
             "year": 2026,
             "quarter": 1,
         }
