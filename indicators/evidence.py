@@ -51,11 +51,12 @@ class Target:
 def _may_attach(user: User, plan: Plan, target: Target) -> bool:
     if target.holder == EvidenceHolder.MEETING:
         return plan_perms.can_record_meetings(user, plan)
-    if target.holder == EvidenceHolder.ACTION:
-        return plan_perms.can_report_on_action(user, plan, target.action)
+    if target.period is not None and not perms.is_tracked(plan):
+        return False  # quarters are reported on once the plan is adopted
     if target.action is None:  # a context indicator's value: the drafting committee keeps those
-        return perms.can_report_on_context(user, plan, target.period)
-    return perms.can_report_on_action(user, plan, target.period, target.action)
+        return plan_perms.can_edit(user, plan)
+    # Whether the quarter is still open is frozen_reason's, so that the refusal says why.
+    return plan_perms.can_report_on_action(user, plan, target.action)
 
 
 def frozen_reason(plan: Plan, target: Target, review: ActionReview | None = None) -> str:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Window
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -33,13 +33,22 @@ class IndicatorQuerySet(models.QuerySet):
         """Indicators expected in this quarter: every quarter, at half-year (T2, T4) or at year end (T4)."""
         return self.filter(frequency__in=[f for f, quarters in DUE_QUARTERS.items() if quarter in quarters])
 
-    def with_latest_value(self, *, before: ReportingPeriod | None = None, upto: ReportingPeriod | None = None):
+    def with_latest_value(
+        self,
+        *,
+        before: ReportingPeriod | None = None,
+        upto: ReportingPeriod | None = None,
+        reviewed: frozenset[str] | None = None,
+    ):
         """Each indicator's latest value (`latest_number`, `latest_text`, `latest_year`, `latest_quarter`).
 
         `before`: strictly before that quarter (the "previous" value); `upto`: up to that quarter included;
-        neither: the latest of all. One correlated subquery per column: one query for any number of rows.
+        neither: the latest of all. `reviewed`: only values whose action's quarter is in one of these review
+        states (see published()). One correlated subquery per column: one query for any number of rows.
         """
         values = Measurement.objects.filter(indicator=OuterRef("pk"))
+        if reviewed is not None:
+            values = values.published(reviewed)
         if before is not None:
             values = values.filter(
                 Q(period__year__lt=before.year) | Q(period__year=before.year, period__quarter__lt=before.quarter)
@@ -162,6 +171,20 @@ class Indicator(CleanTextModel):
         return self.unit in NUMERIC_UNITS
 
 
+class MeasurementQuerySet(models.QuerySet):
+    def published(self, reviewed: frozenset[str]):
+        """Values whose action's quarter is in one of the `reviewed` states (indicators.reviews); a context
+        indicator's values, kept by the coordination itself, count as validated."""
+        return self.filter(
+            Q(indicator__action=None)
+            | Exists(
+                ActionReview.objects.filter(
+                    action=OuterRef("indicator__action"), period=OuterRef("period"), state__in=reviewed
+                )
+            )
+        )
+
+
 class Measurement(CleanTextModel):
     """The value of an indicator for one quarter it is due in."""
 
@@ -180,6 +203,7 @@ class Measurement(CleanTextModel):
     )
     entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
 
+    objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,12 +5,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from indicators.charts import Chart, Reference, Series
-from indicators.enums import Unit
-from indicators.models import Indicator, Measurement, ProgressUpdate, format_value
+from indicators.enums import ReviewState, Unit
+from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, format_value
 from indicators.targets import NUMERIC, on_target, target_label
 from plans.enums import ActionStatus
 from plans.formats import percent
@@ -18,6 +18,16 @@ from plans.models import Plan
 from plans.selectors import budget_summary
 
 ZERO = Decimal("0")
+VALIDATED = frozenset({ReviewState.VALIDATED})
+VALIDATED_OR_SUBMITTED = frozenset({ReviewState.VALIDATED, ReviewState.SUBMITTED})
+
+
+def published_states(plan: Plan, *, include_submitted: bool = False) -> frozenset[str] | None:
+    """The review states a dashboard shows values in: every value (None) unless the plan publishes validated ones
+    only (Plan.validated_only); then validated ones, and the submitted ones too when the reader asks."""
+    if not plan.validated_only:
+        return None
+    return VALIDATED_OR_SUBMITTED if include_submitted else VALIDATED
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class KeyIndicator:
     target: str
     reached: str
     share: Decimal | None  # the latest value as a percentage of the target
+    submitted: bool = False  # submitted, not yet validated (shown only when the reader asks for them)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,8 @@ class PlanDashboard:
     budget: object
     charts: list[Chart]
     key_charts: list[Chart]  # small multiples: one line per key indicator
+    validated_only: bool = False  # the plan publishes validated values only (Plan.validated_only)
+    include_submitted: bool = False  # …and the reader asked for the submitted ones too
 
 
 def _dashboard_actions(plan: Plan) -> list:
@@ -62,15 +75,30 @@ def _dashboard_actions(plan: Plan) -> list:
     )
 
 
-def key_indicators(*, plan: Plan) -> list[KeyIndicator]:
-    """The indicators the coordinator marked as key, with their latest value against their target."""
+def _submitted_quarters(indicators) -> set[tuple[int, int, int]]:
+    """(action id, year, quarter) of the submitted, not yet validated, quarters of these indicators' actions."""
+    actions = {indicator.action_id for indicator in indicators if indicator.action_id}
+    if not actions:
+        return set()
+    return set(
+        ActionReview.objects.filter(action__in=actions, state=ReviewState.SUBMITTED)
+        .order_by()
+        .values_list("action_id", "period__year", "period__quarter")
+    )
+
+
+def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None) -> list[KeyIndicator]:
+    """The indicators the coordinator marked as key, with their latest value against their target; `reviewed`:
+    only values in these review states (published_states)."""
     rows = []
-    for indicator in (
+    indicators = list(
         Indicator.objects.filter(plan=plan, is_key=True)
         .select_related("action")
-        .with_latest_value()
+        .with_latest_value(reviewed=reviewed)
         .order_by("order", "pk")
-    ):
+    )
+    submitted = _submitted_quarters(indicators) if reviewed and ReviewState.SUBMITTED in reviewed else set()
+    for indicator in indicators:
         value = indicator.latest_number if indicator.unit != Unit.TEXT else None
         has_value = indicator.latest_year is not None
         rows.append(
@@ -83,6 +111,7 @@ def key_indicators(*, plan: Plan) -> list[KeyIndicator]:
                 else "—",
                 reached=target_label(on_target(indicator, value)),
                 share=value / indicator.target_value * 100 if value is not None and indicator.target_value else None,
+                submitted=(indicator.action_id, indicator.latest_year, indicator.latest_quarter) in submitted,
             )
         )
     return rows
@@ -171,9 +200,16 @@ def plan_quarters(plan: Plan, *, upto: tuple[int, int] | None = None) -> list[tu
     return quarters
 
 
-def progress_by_quarter(*, plan: Plan, upto=None) -> list[dict]:
-    """Average progress, actions done and actions reported, per quarter reported (up to `upto`): one query."""
+def progress_by_quarter(*, plan: Plan, upto=None, reviewed: frozenset[str] | None = None) -> list[dict]:
+    """Average progress, actions done and actions reported, per quarter reported (up to `upto`; in the `reviewed`
+    states only, if given): one query."""
     updates = ProgressUpdate.objects.filter(action__plan=plan)
+    if reviewed is not None:
+        updates = updates.filter(
+            Exists(
+                ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed)
+            )
+        )
     if upto is not None:
         updates = updates.filter(
             Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
@@ -200,19 +236,25 @@ def actions_by_pillar(
     return by_pillar, progress
 
 
-def key_indicator_charts(*, indicators, quarters: list[tuple[int, int]], values: dict | None = None) -> list[Chart]:
+def key_indicator_charts(
+    *,
+    indicators,
+    quarters: list[tuple[int, int]],
+    values: dict | None = None,
+    reviewed: frozenset[str] | None = None,
+) -> list[Chart]:
     """One small line chart per key numeric indicator: its values over `quarters` (year, quarter), its baseline
-    and its target. One query, none when `values` ({indicator id: {(year, quarter): value}}) are given."""
+    and its target. One query, none when `values` ({indicator id: {(year, quarter): value}}) are given;
+    `reviewed`: only values in these review states (published_states)."""
     numeric = [indicator for indicator in indicators if indicator.is_key and indicator.unit in NUMERIC]
     if not numeric:
         return []
     if values is None:
         values = defaultdict(dict)
-        for m in (
-            Measurement.objects.filter(indicator__in=numeric)
-            .order_by()
-            .values("indicator_id", "period__year", "period__quarter", "value_number")
-        ):
+        measurements = Measurement.objects.filter(indicator__in=numeric)
+        if reviewed is not None:
+            measurements = measurements.published(reviewed)
+        for m in measurements.order_by().values("indicator_id", "period__year", "period__quarter", "value_number"):
             values[m["indicator_id"]][(m["period__year"], m["period__quarter"])] = m["value_number"]
     unit = {Unit.PERCENTAGE: "%", Unit.EUROS: "€"}
     charts = []
@@ -240,14 +282,18 @@ def key_indicator_charts(*, indicators, quarters: list[tuple[int, int]], values:
     return charts
 
 
-def plan_dashboard(*, plan: Plan, today: datetime.date) -> PlanDashboard:
-    """Everything the plan's dashboard shows, in a fixed number of queries whatever the plan's size."""
+def plan_dashboard(*, plan: Plan, today: datetime.date, include_submitted: bool = False) -> PlanDashboard:
+    """Everything the plan's dashboard shows, in a fixed number of queries whatever the plan's size.
+
+    A plan that publishes validated values only (Plan.validated_only) shows the values and progress of validated
+    quarters, and of submitted ones too when `include_submitted` (each marked)."""
+    reviewed = published_states(plan, include_submitted=include_submitted)
     actions = _dashboard_actions(plan)
     by_status = Counter(a.status for a in actions)
     by_pillar, progress_by_pillar = actions_by_pillar(actions)
     late = [action for action in actions if action.is_late(today)]
-    quarters = progress_by_quarter(plan=plan)
-    keys = key_indicators(plan=plan)
+    quarters = progress_by_quarter(plan=plan, reviewed=reviewed)
+    keys = key_indicators(plan=plan, reviewed=reviewed)
     budget = budget_summary(plan=plan, today=today)
     statuses = list(ActionStatus)
     return PlanDashboard(
@@ -265,5 +311,8 @@ def plan_dashboard(*, plan: Plan, today: datetime.date) -> PlanDashboard:
         key_charts=key_indicator_charts(
             indicators=[k.indicator for k in keys],
             quarters=plan_quarters(plan, upto=(today.year, (today.month + 2) // 3)),
+            reviewed=reviewed,
         ),
+        validated_only=plan.validated_only,
+        include_submitted=reviewed is not None and include_submitted,
     )

@@ -45,7 +45,8 @@ class ShareLinkForm(forms.Form):
 def dashboard(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, crumbs=[(_("Tableau de bord"), None)])
-    context.update(as_context(plan_dashboard(plan=plan, today=timezone.localdate())))
+    include = request.GET.get("soumises") == "1"
+    context.update(as_context(plan_dashboard(plan=plan, today=timezone.localdate(), include_submitted=include)))
     context["can_share"] = perms.can_share(request.user, plan)
     return render(request, "indicators/dashboard.html", context)
 
@@ -98,7 +99,9 @@ def shared_dashboard(request, token):
         response = render(request, "indicators/share_unavailable.html", {"link": link}, status=410)
     else:
         context = {"plan": link.plan, "link": link, "shared": True}
-        context.update(as_context(plan_dashboard(plan=link.plan, today=timezone.localdate())))
+        include = request.GET.get("soumises") == "1"
+        dashboard = plan_dashboard(plan=link.plan, today=timezone.localdate(), include_submitted=include)
+        context.update(as_context(dashboard))
         response = render(request, "indicators/dashboard_public.html", context)
     response["X-Robots-Tag"] = NOINDEX
     response["Referrer-Policy"] = "no-referrer"

@@ -114,7 +114,7 @@ def tree_prefetch() -> Prefetch:
 
 class Plan(CleanTextModel):
     # What the frame step changes; status and adoption have their own services.
-    FRAME_FIELDS = ("title", "period_start", "period_end", "description")
+    FRAME_FIELDS = ("title", "period_start", "period_end", "description", "validated_only")
 
     territory = models.ForeignKey(
         Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="plans"
@@ -125,6 +125,14 @@ class Plan(CleanTextModel):
     period_start = models.DateField(_("début de la période"))
     period_end = models.DateField(_("fin de la période"))
     status = models.CharField(_("statut"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    validated_only = models.BooleanField(
+        _("ne publier que les valeurs validées"),
+        default=False,
+        help_text=_(
+            "Le tableau de bord et les liens de partage ne montrent alors que les valeurs et les points "
+            "d'avancement validés ; un interrupteur y ajoute ceux qui sont soumis, signalés comme tels."
+        ),
+    )
     adopted_on = models.DateField(_("date d'adoption"), null=True, blank=True)
     adopted_meeting = models.ForeignKey(
         "Meeting",

@@ -374,3 +374,61 @@ def test_the_plans_history_lists_each_step(client, world):
         (f"{world.led.title} — {world.open.label}", "création"),
     ]
     assert steps[0]["user"] == coordinator and "état" in steps[0]["fields"] and review.reason
+
+
+class TestPublishedValues:
+    """A plan that publishes validated values only: its dashboard and share links show those, and the submitted
+    ones when asked, marked."""
+
+    @pytest.fixture
+    def key(self, world):
+        indicator = world.led.indicators.order_by("pk").first()
+        indicator.is_key = True
+        indicator.save()
+        return indicator
+
+    def shown(self, client, url, **query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        (row,) = response.context["key_indicators"]
+        return row.value, row.when, row.submitted, response
+
+    def test_dashboard_and_share_link(self, client, world, key):
+        from indicators.services import share_link_create
+
+        coordinator = world.users[MemberRole.COORDINATOR]
+        dashboard = reverse("indicators:dashboard", args=[world.plan.pk])
+        _link, token = share_link_create(plan=world.plan, by=coordinator, label="Préfecture", days=30)
+        shared = reverse("shared_dashboard", args=[token])
+        client.force_login(world.users[MemberRole.VIEWER])
+        assert self.shown(client, dashboard)[:2] == ("21", "T3 2026")  # every value, as saved
+        world.plan.validated_only = True
+        world.plan.save()
+        value, when, _submitted, response = self.shown(client, dashboard)
+        assert (value, when) == ("—", "")  # nothing validated yet
+        assert "Seules les valeurs et les points d’avancement validés sont montrés" in response.text
+        assert not any(c.key == "trimestres" for c in response.context["charts"])  # no progress validated
+        ActionReview.objects.create(action=world.led, period=world.closed, state=ReviewState.VALIDATED)
+        value, when, _submitted, response = self.shown(client, dashboard)
+        assert (value, when) == ("18", "T2 2026")
+        (progress,) = [c for c in response.context["charts"] if c.key == "trimestres"]
+        assert progress.categories == ["T2 2026"]  # the one validated quarter
+        submit(world)
+        assert self.shown(client, dashboard)[:3] == ("18", "T2 2026", False)
+        value, when, submitted, response = self.shown(client, dashboard, soumises="1")
+        assert (value, when, submitted) == ("21", "T3 2026", True)
+        assert "soumise</span>" in response.text and "Ne montrer que les valeurs validées" in response.text
+        client.logout()
+        assert self.shown(client, shared)[:2] == ("18", "T2 2026")
+        assert self.shown(client, shared, soumises="1")[:3] == ("21", "T3 2026", True)
+
+    def test_the_coordinator_sets_it_on_the_frame(self, client, world):
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        url = reverse("plans:frame", args=[world.plan.pk])
+        form = client.get(url).context["form"]
+        data = {name: form[name].value() or "" for name in form.fields}
+        data.update(period_start="01/01/2025", period_end="31/12/2027", validated_only="on")
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["form"].errors
+        world.plan.refresh_from_db()
+        assert world.plan.validated_only
