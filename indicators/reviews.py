@@ -88,6 +88,35 @@ def review_submit(*, action: Action, period: ReportingPeriod, by: User, base_url
     return review
 
 
+@transaction.atomic
+def review_submit_all(*, period: ReportingPeriod, by: User, base_url: str = "") -> list[ActionReview]:
+    """Submit every action this person reports on whose quarter is entered and still a draft (or returned): one
+    mail to the validators for all of them. The others (nothing entered yet, already submitted) are left."""
+    period = _open_period(period)
+    scope = perms.ReportingScope(by, period.plan, period)
+    if not scope.any:
+        raise PermissionDenied
+    actions = [action for action in period.plan.actions.order_by("axis__pillar__order", "axis__number", "order", "pk")
+               if scope.action(action)]  # fmt: skip
+    entered = set(ProgressUpdate.objects.filter(period=period, action__in=actions).values_list("action_id", flat=True))
+    reviews = {
+        review.action_id: review
+        for review in ActionReview.objects.select_for_update().filter(period=period, action__in=actions).order_by()
+    }
+    submitted, now = [], timezone.now()
+    for action in actions:
+        review = reviews.get(action.pk) or ActionReview(action=action, period=period)
+        if action.pk not in entered or review.state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+            continue
+        review.action = action
+        submitted.append(_save(review, by, state=ReviewState.SUBMITTED, submitted_by=by, submitted_at=now, reason=""))
+    if submitted:
+        _mail_on_commit(
+            "submitted_many", submitted[0], to=_validators(period.plan, but=by), base_url=base_url, reviews=submitted
+        )
+    return submitted
+
+
 def _decide(review: ActionReview, by: User) -> tuple[ActionReview, ReportingPeriod]:
     period = _open_period(review.period)
     if not plan_perms.is_validator(by, period.plan) or not perms.is_tracked(period.plan):
@@ -152,19 +181,21 @@ def _subject(event: str) -> str:
         "submitted": _("À valider : « %(action)s », %(period)s"),
         "validated": _("Validé : « %(action)s », %(period)s"),
         "returned": _("Renvoyé pour correction : « %(action)s », %(period)s"),
+        "submitted_many": _("À valider : %(count)s actions, %(period)s"),
     }[event]
 
 
-def _mail_on_commit(event: str, review: ActionReview, *, to: list, base_url: str) -> None:
-    """`base_url`: the site's address as the request reached it, for the link in the mail."""
+def _mail_on_commit(event: str, review: ActionReview, *, to: list, base_url: str, reviews=()) -> None:
+    """`base_url`: the site's address as the request reached it, for the link in the mail; `reviews`: all those
+    submitted at once ("submitted_many")."""
     recipients = sorted({user.email for user in to if user is not None and user.email})
     if not recipients:
         return
     period, action = review.period, review.action
     url = base_url + reverse("indicators:quarter", args=[period.plan_id, period.year, period.quarter])
-    context = {"event": event, "review": review, "action": action, "period": period}
-    context["url"] = f"{url}#action-{action.pk}"
-    subject = _subject(event) % {"action": action.title[:80], "period": period.label}
+    context = {"event": event, "review": review, "action": action, "period": period, "reviews": reviews}
+    context["url"] = url if reviews else f"{url}#action-{action.pk}"
+    subject = _subject(event) % {"action": action.title[:80], "period": period.label, "count": len(reviews)}
     message = render_to_string("indicators/emails/review.txt", context)
     transaction.on_commit(
         lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)

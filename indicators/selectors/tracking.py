@@ -189,6 +189,11 @@ class QuarterSheet:
         return any(r.editable for r in self.rows) or any(r.editable for r in self.indicator_rows)
 
     @property
+    def can_submit_any(self) -> bool:
+        """Two or more actions of this page ready to submit: one button submits them all."""
+        return sum(r.can_submit for r in self.rows) > 1
+
+    @property
     def page(self):
         return self.pages.page
 

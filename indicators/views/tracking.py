@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators import perms, reviews, selectors, services
@@ -114,6 +115,8 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
     if not unknown and not progress_forms.bound and not measurement_forms.bound:
         if not sheet.can_save:
             raise PermissionDenied
+        if request.POST.get("soumettre") == "tout":
+            return _submit_all(request, period, _quarter_url(plan, period))
         messages.info(request, _("Rien à enregistrer : aucune ligne de ce trimestre n'a été envoyée."))
         return redirect(_quarter_url(plan, period))
     if unknown:
@@ -151,6 +154,8 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
     )
     back = _quarter_url(plan, period) + (f"?{request.GET.urlencode()}" if request.GET else "")
     # "Soumettre pour validation" belongs to the quarter's form: what was typed is saved first, then submitted.
+    if request.POST.get("soumettre") == "tout":
+        return _submit_all(request, period, back)
     if (submitted := parse_id(request.POST.get("soumettre", ""))) is not None:
         action = plan.actions.filter(pk=submitted).first()
         try:
@@ -165,6 +170,29 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
         else:
             messages.success(request, str(REVIEW_DONE["soumettre"]))
         return redirect(f"{back}#action-{submitted}")
+    return redirect(back)
+
+
+def _submit_all(request, period, back):
+    try:
+        submitted = reviews.review_submit_all(
+            period=period, by=request.user, base_url=request.build_absolute_uri("/")[:-1]
+        )
+    except ValidationError as error:
+        messages.error(request, _("Enregistré, mais pas soumis. %(reason)s") % {"reason": " ".join(error.messages)})
+    else:
+        if submitted:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d action soumise pour validation : les validateurs sont prévenus.",
+                    "%(n)d actions soumises pour validation : les validateurs sont prévenus.",
+                    len(submitted),
+                )
+                % {"n": len(submitted)},
+            )
+        else:
+            messages.info(request, _("Aucune action à soumettre : renseignez d'abord leur avancement."))
     return redirect(back)
 
 

@@ -237,6 +237,43 @@ class TestMails:
         assert [m.subject.split(" :")[0] for m in mail.outbox[2:]] == ["À valider", "Validé"]
 
 
+class TestSubmitAll:
+    def test_every_entered_action_at_once_with_one_mail(self, client, world, django_capture_on_commit_callbacks):
+        editor, coordinator = world.users[MemberRole.EDITOR], world.users[MemberRole.COORDINATOR]
+        client.force_login(editor)
+        page = client.get(reverse("indicators:quarter", args=[world.plan.pk, 2026, 3]))
+        assert "Enregistrer et soumettre toutes mes actions renseignées" in page.text
+        review_validate(review=submit(world), by=coordinator)  # already validated: left as it is
+        third = next(a for a in world.actions if a not in (world.led, world.other_action))
+        ProgressUpdate.objects.filter(action=third, period=world.open).delete()  # nothing entered: left
+        (row,) = [r for r in page.context["sheet"].rows if r.action == world.other_action]
+        data = {f"a-{world.other_action.pk}-{key}": value for key, value in row.initial.items()}
+        data |= {f"a-{world.other_action.pk}-progress": "75", "soumettre": "tout"}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("indicators:quarter", args=[world.plan.pk, 2026, 3]), data)
+        assert response.status_code == 302
+        states = dict(ActionReview.objects.filter(period=world.open).values_list("action_id", "state"))
+        expected = {world.led.pk: "validated", world.other_action.pk: "submitted"}
+        expected |= {a.pk: "submitted" for a in world.actions if a not in (world.led, third, world.other_action)}
+        assert states == expected
+        assert ProgressUpdate.objects.get(action=world.other_action, period=world.open).progress == 75  # saved first
+        (message,) = mail.outbox
+        assert message.to == [coordinator.email] and "À valider" in message.subject
+        assert world.other_action.title in message.body and third.title not in message.body
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("indicators:quarter", args=[world.plan.pk, 2026, 3]), {"soumettre": "tout"})
+        assert response.status_code == 302
+        assert len(mail.outbox) == 1  # nothing left to submit: no mail
+
+    def test_a_reader_cannot(self, world):
+        from indicators.reviews import review_submit_all
+
+        with pytest.raises(PermissionDenied):
+            review_submit_all(period=world.open, by=world.users[MemberRole.VIEWER])
+        with pytest.raises(ValidationError, match="clos"):
+            review_submit_all(period=world.closed, by=world.users[MemberRole.EDITOR])
+
+
 class TestPage:
     def url(self, world):
         return reverse(
