@@ -43,6 +43,10 @@ class IndicatorForm(forms.ModelForm):
         self.fields["action"].queryset = plan.actions.select_related("axis__pillar").order_by(
             "axis__pillar__order", "axis__number", "order"
         )
+        dimensions = plan.dimensions.order_by("order", "pk")
+        for name in ("breakdown", "breakdown_second"):
+            self.fields[name].queryset = dimensions
+            self.fields[name].empty_label = _("non ventilé")
 
     def clean(self):
         cleaned = super().clean()
@@ -132,6 +136,27 @@ class MeasurementForm(forms.Form):
         field.widget.attrs["autocomplete"] = "off"  # a figure of this quarter, not something to suggest back
         self.fields = {"value": field, **self.fields}
         self.fields["comment"].widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})
+        # A broken-down value: one field per category (or pair), named by the categories' ids.
+        self.grid = getattr(obj, "grid", None)
+        if self.grid is not None:
+            field.required = False
+            field.help_text = _("Laissez vide : le total des parts.")
+            for key in self.grid.cells():
+                part = FrenchDecimalField(label=self.grid.label(key), required=False, max_digits=14, decimal_places=2)
+                part.validators.append(NOT_NEGATIVE)
+                part.widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})
+                self.fields[f"part_{key.replace('-', '_')}"] = part
+
+    def part_rows(self) -> list:
+        """The part fields as the grid reads: [(row label, [bound field per column])]."""
+        grid = self.grid
+        return [
+            (
+                row.label,
+                [self[f"part_{row.pk}" + (f"_{column.pk}" if column else "")] for column in grid.columns],
+            )
+            for row in grid.rows
+        ]
 
     def item(self) -> dict:
         value = self.cleaned_data.get("value")
@@ -142,6 +167,14 @@ class MeasurementForm(forms.Form):
             "value_text": (value or "") if is_text else "",
             "comment": self.cleaned_data.get("comment", ""),
             "loaded": self.cleaned_data["loaded"],
+            **({"parts": self.parts()} if self.grid is not None else {}),
+        }
+
+    def parts(self) -> dict:
+        return {
+            key: value
+            for key in self.grid.cells()
+            if (value := self.cleaned_data.get(f"part_{key.replace('-', '_')}")) is not None
         }
 
 
@@ -188,3 +221,74 @@ class ImportConfirmForm(forms.Form):
 
     def kinds(self) -> dict[str, str]:
         return {pillar: self.cleaned_data[name] for name, pillar in self.pillar_fields}
+
+
+# --- Breakdowns (indicators.breakdowns) ---------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+class DimensionCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de la ventilation"),
+        max_length=80,
+        help_text=_("Par exemple : Quartier, Tranche d'âge, Type d'établissement."),
+    )
+    categories = forms.CharField(
+        label=_("Catégories, une par ligne"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Au moins deux ; vous pourrez en ajouter, en renommer ou en retirer ensuite."),
+    )
+
+    def cleaned(self) -> dict:
+        return {"name": self.cleaned_data["name"], "categories": _lines(self.cleaned_data["categories"])}
+
+
+class DimensionEditForm(forms.Form):
+    """The breakdown's name and each category keyed by its id (label, offered or not, delete), and new ones."""
+
+    name = forms.CharField(label=_("Nom de la ventilation"), max_length=80)
+    added = forms.CharField(
+        label=_("Nouvelles catégories, une par ligne"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, dimension, **kwargs):
+        super().__init__(*args, initial={"name": dimension.name}, **kwargs)
+        self.dimension = dimension
+        self.categories = list(dimension.every)
+        for category in self.categories:
+            self.fields[f"c-{category.pk}-label"] = forms.CharField(
+                label=_("Catégorie"), max_length=200, initial=category.label, required=False
+            )
+            self.fields[f"c-{category.pk}-offered"] = forms.BooleanField(
+                label=_("proposée"), required=False, initial=not category.retired
+            )
+            self.fields[f"c-{category.pk}-delete"] = forms.BooleanField(label=_("supprimer"), required=False)
+
+    def rows(self) -> list:
+        return [
+            (
+                category,
+                self[f"c-{category.pk}-label"],
+                self[f"c-{category.pk}-offered"],
+                self[f"c-{category.pk}-delete"],
+            )
+            for category in self.categories
+        ]
+
+    def cleaned(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "categories": {
+                c.pk: {
+                    "label": data[f"c-{c.pk}-label"],
+                    "retired": not data[f"c-{c.pk}-offered"],
+                    "delete": data[f"c-{c.pk}-delete"],
+                }
+                for c in self.categories
+            },
+            "added": _lines(data.get("added", "")),
+        }

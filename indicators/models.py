@@ -23,6 +23,7 @@ from plans.inputs import CleanTextModel, clean_text
 from plans.models import PRIVACY_HELP, Action, Meeting, Plan, ReportingPeriod
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
+BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
 
 
 DUE_QUARTERS = {Frequency.QUARTERLY: {1, 2, 3, 4}, Frequency.HALF_YEARLY: {2, 4}, Frequency.YEARLY: {4}}
@@ -83,6 +84,60 @@ def fingerprint(*values) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
+class Dimension(CleanTextModel):
+    """A way a plan breaks its values down (age band, sex, neighbourhood, type of structure, substance…), with
+    its categories; an indicator uses one or two of them (indicators.breakdowns)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="dimensions")
+    name = models.CharField(_("nom"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ventilation")
+        verbose_name_plural = _("ventilations")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="dimension_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(CleanTextModel):
+    """One group of a breakdown ("moins de 18 ans"). Retired: no longer offered, its values kept."""
+
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("ventilation"), on_delete=models.CASCADE, related_name="categories"
+    )
+    label = models.CharField(_("catégorie"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    retired = models.BooleanField(_("n'est plus proposée"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "label"], name="category_unique_label")]
+
+    def __str__(self):
+        return self.label
+
+
+def parts_signature(parts: dict) -> str:
+    """A breakdown's parts as one canonical text ("3=12;4=0"): 12 and 12,00 are the same part."""
+    return ";".join(f"{key}={Decimal(str(value)).normalize():f}" for key, value in sorted((parts or {}).items()))
+
+
+def measurement_fingerprint(number, text, comment, parts=None) -> str:
+    """A value's fingerprint; its parts count only when it has some (so that other values' stay as they were)."""
+    if parts:
+        return fingerprint(number, text, comment, parts_signature(parts))
+    return fingerprint(number, text, comment)
+
+
 class Indicator(CleanTextModel):
     """A result (R) or impact (I) indicator of an action, or a context indicator of the plan's diagnostic."""
 
@@ -100,6 +155,8 @@ class Indicator(CleanTextModel):
         "direction",
         "source",
         "is_key",
+        "breakdown",
+        "breakdown_second",
     )
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators")
@@ -126,6 +183,24 @@ class Indicator(CleanTextModel):
     target_date = models.DateField(_("échéance de la cible"), null=True, blank=True)
     direction = models.CharField(_("sens souhaité"), max_length=5, choices=Direction.choices, default=Direction.UP)
     is_key = models.BooleanField(_("indicateur clé"), default=False)
+    breakdown = models.ForeignKey(
+        Dimension,
+        verbose_name=_("ventilé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("La valeur est saisie par catégorie (tranche d'âge, sexe, quartier…) ; le total en découle."),
+    )
+    breakdown_second = models.ForeignKey(
+        Dimension,
+        verbose_name=_("et par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Une seconde ventilation, croisée avec la première (facultatif)."),
+    )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -161,6 +236,23 @@ class Indicator(CleanTextModel):
                 value = getattr(self, field)
                 if value is not None and not 0 <= value <= 100:
                     raise ValidationError({field: _("Un pourcentage est compris entre 0 et 100.")})
+        self._clean_breakdown()
+
+    def _clean_breakdown(self):
+        if self.breakdown_second_id and not self.breakdown_id:
+            raise ValidationError({"breakdown": _("Choisissez d'abord la première ventilation.")})
+        if self.breakdown_id is None:
+            return
+        if self.unit not in BREAKDOWN_UNITS:
+            raise ValidationError(
+                {"breakdown": _("Seuls un nombre ou un montant se ventilent : leurs parts s'additionnent.")}
+            )
+        if self.breakdown_second_id == self.breakdown_id:
+            raise ValidationError({"breakdown_second": _("Choisissez une autre ventilation que la première.")})
+        for field in ("breakdown", "breakdown_second"):
+            dimension = getattr(self, field)
+            if dimension is not None and dimension.plan_id != self.plan_id:
+                raise ValidationError({field: _("Cette ventilation appartient à un autre plan.")})
 
     @property
     def letter(self) -> str:
@@ -198,6 +290,9 @@ class Measurement(CleanTextModel):
     value_number = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2, null=True, blank=True)
     value_text = models.TextField(_("réponse"), blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
+    # The value per category when the indicator is broken down: {"<category id>" or "<id>-<id>": "12"}, numbers
+    # as text so that they stay exact (indicators.breakdowns); the parts add up to value_number.
+    parts = models.JSONField(_("ventilation"), default=dict, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
     )
@@ -255,7 +350,7 @@ class Measurement(CleanTextModel):
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(self.value_number, self.value_text, self.comment)
+        return measurement_fingerprint(self.value_number, self.value_text, self.comment, self.parts)
 
     @property
     def display(self) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from indicators import perms
+from indicators import breakdowns, perms
 from indicators.enums import Frequency, IndicatorKind, Unit
 from indicators.models import (
     ActionReview,
@@ -19,6 +19,7 @@ from indicators.models import (
     ProgressUpdate,
     ShareLink,
     fingerprint,
+    measurement_fingerprint,
 )
 from indicators.reviews import locked_actions, locked_message, pending_reviews
 from indicators.selectors import quarter_missing
@@ -95,6 +96,21 @@ def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
         )
     if changed and (reviewed := _reviewed_values(indicator=saved)):
         raise _reviewed_error(reviewed, _("Des valeurs de cet indicateur"))
+    regrouped = [
+        name
+        for name in ("breakdown", "breakdown_second")
+        if name in fields and getattr(fields[name], "pk", fields[name]) != getattr(saved, f"{name}_id")
+    ]
+    if regrouped and saved.measurements.exclude(parts={}).exists():
+        raise ValidationError(
+            {
+                regrouped[0]: _(
+                    "Des valeurs sont déjà saisies par catégorie : la ventilation ne peut plus changer (créez un "
+                    "autre indicateur pour une autre ventilation)."
+                )
+            },
+            code="breakdown_used",
+        )
     apply_fields(indicator, fields, Indicator.EDITABLE_FIELDS)
     indicator.full_clean()
     indicator.save()
@@ -324,14 +340,23 @@ def quarter_save(
         m.indicator_id: m
         for m in Measurement.objects.filter(period=period, indicator__in=indicators).select_related("entered_by")
     }
+    breakdowns.attach_grids(plan, indicators, existing)  # no query unless one is broken down
     for item in measurements:
         indicator = item["indicator"]
         if indicator.plan_id != plan.pk or not scope.indicator(indicator):
             raise PermissionDenied
         number, text, comment = item.get("value_number"), item.get("value_text", ""), item.get("comment", "")
         measurement = existing.get(indicator.pk)
+        # Parts not sent (the API, say, sending a total only) stay as saved, and the total must still match them.
+        parts = item["parts"] if "parts" in item else breakdowns.as_numbers(measurement.parts if measurement else {})
+        try:
+            number, parts = breakdowns.check_parts(indicator, indicator.grid, number, parts)
+        except ValidationError as error:
+            errors.update(_keyed(f"m{indicator.pk}", error))
+            continue
         saved = measurement.fingerprint if measurement else fingerprint(None, "", "")
-        decision = _should_write(loaded=item.get("loaded"), mine=fingerprint(number, text, comment), saved=saved)
+        mine = measurement_fingerprint(number, text, comment, parts)
+        decision = _should_write(loaded=item.get("loaded"), mine=mine, saved=saved)
         if decision is None:
             measurement.indicator = indicator
             errors[f"m{indicator.pk}.__all__"] = [
@@ -353,6 +378,7 @@ def quarter_save(
             continue
         measurement = measurement or Measurement(indicator=indicator, period=period)
         measurement.value_number, measurement.value_text, measurement.comment = number, text, comment
+        measurement.parts = parts
         measurement.entered_by = by
         try:
             measurement.full_clean()

@@ -7,6 +7,13 @@ app_name = "indicators"
 urlpatterns = [
     path("<int:pk>/indicateurs/", definitions.plan_indicators, name="plan_indicators"),
     path("<int:pk>/indicateurs/suggestions/", definitions.accept_suggestions, name="accept_suggestions"),
+    path("<int:pk>/indicateurs/ventilations/", definitions.dimensions, name="dimensions"),
+    path("<int:pk>/indicateurs/ventilations/<int:dimension_pk>/", definitions.dimension_edit, name="dimension_edit"),
+    path(
+        "<int:pk>/indicateurs/ventilations/<int:dimension_pk>/supprimer/",
+        definitions.dimension_delete,
+        name="dimension_delete",
+    ),
     path("<int:pk>/indicateurs/nouveau/", definitions.indicator_create, name="indicator_create"),
     path("<int:pk>/indicateurs/<int:indicator_pk>/modifier/", definitions.indicator_edit, name="indicator_edit"),
     path("<int:pk>/indicateurs/<int:indicator_pk>/supprimer/", definitions.indicator_delete, name="indicator_delete"),

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators.breakdowns import as_numbers, attach_grids
 from indicators.enums import ReviewState
 from indicators.models import (
     ActionReview,
@@ -81,6 +82,7 @@ class IndicatorRow:
     missing: bool
     editable: bool
     form: object = None  # set by the view when the row is editable
+    parts: list = field(default_factory=list)  # a broken-down value's (category, value), when shown read-only
 
     @property
     def initial(self) -> dict:
@@ -93,7 +95,8 @@ class IndicatorRow:
             value = "1" if value else "0"
         elif value is not None and indicator.unit != "text" and value == value.to_integral_value():
             value = value.quantize(1)  # 45, not 45,00, for a count
-        return {"value": value, "comment": measurement.comment, "loaded": measurement.fingerprint}
+        parts = {f"part_{key.replace('-', '_')}": number for key, number in as_numbers(measurement.parts).items()}
+        return {"value": value, "comment": measurement.comment, "loaded": measurement.fingerprint, **parts}
 
 
 @dataclass
@@ -260,6 +263,7 @@ def quarter_sheet(
         m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators).order_by()
     }
 
+    attach_grids(plan, indicators, values)  # the categories of broken-down values: no query if there is none
     indicators_by_action = defaultdict(list)
     context_rows = []
     for indicator in indicators:
@@ -280,6 +284,12 @@ def quarter_sheet(
             target=format_value(indicator, indicator.target_value, "") if indicator.target_value is not None else "—",
             missing=period.is_closed and measurement is None,
             editable=scope.indicator(indicator, action),
+            parts=[
+                (indicator.grid.label(key), format_value(indicator, number, ""))
+                for key, number in as_numbers(measurement.parts).items()
+            ]
+            if measurement is not None and indicator.grid is not None
+            else [],
         )
         (indicators_by_action[indicator.action_id] if indicator.action_id else context_rows).append(row)
 
@@ -385,6 +395,7 @@ def quarter_targets(*, plan: Plan, period: ReportingPeriod, user, action_ids, in
     }
     for measurement in measurements.values():
         measurement.indicator = indicators[measurement.indicator_id]
+    attach_grids(plan, list(indicators.values()), measurements)
     return QuarterTargets(actions=actions, updates=updates, indicators=indicators, measurements=measurements)
 
 

@@ -1,20 +1,32 @@
 """The indicators step of the drafting journey: R / I indicators per action, and template suggestions."""
 
+from collections import Counter
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import perms, services
-from indicators.forms import IndicatorForm
+from indicators import breakdowns, perms, services
+from indicators.forms import DimensionCreateForm, DimensionEditForm, IndicatorForm
 from indicators.models import Indicator
 from indicators.selectors import indicators_step
 from indicators.selectors.definitions import STEP_ACTIONS_PER_PAGE
 from plans.inputs import parse_id
 from plans.models import Action
-from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, refused_or_done, save_form
+from plans.shortcuts import (
+    errors_to_form,
+    form_page,
+    get_plan,
+    plan_context,
+    posted,
+    query_without,
+    refused_or_done,
+    save_form,
+)
 
 
 @require_GET
@@ -113,4 +125,92 @@ def indicator_delete(request, pk, indicator_pk):
         lambda: services.indicator_delete(indicator=indicator, by=request.user),
         success=_("L'indicateur « %(label)s » est supprimé.") % {"label": indicator.label},
         then=reverse("indicators:plan_indicators", args=[plan.pk]),
+    )
+
+
+# --- Breakdowns: the plan's list (indicators.breakdowns) -----------------------------------------------------
+
+
+def _dimensions_page(request, plan, *, create=None, edited=None, status=200):
+    dimensions = breakdowns.plan_dimensions(plan)
+    used = Counter()
+    for first, second in Indicator.objects.filter(plan=plan, breakdown__isnull=False).values_list(
+        "breakdown", "breakdown_second"
+    ):
+        used.update(pk for pk in (first, second) if pk)
+    forms = []
+    for dimension in dimensions.values():
+        dimension.indicator_count = used[dimension.pk]
+        form = edited if edited is not None and edited.dimension.pk == dimension.pk else None
+        forms.append(form or DimensionEditForm(dimension=dimension, prefix=f"d{dimension.pk}"))
+    crumbs = [
+        (_("Indicateurs"), reverse("indicators:plan_indicators", args=[plan.pk])),
+        (_("Ventilations"), None),
+    ]
+    context = plan_context(request, plan, step="indicators", crumbs=crumbs)
+    context.update(
+        {
+            "forms": forms,
+            "create": create or DimensionCreateForm(),
+            "presets": [str(name) for name, _c in breakdowns.PRESETS],
+        }
+    )
+    return render(request, "indicators/dimensions.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def dimensions(request, pk):
+    """The ways the plan breaks its values down, each with its categories; editors add and change them."""
+    plan = get_plan(request, pk)
+    if request.method == "GET":
+        return _dimensions_page(request, plan)
+    if not perms.can_define_indicators(request.user, plan):
+        raise PermissionDenied
+    url = reverse("indicators:dimensions", args=[plan.pk])
+    if request.POST.get("courantes"):
+        added = breakdowns.presets_add(plan=plan, by=request.user)
+        messages.success(request, _("%(n)d ventilation(s) ajoutée(s).") % {"n": len(added)})
+        return redirect(url)
+    form = DimensionCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            dimension = breakdowns.dimension_create(plan=plan, by=request.user, **form.cleaned())
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("La ventilation « %(name)s » est créée.") % {"name": dimension.name})
+            return redirect(url)
+    return _dimensions_page(request, plan, create=form, status=400)
+
+
+@require_POST
+def dimension_edit(request, pk, dimension_pk):
+    plan = get_plan(request, pk, perms.can_define_indicators)
+    dimension = breakdowns.plan_dimensions(plan).get(dimension_pk)
+    if dimension is None:
+        raise Http404
+    form = DimensionEditForm(request.POST, dimension=dimension, prefix=f"d{dimension.pk}")
+    if form.is_valid():
+        try:
+            breakdowns.dimension_update(dimension=dimension, by=request.user, **form.cleaned())
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, messages_)
+        else:
+            messages.success(
+                request, _("La ventilation « %(name)s » est enregistrée.") % {"name": form.cleaned()["name"]}
+            )
+            return redirect(reverse("indicators:dimensions", args=[plan.pk]) + f"#ventilation-{dimension.pk}")
+    return _dimensions_page(request, plan, edited=form, status=400)
+
+
+@require_POST
+def dimension_delete(request, pk, dimension_pk):
+    plan = get_plan(request, pk, perms.can_define_indicators)
+    dimension = get_object_or_404(plan.dimensions, pk=dimension_pk)
+    return refused_or_done(
+        request,
+        lambda: breakdowns.dimension_delete(dimension=dimension, by=request.user),
+        success=_("La ventilation « %(name)s » est supprimée.") % {"name": dimension.name},
+        then=reverse("indicators:dimensions", args=[plan.pk]),
     )

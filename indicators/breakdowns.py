@@ -1,0 +1,388 @@
+"""Values broken down by group: an indicator counted by age band, sex, neighbourhood, type of structure…
+
+The plan keeps its list of breakdowns (Dimension) and their categories; a count or an amount may be broken down
+along one or two of them (Indicator.breakdown, breakdown_second). Each quarter's value then holds one part per
+category, or per pair of categories (Measurement.parts, keyed "<id>" or "<id>-<id>", never by position); the
+total is their sum, or, when typed too, must equal it.
+
+Published figures (reports, open data, shared dashboards) never show a group of fewer than five people: a count
+of 1 to 4 reads "< 5", and when a single part of a row is hidden, the next smallest is hidden too ("masqué"),
+so that it cannot be worked out from the total.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from indicators import perms
+from indicators.enums import Unit
+from indicators.models import Category, Dimension, Indicator, Measurement, format_value
+from partners.models import User
+from plans.inputs import clean_text
+from plans.models import Plan
+
+SMALL = 5  # a count under this may single out a person
+HIDDEN = "< 5"
+MAX_CATEGORIES = 30
+MAX_CELLS = 120  # categories of the first × of the second
+
+# What a plan is offered to start with; each is then the plan's own, to rename, complete or retire.
+PRESETS = [
+    (
+        _lazy("Tranche d'âge"),
+        [_lazy("Moins de 18 ans"), _lazy("18-25 ans"), _lazy("26-59 ans"), _lazy("60 ans et plus")],
+    ),
+    (_lazy("Sexe"), [_lazy("Femmes"), _lazy("Hommes"), _lazy("Non renseigné")]),
+    (
+        _lazy("Type de structure"),
+        [
+            _lazy("Établissement scolaire"),
+            _lazy("Structure médico-sociale"),
+            _lazy("Association"),
+            _lazy("Entreprise"),
+            _lazy("Autre"),
+        ],
+    ),
+    (
+        _lazy("Substance"),
+        [
+            _lazy("Alcool"),
+            _lazy("Tabac"),
+            _lazy("Cannabis"),
+            _lazy("Cocaïne, crack"),
+            _lazy("Opioïdes"),
+            _lazy("Autres"),
+        ],
+    ),
+]
+
+
+def part_key(first: int, second: int | None = None) -> str:
+    return f"{first}-{second}" if second is not None else str(first)
+
+
+@dataclass
+class Grid:
+    """An indicator's breakdown: the categories to fill (rows × columns; one column when it has one dimension)."""
+
+    first: Dimension
+    second: Dimension | None
+    rows: list[Category]
+    columns: list  # Category, or [None]
+
+    def cells(self) -> list[str]:
+        return [part_key(row.pk, column.pk if column else None) for row in self.rows for column in self.columns]
+
+    def label(self, key: str) -> str:
+        names = {str(c.pk): c.label for c in [*self.rows, *(c for c in self.columns if c)]}
+        return " × ".join(names.get(part, "?") for part in key.split("-"))
+
+    @property
+    def title(self) -> str:
+        return f"{self.first.name} × {self.second.name}" if self.second else self.first.name
+
+
+def plan_dimensions(plan: Plan) -> dict[int, Dimension]:
+    """The plan's breakdowns with their categories (`every`: retired ones too), in two queries."""
+    dimensions = {d.pk: d for d in Dimension.objects.filter(plan=plan).order_by("order", "pk")}
+    for dimension in dimensions.values():
+        dimension.every = []
+    for category in Category.objects.filter(dimension__in=list(dimensions)).order_by("order", "pk"):
+        dimensions[category.dimension_id].every.append(category)
+    return dimensions
+
+
+def _offered(dimension: Dimension, used: set[str]) -> list[Category]:
+    return [c for c in dimension.every if not c.retired or str(c.pk) in used]
+
+
+def grid_for(indicator: Indicator, dimensions: dict[int, Dimension], parts: dict | None = None) -> Grid | None:
+    """The cells of an indicator's breakdown: active categories, and retired ones that hold a value."""
+    if indicator.breakdown_id is None or indicator.breakdown_id not in dimensions:
+        return None
+    used = {piece for key in (parts or {}) for piece in key.split("-")}
+    first = dimensions[indicator.breakdown_id]
+    second = dimensions.get(indicator.breakdown_second_id) if indicator.breakdown_second_id else None
+    return Grid(first, second, _offered(first, used), _offered(second, used) if second else [None])
+
+
+def attach_grids(plan: Plan, indicators, measurements: dict | None = None) -> None:
+    """Set `indicator.grid` on each (None when not broken down): no query when none is."""
+    if not any(indicator.breakdown_id for indicator in indicators):
+        for indicator in indicators:
+            indicator.grid = None
+        return
+    dimensions = plan_dimensions(plan)
+    measurements = measurements or {}
+    for indicator in indicators:
+        measurement = measurements.get(indicator.pk)
+        indicator.grid = grid_for(indicator, dimensions, measurement.parts if measurement else None)
+
+
+def check_parts(indicator: Indicator, grid: Grid | None, number, parts: dict) -> tuple:
+    """The value's total and parts once checked: every part on a category of the indicator's breakdown, the
+    total their sum (computed when left empty). ValidationError on "value_number" otherwise."""
+    parts = {key: value for key, value in (parts or {}).items() if value is not None}
+    if not parts:
+        return number, {}
+    if grid is None:
+        raise ValidationError({"value_number": _("Cet indicateur n'est pas ventilé : saisissez seulement le total.")})
+    known = set(grid.cells())
+    if unknown := [key for key in parts if key not in known]:
+        raise ValidationError(
+            {
+                "value_number": _("%(n)s catégorie(s) envoyée(s) n'existent plus : rechargez la page.")
+                % {"n": len(unknown)}
+            },
+            code="categories",
+        )
+    total = sum(parts.values(), Decimal(0))
+    if number is None:
+        number = total
+    elif number != total:
+        raise ValidationError(
+            {
+                "value_number": _(
+                    "Les parts font %(sum)s, pas %(total)s : corrigez une part ou le total, ou videz le total pour "
+                    "qu'il soit calculé."
+                )
+                % {"sum": format_value(indicator, total, ""), "total": format_value(indicator, number, "")}
+            },
+            code="parts_sum",
+        )
+    return number, {key: f"{value.normalize():f}" for key, value in parts.items()}
+
+
+def as_numbers(parts: dict) -> dict[str, Decimal]:
+    numbers = {}
+    for key, value in (parts or {}).items():
+        try:
+            numbers[key] = Decimal(str(value))
+        except InvalidOperation:
+            continue
+    return numbers
+
+
+def masked(values: dict[str, Decimal | None], *, unit: str) -> dict[str, str | None]:
+    """For publication: counts of 1 to 4 as "< 5", and, when only one is hidden, the next smallest as "masqué".
+    Amounts in euros are not about people: shown as they are (None: show the number)."""
+    shown = dict.fromkeys(values)
+    if unit != Unit.COUNT:
+        return shown
+    small = [key for key, value in values.items() if value is not None and 0 < value < SMALL]
+    for key in small:
+        shown[key] = HIDDEN
+    if len(small) == 1:
+        others = sorted((value, key) for key, value in values.items() if value and key not in small)
+        if others:
+            shown[others[0][1]] = str(_("masqué"))
+    return shown
+
+
+@dataclass
+class Table:
+    """A breakdown as a small table: the row categories, the column categories (or one "value" column), cells."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]] = field(default_factory=list)
+    chart: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (label, value) for a bar chart
+
+
+def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: bool) -> Table:
+    """The parts of a value as a table; `publish`: small counts masked (reports, open data, shared links)."""
+    numbers = as_numbers(parts)
+    table = Table(grid.title, [c.label for c in grid.columns] if grid.second else [str(_("Valeur"))])
+    for row in grid.rows:
+        keys = [part_key(row.pk, column.pk if column else None) for column in grid.columns]
+        hidden = masked({key: numbers.get(key) for key in keys}, unit=indicator.unit) if publish else {}
+        cells = [hidden.get(key) or format_value(indicator, numbers.get(key), "") for key in keys]
+        table.rows.append((row.label, cells))
+        total = sum((numbers.get(key) or Decimal(0) for key in keys), Decimal(0))
+        row_hidden = (
+            publish and indicator.unit == Unit.COUNT and (any(hidden.get(key) for key in keys) or 0 < total < SMALL)
+        )
+        table.chart.append((row.label, None if row_hidden else total))
+    return table
+
+
+def open_records(indicator: Indicator, grid: Grid, parts: dict) -> list[dict]:
+    """One open-data row per category (or pair), small counts masked."""
+    numbers = as_numbers(parts)
+    keys = grid.cells()
+    hidden = masked({key: numbers.get(key) for key in keys}, unit=indicator.unit)
+    names = {str(c.pk): c.label for c in [*grid.rows, *(c for c in grid.columns if c)]}
+    records = []
+    for key in keys:
+        first, _sep, second = key.partition("-")
+        records.append(
+            {
+                "dimension": grid.first.name,
+                "category": names.get(first, ""),
+                "dimension_2": grid.second.name if grid.second else "",
+                "category_2": names.get(second, "") if second else "",
+                "value": "" if hidden.get(key) else numbers.get(key),
+                "masked": hidden.get(key) or "",
+            }
+        )
+    return records
+
+
+# --- Services: the plan's list of breakdowns -------------------------------------------------------------------
+
+
+def _check(by: User, plan: Plan) -> None:
+    if not perms.can_define_indicators(by, plan):
+        raise PermissionDenied
+
+
+def _labels(lines) -> list[str]:
+    seen, labels = set(), []
+    for line in lines:
+        label = clean_text(str(line)).strip()
+        if label and label.casefold() not in seen:
+            seen.add(label.casefold())
+            labels.append(label)
+    return labels
+
+
+def _too_long(labels: list[str], field: str) -> None:
+    if any(len(label) > 80 for label in labels):
+        raise ValidationError({field: _("Une catégorie compte au plus 80 caractères.")})
+
+
+@transaction.atomic
+def dimension_create(*, plan: Plan, by: User, name: str, categories) -> Dimension:
+    _check(by, plan)
+    labels = _labels(categories)
+    if len(labels) < 2:
+        raise ValidationError({"categories": _("Donnez au moins deux catégories, une par ligne.")})
+    if len(labels) > MAX_CATEGORIES:
+        raise ValidationError({"categories": _("%(n)s catégories au plus.") % {"n": MAX_CATEGORIES}})
+    _too_long(labels, "categories")
+    order = (Dimension.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
+    dimension = Dimension(plan=plan, name=name, order=order)
+    dimension.full_clean(validate_constraints=False)
+    if Dimension.objects.filter(plan=plan, name__iexact=dimension.name).exists():
+        raise ValidationError({"name": _("Le plan a déjà une ventilation de ce nom.")})
+    dimension._history_user = by
+    dimension.save()
+    for index, label in enumerate(labels, start=1):
+        category = Category(dimension=dimension, label=label, order=index)
+        category._history_user = by
+        category.save()
+    return dimension
+
+
+def presets_add(*, plan: Plan, by: User) -> list[Dimension]:
+    """The usual breakdowns the plan does not have yet (by name)."""
+    _check(by, plan)
+    existing = {name.casefold() for name in Dimension.objects.filter(plan=plan).values_list("name", flat=True)}
+    return [
+        dimension_create(plan=plan, by=by, name=str(name), categories=[str(c) for c in categories])
+        for name, categories in PRESETS
+        if str(name).casefold() not in existing
+    ]
+
+
+def used_categories(dimension: Dimension) -> dict[int, int]:
+    """{category id: how many values hold a part on it}, over every indicator using the breakdown."""
+    counts: dict[int, int] = {}
+    rows = (
+        Measurement.objects.filter(Q(indicator__breakdown=dimension) | Q(indicator__breakdown_second=dimension))
+        .exclude(parts={})
+        .values_list("parts", "indicator__breakdown_id")
+    )
+    for parts, first in rows.order_by():
+        position = 0 if first == dimension.pk else 1
+        for key in {key.split("-")[position] for key in parts if len(key.split("-")) > position}:
+            if key.isdigit():
+                counts[int(key)] = counts.get(int(key), 0) + 1
+    return counts
+
+
+@transaction.atomic
+def dimension_update(*, dimension: Dimension, by: User, name: str, categories: dict, added) -> Dimension:
+    """Rename the breakdown; `categories`: {category id: {"label", "retired", "delete"}} (keyed by id); `added`:
+    new labels. A category that holds values is never deleted: it can be retired (no longer offered)."""
+    _check(by, dimension.plan)
+    dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
+    dimension.name = name
+    dimension.full_clean(validate_constraints=False)
+    if Dimension.objects.filter(plan=dimension.plan_id, name__iexact=dimension.name).exclude(pk=dimension.pk).exists():
+        raise ValidationError({"name": _("Le plan a déjà une ventilation de ce nom.")})
+    dimension._history_user = by
+    dimension.save()
+    existing = {c.pk: c for c in dimension.categories.all()}
+    if unknown := set(categories) - set(existing):
+        raise ValidationError(_("%(n)s catégorie(s) n'existent plus : rechargez la page.") % {"n": len(unknown)})
+    used = used_categories(dimension)
+    labels = _labels(added)
+    _too_long(labels, "added")
+    kept = [
+        clean_text(categories.get(pk, {}).get("label", category.label)).strip()
+        for pk, category in existing.items()
+        if not categories.get(pk, {}).get("delete")
+    ]
+    folded = [label.casefold() for label in kept + labels]
+    if len(folded) != len(set(folded)):
+        raise ValidationError({"added": _("Deux catégories portent le même nom : renommez l'une d'elles.")})
+    errors = {}
+    for pk, change in categories.items():
+        category = existing[pk]
+        if change.get("delete"):
+            if used.get(pk):
+                errors[f"c-{pk}-delete"] = _(
+                    "« %(label)s » porte %(n)s valeur(s) : elle ne peut pas être supprimée. Décochez « proposée » "
+                    "pour ne plus la proposer à la saisie ; ses valeurs restent."
+                ) % {"label": category.label, "n": used[pk]}
+                continue
+            category._history_user = by
+            category.delete()
+            existing.pop(pk)
+            continue
+        category.label = clean_text(change.get("label", category.label)).strip()
+        category.retired = bool(change.get("retired"))
+        if not category.label:
+            errors[f"c-{pk}-label"] = _("Donnez un nom à la catégorie, ou supprimez-la.")
+            continue
+        if len(category.label) > 80:
+            errors[f"c-{pk}-label"] = _("Une catégorie compte au plus 80 caractères.")
+            continue
+        category._history_user = by
+        category.save()
+    order = max([c.order for c in existing.values()], default=0)
+    for label in labels:
+        order += 1
+        category = Category(dimension=dimension, label=label, order=order)
+        category._history_user = by
+        category.save()
+    active = [c for c in dimension.categories.all() if not c.retired]
+    if not errors and len(active) < 2:
+        errors["added"] = _("Gardez au moins deux catégories proposées.")
+    if not errors and dimension.categories.count() > MAX_CATEGORIES:
+        errors["added"] = _("%(n)s catégories au plus.") % {"n": MAX_CATEGORIES}
+    if errors:
+        raise ValidationError(errors)
+    return dimension
+
+
+@transaction.atomic
+def dimension_delete(*, dimension: Dimension, by: User) -> None:
+    _check(by, dimension.plan)
+    users = Indicator.objects.filter(Q(breakdown=dimension) | Q(breakdown_second=dimension))
+    if count := users.count():
+        raise ValidationError(
+            _("%(n)s indicateur(s) sont ventilés ainsi : retirez-leur cette ventilation avant de la supprimer.")
+            % {"n": count}
+        )
+    dimension._history_user = by
+    try:
+        dimension.delete()
+    except IntegrityError as error:  # an indicator took it meanwhile
+        raise ValidationError(_("Cette ventilation est utilisée : rechargez la page.")) from error
