@@ -20,8 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from indicators import perms
+from indicators.charts import Chart, Series
 from indicators.enums import Unit
 from indicators.models import Category, Dimension, Indicator, Measurement, format_value
+from indicators.opendata import BREAKDOWNS, OpenData
+from indicators.reports.base import DECIMAL, Column, Section
 from partners.models import User
 from plans.inputs import clean_text
 from plans.models import Plan
@@ -386,3 +389,104 @@ def dimension_delete(*, dimension: Dimension, by: User) -> None:
         dimension.delete()
     except IntegrityError as error:  # an indicator took it meanwhile
         raise ValidationError(_("Cette ventilation est utilisée : rechargez la page.")) from error
+
+
+# --- In reports -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Broken:
+    """A broken-down value of a report's quarter, with its published table."""
+
+    indicator: Indicator
+    grid: Grid
+    parts: dict
+    table: Table
+
+
+def period_breakdowns(plan: Plan, period, indicators) -> list[Broken]:
+    """The broken-down values of these indicators in a quarter, tables masked for publication: no query when
+    none is broken down, three otherwise."""
+    broken = [indicator for indicator in indicators if indicator.breakdown_id]
+    if not broken:
+        return []
+    values = dict(
+        Measurement.objects.filter(period=period, indicator__in=broken)
+        .exclude(parts={})
+        .order_by()
+        .values_list("indicator_id", "parts")
+    )
+    if not values:
+        return []
+    dimensions = plan_dimensions(plan)
+    items = []
+    for indicator in broken:
+        parts = values.get(indicator.pk)
+        grid = grid_for(indicator, dimensions, parts) if parts else None
+        if grid is not None:
+            items.append(Broken(indicator, grid, parts, breakdown_table(indicator, grid, parts, publish=True)))
+    return items
+
+
+def breakdown_section(items: list[Broken], period) -> Section:
+    """One row per category for spreadsheets and open data; for reading, each indicator's parts on one line."""
+    columns = [
+        Column(_("Action"), width=40),
+        Column(_("Indicateur"), width=40),
+        Column(_("Ventilation"), width=18),
+        Column(_("Catégorie"), width=20),
+        Column(_("Croisée avec"), width=20),
+        Column(_("Valeur"), DECIMAL, 10),
+    ]
+    rows, records = [], []
+    for item in items:
+        indicator = item.indicator
+        action = indicator.action.title if indicator.action_id else _("Contexte")
+        for record in open_records(indicator, item.grid, item.parts):
+            shown = record["masked"] or record["value"]
+            category_2 = record["category_2"]
+            rows.append([action, indicator.label, item.grid.title, record["category"], category_2, shown])
+            records.append(
+                {
+                    "indicator_id": indicator.pk,
+                    "action_id": indicator.action_id,
+                    "label": indicator.label,
+                    "unit": indicator.unit,
+                    "period": f"{period.year}-T{period.quarter}",
+                    **record,
+                }
+            )
+    section = Section(
+        "ventilations",
+        _("Valeurs ventilées"),
+        columns,
+        rows,
+        intro=_("Un groupe de moins de 5 personnes est affiché « < 5 »."),
+        group_columns=(0, 1),
+    )
+    section.print_columns = [Column(_("Action"), width=30), Column(_("Indicateur"), width=30), Column(_("Parts"))]
+    section.print_rows = [
+        [
+            item.indicator.action.title if item.indicator.action_id else _("Contexte"),
+            f"{item.indicator.label} ({item.grid.title})",
+            "\n".join(f"{label} : {' · '.join(cells)}" for label, cells in item.table.rows),
+        ]
+        for item in items
+    ]
+    section.open_data = OpenData(BREAKDOWNS, records)
+    return section
+
+
+def breakdown_chart(item: Broken, *, key: str = "ventilation"):
+    """The parts as horizontal bars, one per row category (masked ones left out of the bars, said in the table)."""
+    return Chart(
+        key=f"{key}-{item.indicator.pk}",
+        kind="bars",
+        small=True,
+        width=380,
+        title=f"{item.indicator.label} — {item.grid.first.name}",
+        description=_("La valeur du trimestre par catégorie ; un groupe de moins de 5 personnes n'est pas montré."),
+        categories=[label for label, _value in item.table.chart],
+        series=[Series(_("Valeur"), [value for _label, value in item.table.chart])],
+        unit="€" if item.indicator.unit == Unit.EUROS else "",
+    )

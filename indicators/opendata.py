@@ -115,7 +115,30 @@ FUNDERS = Spec(
     ),
 )
 
-SPECS = {spec.key: spec for spec in (ACTIONS, INDICATORS, FUNDERS)}
+BREAKDOWNS = Spec(
+    "ventilations",
+    _("Valeurs ventilées"),
+    _(
+        "Une ligne par catégorie (ou par paire de catégories) d'un indicateur ventilé. Un effectif de 1 à 4 "
+        "n'est pas publié : la valeur est vide et « masked » dit « < 5 » (ou « masqué » pour la part cachée "
+        "avec lui, afin qu'il ne se déduise pas du total)."
+    ),
+    (
+        Field("indicator_id", INTEGER, _("Identifiant de l'indicateur.")),
+        Field("action_id", INTEGER, _("Identifiant de l'action mesurée (vide pour un indicateur de contexte).")),
+        Field("label", TEXT, _("Intitulé de l'indicateur.")),
+        Field("unit", CODE, _("Unité."), "count, euros"),
+        Field("period", TEXT, _("Trimestre de la valeur (AAAA-Tn).")),
+        Field("dimension", TEXT, _("Ventilation (par exemple : tranche d'âge).")),
+        Field("category", TEXT, _("Catégorie.")),
+        Field("dimension_2", TEXT, _("Seconde ventilation, croisée avec la première (vide sinon).")),
+        Field("category_2", TEXT, _("Catégorie de la seconde ventilation.")),
+        Field("value", DECIMAL, _("Valeur de la catégorie ; vide quand elle est masquée.")),
+        Field("masked", TEXT, _("« < 5 » ou « masqué » quand la valeur n'est pas publiée, vide sinon.")),
+    ),
+)
+
+SPECS = {spec.key: spec for spec in (ACTIONS, INDICATORS, FUNDERS, BREAKDOWNS)}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from indicators import breakdowns
 from indicators.enums import EvidenceHolder, ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Evidence, Indicator, latest_readings
 from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
@@ -202,6 +203,8 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         (_("Budget payé"), f"{euros(totals.paid)} ({totals.paid_rate})"),
     ]
     decisions = _decisions(states, indicators.missing, summary.warnings)
+    # The values due this quarter that are broken down by group: a table and a chart each, small counts masked.
+    broken = breakdowns.period_breakdowns(plan, period, [line.indicator for line in indicators.lines])
     value_columns = [
         Column(_("Cible"), DECIMAL, 10),
         Column(_("Valeur"), DECIMAL, 10),
@@ -217,12 +220,14 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
         period=f"T{period.quarter}-{period.year}",
         headline=headline,
         decisions=decisions,
-        charts=report_charts(plan=plan, states=states, upto=period, budget=summary, indicators=indicators.key),
+        charts=report_charts(plan=plan, states=states, upto=period, budget=summary, indicators=indicators.key)
+        + [breakdowns.breakdown_chart(item) for item in broken],
         sections=[
             headline_section(headline),
             pillar_section(states),
             _actions_section(states, {pk: money.planned for pk, money in summary.by_action.items()}),
             indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines),
+            *([breakdowns.breakdown_section(broken, period)] if broken else []),
             Section(
                 "budget",
                 _("Exécution budgétaire"),

@@ -2,12 +2,13 @@
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from indicators import breakdowns
 from indicators.charts import Chart, Reference, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, format_value
@@ -39,6 +40,7 @@ class KeyIndicator:
     reached: str
     share: Decimal | None  # the latest value as a percentage of the target
     submitted: bool = False  # submitted, not yet validated (shown only when the reader asks for them)
+    breakdown: object = None  # indicators.breakdowns.Broken: the latest value by category, when broken down
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class PlanDashboard:
     budget: object
     charts: list[Chart]
     key_charts: list[Chart]  # small multiples: one line per key indicator
+    breakdown_charts: list[Chart] = field(default_factory=list)  # the latest parts of broken-down key indicators
     validated_only: bool = False  # the plan publishes validated values only (Plan.validated_only)
     include_submitted: bool = False  # …and the reader asked for the submitted ones too
 
@@ -87,9 +90,31 @@ def _submitted_quarters(indicators) -> set[tuple[int, int, int]]:
     )
 
 
-def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None) -> list[KeyIndicator]:
+def _latest_breakdowns(plan: Plan, indicators, *, publish: bool) -> dict:
+    """{indicator id: breakdowns.Broken} for the latest value of the broken-down ones: no query if there is none."""
+    broken = [i for i in indicators if i.breakdown_id and i.latest_year is not None]
+    if not broken:
+        return {}
+    latest = Q(pk__in=[])
+    for indicator in broken:
+        latest |= Q(indicator=indicator, period__year=indicator.latest_year, period__quarter=indicator.latest_quarter)
+    values = dict(Measurement.objects.filter(latest).exclude(parts={}).order_by().values_list("indicator_id", "parts"))
+    if not values:
+        return {}
+    dimensions = breakdowns.plan_dimensions(plan)
+    items = {}
+    for indicator in broken:
+        parts = values.get(indicator.pk)
+        grid = breakdowns.grid_for(indicator, dimensions, parts) if parts else None
+        if grid is not None:
+            table = breakdowns.breakdown_table(indicator, grid, parts, publish=publish)
+            items[indicator.pk] = breakdowns.Broken(indicator, grid, parts, table)
+    return items
+
+
+def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None, publish: bool = False) -> list[KeyIndicator]:
     """The indicators the coordinator marked as key, with their latest value against their target; `reviewed`:
-    only values in these review states (published_states)."""
+    only values in these review states (published_states); `publish`: small counts of breakdowns masked."""
     rows = []
     indicators = list(
         Indicator.objects.filter(plan=plan, is_key=True)
@@ -98,6 +123,7 @@ def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None) -> lis
         .order_by("order", "pk")
     )
     submitted = _submitted_quarters(indicators) if reviewed and ReviewState.SUBMITTED in reviewed else set()
+    broken = _latest_breakdowns(plan, indicators, publish=publish)
     for indicator in indicators:
         value = indicator.latest_number if indicator.unit != Unit.TEXT else None
         has_value = indicator.latest_year is not None
@@ -112,6 +138,7 @@ def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None) -> lis
                 reached=target_label(on_target(indicator, value)),
                 share=value / indicator.target_value * 100 if value is not None and indicator.target_value else None,
                 submitted=(indicator.action_id, indicator.latest_year, indicator.latest_quarter) in submitted,
+                breakdown=broken.get(indicator.pk),
             )
         )
     return rows
@@ -282,7 +309,9 @@ def key_indicator_charts(
     return charts
 
 
-def plan_dashboard(*, plan: Plan, today: datetime.date, include_submitted: bool = False) -> PlanDashboard:
+def plan_dashboard(
+    *, plan: Plan, today: datetime.date, include_submitted: bool = False, publish: bool = False
+) -> PlanDashboard:
     """Everything the plan's dashboard shows, in a fixed number of queries whatever the plan's size.
 
     A plan that publishes validated values only (Plan.validated_only) shows the values and progress of validated
@@ -293,7 +322,7 @@ def plan_dashboard(*, plan: Plan, today: datetime.date, include_submitted: bool 
     by_pillar, progress_by_pillar = actions_by_pillar(actions)
     late = [action for action in actions if action.is_late(today)]
     quarters = progress_by_quarter(plan=plan, reviewed=reviewed)
-    keys = key_indicators(plan=plan, reviewed=reviewed)
+    keys = key_indicators(plan=plan, reviewed=reviewed, publish=publish)
     budget = budget_summary(plan=plan, today=today)
     statuses = list(ActionStatus)
     return PlanDashboard(
@@ -313,6 +342,9 @@ def plan_dashboard(*, plan: Plan, today: datetime.date, include_submitted: bool 
             quarters=plan_quarters(plan, upto=(today.year, (today.month + 2) // 3)),
             reviewed=reviewed,
         ),
+        breakdown_charts=[
+            breakdowns.breakdown_chart(k.breakdown, key="dash-ventilation") for k in keys if k.breakdown is not None
+        ],
         validated_only=plan.validated_only,
         include_submitted=reviewed is not None and include_submitted,
     )

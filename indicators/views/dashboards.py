@@ -100,7 +100,7 @@ def shared_dashboard(request, token):
     else:
         context = {"plan": link.plan, "link": link, "shared": True}
         include = request.GET.get("soumises") == "1"
-        dashboard = plan_dashboard(plan=link.plan, today=timezone.localdate(), include_submitted=include)
+        dashboard = plan_dashboard(plan=link.plan, today=timezone.localdate(), include_submitted=include, publish=True)
         context.update(as_context(dashboard))
         response = render(request, "indicators/dashboard_public.html", context)
     response["X-Robots-Tag"] = NOINDEX
