@@ -187,6 +187,22 @@ def masked(values: dict[str, Decimal | None], *, unit: str) -> dict[str, str | N
     return shown
 
 
+def grid_masked(grid: Grid, numbers: dict[str, Decimal], *, unit: str) -> dict[str, str | None]:
+    """masked() along each line of the grid: the column of a single breakdown, each row and each column of a
+    crossed one (so that no hidden count is the difference between a line's total and its other cells)."""
+    hidden: dict[str, str | None] = dict.fromkeys(grid.cells())
+    columns = [column.pk if column else None for column in grid.columns]
+    lines = [[part_key(row.pk, column) for column in columns] for row in grid.rows]  # rows
+    if grid.second is None:
+        lines = [[line[0] for line in lines]]  # one column: the whole breakdown is one line
+    else:
+        lines += [[part_key(row.pk, column) for row in grid.rows] for column in columns]
+    for line in lines:
+        for key, shown in masked({key: numbers.get(key) for key in line}, unit=unit).items():
+            hidden[key] = hidden[key] or shown
+    return hidden
+
+
 @dataclass
 class Table:
     """A breakdown as a small table: the row categories, the column categories (or one "value" column), cells."""
@@ -201,9 +217,9 @@ def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: b
     """The parts of a value as a table; `publish`: small counts masked (reports, open data, shared links)."""
     numbers = as_numbers(parts)
     table = Table(grid.title, [c.label for c in grid.columns] if grid.second else [str(_("Valeur"))])
+    hidden = grid_masked(grid, numbers, unit=indicator.unit) if publish else {}
     for row in grid.rows:
         keys = [part_key(row.pk, column.pk if column else None) for column in grid.columns]
-        hidden = masked({key: numbers.get(key) for key in keys}, unit=indicator.unit) if publish else {}
         cells = [hidden.get(key) or format_value(indicator, numbers.get(key), "") for key in keys]
         table.rows.append((row.label, cells))
         total = sum((numbers.get(key) or Decimal(0) for key in keys), Decimal(0))
@@ -218,7 +234,7 @@ def open_records(indicator: Indicator, grid: Grid, parts: dict) -> list[dict]:
     """One open-data row per category (or pair), small counts masked."""
     numbers = as_numbers(parts)
     keys = grid.cells()
-    hidden = masked({key: numbers.get(key) for key in keys}, unit=indicator.unit)
+    hidden = grid_masked(grid, numbers, unit=indicator.unit)
     names = {str(c.pk): c.label for c in [*grid.rows, *(c for c in grid.columns if c)]}
     records = []
     for key in keys:

@@ -140,9 +140,10 @@ def _dimensions_page(request, plan, *, create=None, edited=None, status=200):
         used.update(pk for pk in (first, second) if pk)
     forms = []
     for dimension in dimensions.values():
-        dimension.indicator_count = used[dimension.pk]
         form = edited if edited is not None and edited.dimension.pk == dimension.pk else None
-        forms.append(form or DimensionEditForm(dimension=dimension, prefix=f"d{dimension.pk}"))
+        form = form or DimensionEditForm(dimension=dimension, prefix=f"d{dimension.pk}")
+        form.dimension.indicator_count = used[dimension.pk]
+        forms.append(form)
     crumbs = [
         (_("Indicateurs"), reverse("indicators:plan_indicators", args=[plan.pk])),
         (_("Ventilations"), None),

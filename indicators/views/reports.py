@@ -29,7 +29,7 @@ def _problem(request, plan, message, status):
 
 # The parts of each report, for the CSV of one part (checked before anything is built).
 SECTIONS = {
-    "trimestre": {"synthese", "piliers", "actions", "indicateurs", "budget", "decisions"},
+    "trimestre": {"synthese", "piliers", "actions", "indicateurs", "ventilations", "budget", "decisions"},
     "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "rythme", "decisions"},
     "suivi": {"suivi", "indicateurs"},
 }
@@ -68,6 +68,8 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
     report = jobs.build_report(plan, name, params, period=period)
     report.generated_at = timezone.localtime()
     section = report.section(key) if key else None
+    if key and section is None:  # a part only some quarters have (values broken down by group)
+        return _problem(request, plan, _("Cette partie du rapport est vide pour cette période."), 404)
     content_type, extension = exports.FORMATS[fmt]
     body = exports.render(report, fmt, section=section, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type=content_type)
