@@ -141,6 +141,7 @@ class MeasurementForm(forms.Form):
         if self.grid is not None:
             field.required = False
             field.help_text = _("Laissez vide : le total des parts.")
+            field.widget.attrs["placeholder"] = _("total des parts")
             for key in self.grid.cells():
                 part = FrenchDecimalField(label=self.grid.label(key), required=False, max_digits=14, decimal_places=2)
                 part.validators.append(NOT_NEGATIVE)

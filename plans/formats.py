@@ -26,4 +26,5 @@ def file_size(size: int) -> str:
         return _("%(n)s octets") % {"n": size}
     if size < 1024 * 1024:
         return f"{number_format(Decimal(size) / 1024, 0)}{NBSP}{_('Ko')}"
-    return f"{number_format(Decimal(size) / 1024 / 1024, 1)}{NBSP}{_('Mo')}"
+    megabytes = Decimal(size) / 1024 / 1024
+    return f"{number_format(megabytes, 1 if megabytes < 10 else 0)}{NBSP}{_('Mo')}"

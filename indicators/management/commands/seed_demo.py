@@ -5,6 +5,7 @@ catalogue) is adopted, and a Belgian police zone drafting its plan from the SeNe
 """
 
 import datetime
+import io
 import itertools
 from decimal import Decimal
 
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from indicators.enums import Unit
+from indicators import breakdowns
+from indicators.enums import EvidenceHolder, Unit
 from indicators.models import DUE_QUARTERS, Indicator
 from indicators.services import (
     indicator_create,
@@ -319,11 +321,18 @@ class Command(BaseCommand):
             )
             services.plan_change_status(plan=plan, by=coordinator, status=PlanStatus.ACTIVE)
             # The dashboard's key indicators, with targets the committee set at adoption.
+            # The usual breakdowns; the young participants are counted by age band.
+            dimensions = breakdowns.presets_add(plan=plan, by=coordinator)
             for index, indicator in enumerate(Indicator.objects.filter(plan=plan, unit=Unit.COUNT).order_by("pk")[:6]):
                 indicator_update(
-                    indicator=indicator, by=coordinator, is_key=True, target_value=Decimal(30 + 10 * index)
+                    indicator=indicator,
+                    by=coordinator,
+                    is_key=True,
+                    target_value=Decimal(30 + 10 * index),
+                    breakdown=dimensions[0] if "jeunes" in indicator.label else None,
                 )
             self._french_tracking(plan, coordinator)
+            self._french_evidence(plan, coordinator)
         people = [
             ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
             ("redaction@val-de-sorne.example", "Karim", "Benali", partners["VDS"], MemberRole.EDITOR),
@@ -333,6 +342,24 @@ class Command(BaseCommand):
         logins = self._members(plan, coordinator, people)
         self._french_reviews(plan, coordinator)
         return logins
+
+    def _french_evidence(self, plan, coordinator):
+        """The adoption meeting's minutes, as a PDF the committee would file."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from weasyprint import HTML
+
+        from indicators.evidence import Target, evidence_add
+
+        minutes = HTML(
+            string=(
+                "<h1>Comité de pilotage du 10 février 2025</h1><p>Compte rendu. Présents : la commune, la "
+                "préfecture, la MILDECA, l'APJS, la police nationale, l'éducation nationale, le CSAPA, le parquet."
+                "</p><p>Le comité adopte le plan 2025-2027 et sa programmation financière.</p>"
+            )
+        ).write_pdf()
+        target = Target(EvidenceHolder.MEETING, meeting=plan.adopted_meeting)
+        upload = SimpleUploadedFile("Compte rendu COPIL 10-02-2025.pdf", minutes)
+        evidence_add(plan=plan, by=coordinator, target=target, upload=upload)
 
     def _french_reviews(self, plan, coordinator):
         """The préfecture validates with the coordinator; in T3 2026 the APJS has submitted two actions, one of
@@ -349,6 +376,20 @@ class Command(BaseCommand):
             return
         led = list(plan.actions.filter(lead=contributor.partner, progress_updates__period=period).order_by("pk")[:2])
         for index, action in enumerate(led):
+            indicator = action.indicators.order_by("pk").first()
+            if indicator is not None:  # the attendance sheet behind the figure, as a photo
+                from django.core.files.uploadedfile import SimpleUploadedFile
+                from PIL import Image, ImageDraw
+
+                from indicators.evidence import Target, evidence_add
+
+                image = Image.new("RGB", (640, 420), "white")
+                ImageDraw.Draw(image).text((24, 24), f"Feuille d'émargement — {period.label}", fill="black")
+                photo = io.BytesIO()
+                image.save(photo, "JPEG")
+                target = Target(EvidenceHolder.VALUE, action=action, indicator=indicator, period=period)
+                upload = SimpleUploadedFile(f"emargement-{period.label}.jpg", photo.getvalue())
+                evidence_add(plan=plan, by=contributor, target=target, upload=upload)
             review = review_submit(action=action, period=period, by=contributor)
             if index == 0:
                 review_validate(review=review, by=coordinator)
@@ -460,7 +501,13 @@ class Command(BaseCommand):
                     number = Decimal(min(95, 20 + 8 * step + index % 10))
                 else:
                     number = Decimal(3 + step * (2 + index % 5))
-                values.append({"indicator": indicator, "value_number": number, "value_text": text, "comment": ""})
+                value = {"indicator": indicator, "value_number": number, "value_text": text, "comment": ""}
+                if indicator.breakdown_id:  # young people by age band: mostly minors, some young adults
+                    bands = list(indicator.breakdown.categories.order_by("order"))
+                    parts = [(number * share).quantize(Decimal(1)) for share in (Decimal("0.55"), Decimal("0.4"))]
+                    parts += [number - sum(parts), Decimal(0)]
+                    value["parts"] = {str(band.pk): part for band, part in zip(bands, parts, strict=True)}
+                values.append(value)
             quarter_save(period=period, by=coordinator, progress=progress, measurements=values)
             if (period.year, period.quarter) <= (2026, 2):
                 quarter_close(period=period, by=coordinator)
