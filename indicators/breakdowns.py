@@ -91,12 +91,16 @@ class Grid:
 
 
 def plan_dimensions(plan: Plan) -> dict[int, Dimension]:
-    """The plan's breakdowns with their categories (`every`: retired ones too), in two queries."""
-    dimensions = {d.pk: d for d in Dimension.objects.filter(plan=plan).order_by("order", "pk")}
-    for dimension in dimensions.values():
-        dimension.every = []
-    for category in Category.objects.filter(dimension__in=list(dimensions)).order_by("order", "pk"):
-        dimensions[category.dimension_id].every.append(category)
+    """The plan's breakdowns with their categories (`every`: retired ones too), in one query (a breakdown always
+    has categories: the services keep two at least)."""
+    dimensions: dict[int, Dimension] = {}
+    categories = Category.objects.filter(dimension__plan=plan).select_related("dimension")
+    for category in categories.order_by("dimension__order", "dimension_id", "order", "pk"):
+        dimension = dimensions.setdefault(category.dimension_id, category.dimension)
+        if not hasattr(dimension, "every"):
+            dimension.every = []
+        dimension.every.append(category)
+        category.dimension = dimension
     return dimensions
 
 

@@ -176,9 +176,9 @@ def test_a_plan_brought_in_from_its_spreadsheet(live_server, page, tmp_path):
     assert plan.actions.count() == 5
 
 
-def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server, page):
-    """The contributor submits, the coordinator returns one action with a reason, the contributor corrects and
-    submits again, the coordinator validates and closes the quarter."""
+def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server, page, tmp_path):
+    """The contributor submits, the coordinator returns one action with a reason, the contributor corrects,
+    attaches the attendance sheet and submits again, the coordinator validates and closes the quarter."""
     from indicators.models import ActionReview, Measurement
     from plans.enums import MemberRole
     from tests.indicators.factories import second_year_plan
@@ -207,6 +207,16 @@ def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server
 
     as_user(world.users["lead"])
     expect(card.locator(".review")).to_contain_text("Renvoyé par")
+    # The attendance sheet behind the figure, attached to the value.
+    (tmp_path / "émargement T3.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    card.get_by_role("link", name="Pièces justificatives").click()
+    page.get_by_label("Rattacher à").select_option(label=f"la valeur de R · {indicator.label}")
+    page.get_by_label("Fichier").set_input_files(tmp_path / "émargement T3.pdf")
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_text("« émargement T3.pdf » est ajouté")).to_be_visible()
+    expect(page.get_by_role("link", name="émargement T3.pdf")).to_be_visible()
+    page.goto(quarter)
+    expect(card.get_by_role("link", name="1 pièce justificative")).to_be_visible()
     # Corrected and submitted in one click: what was typed is saved first.
     card.locator(f"input[name='m-{indicator.pk}-value']").fill("31")
     card.get_by_role("button", name="Enregistrer et soumettre pour validation").click()
@@ -220,3 +230,4 @@ def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server
     expect(page.get_by_text(f"Le {world.open.label} est clos.")).to_be_visible()
     assert ActionReview.objects.get(action=mine, period=world.open).state == "validated"
     assert Measurement.objects.get(indicator=indicator, period=world.open).value_number == 31
+    assert indicator.evidence.get().name == "émargement T3.pdf"

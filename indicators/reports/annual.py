@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from indicators.charts import Chart, Series
-from indicators.enums import Unit
+from indicators.enums import ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Indicator, Measurement, ProgressUpdate
 from indicators.reports.base import DATE, DECIMAL, INT, MONEY, TEXT, Column, Report, Section
 from indicators.reports.common import (
@@ -49,7 +49,7 @@ FUNDER_COLUMNS = [
 ]
 
 
-def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: dict) -> Section:
+def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: dict, last=None) -> Section:
     # Tuples and the status labels once: a 400-action year is 1,600 updates.
     labels = {value: str(label) for value, label in ActionStatus.choices}
     updates = defaultdict(dict)
@@ -72,8 +72,11 @@ def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: 
         *[Column(f"T{q} {year}", TEXT, 16) for q in range(1, 5)],
         Column(_("Avancement (%)"), INT, 12),
         Column(_("En retard"), width=9),
+        # Where the year's last quarter stands with the validators (indicators.reviews).
+        Column(_("Validation %(period)s") % {"period": last.label} if last else _("Validation"), width=12),
         Column(_("Dernière note"), width=50),
     ]
+    reviews = {value: str(label) for value, label in ReviewState.choices}
     rows = [
         [
             state.pillar,
@@ -83,6 +86,7 @@ def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: 
             *[quarter(state, q) for q in range(1, 5)],
             state.progress,
             state.late_label,
+            reviews[state.review],
             state.last_note,
         ]
         for state in states
@@ -319,7 +323,7 @@ def annual_review(plan: Plan, year: int) -> Report:
         sections=[
             headline_section(headline),
             pillar_section(states),
-            _actions_section(states, year, plan, money.planned_by_action),
+            _actions_section(states, year, plan, money.planned_by_action, last),
             indicator_section("tendances", _("Indicateurs : valeurs de l'année"), value_columns, indicators.lines),
             Section(
                 "financeurs",

@@ -276,3 +276,33 @@ class TestPublished:
         (chart,) = shared.context["breakdown_charts"]
         assert chart.series[0].values == [Decimal(12), None, None]
         assert '<td class="num">&lt; 5</td>' in shared.text and '<td class="num">3</td>' not in shared.text
+
+
+def test_the_quarter_page_reads_breakdowns_in_a_fixed_number_of_queries(client, db):
+    """Categories and parts are read once per page, not once per indicator: same count at 2 and 12 actions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 12):
+        world = second_year_plan(actions=size, indicators=2)
+        coordinator = world.users[MemberRole.COORDINATOR]
+        sex = breakdowns.dimension_create(plan=world.plan, by=coordinator, name="Sexe", categories=["F", "H"])
+        women, men = sex.categories.order_by("order")
+        for indicator in world.indicators:
+            indicator.breakdown = sex
+            indicator.save()
+            item = {"indicator": indicator, "value_number": None, "value_text": "", "comment": ""}
+            quarter_save(
+                period=world.open,
+                by=coordinator,
+                measurements=[item | {"parts": {str(women.pk): Decimal(2), str(men.pk): Decimal(3)}}],
+            )
+        client.force_login(coordinator)
+        url = reverse("indicators:quarter", args=[world.plan.pk, 2026, 3])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"pilier": "tous"})
+        assert response.status_code == 200
+        assert response.text.count("-part_") >= size * 2 * 2
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 13, counts  # 12, and the categories of the breakdowns

@@ -469,3 +469,20 @@ class TestPublishedValues:
         assert response.status_code == 302, response.context["form"].errors
         world.plan.refresh_from_db()
         assert world.plan.validated_only
+
+
+def test_the_annual_review_says_where_the_last_quarter_stands(world):
+    from indicators.jobs import build_report
+
+    review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
+    section = build_report(world.plan, "bilan", {"year": 2026}).section("actions")
+    labels = [str(c.label) for c in section.columns]
+    column = labels.index("Validation T4 2026")
+    assert {row[column] for row in section.rows} == {"brouillon"}  # T4 2026: nothing submitted yet
+    review = ActionReview.objects.get(action=world.led, period=world.open)
+    ActionReview.objects.create(
+        action=world.led, period=world.plan.periods.get(year=2026, quarter=4), state="submitted"
+    )
+    section = build_report(world.plan, "bilan", {"year": 2026}).section("actions")
+    by_title = {row[1]: row[column] for row in section.rows}
+    assert by_title[world.led.title] == "soumis" and review.state == "validated"
