@@ -59,9 +59,12 @@ def _may_attach(user: User, plan: Plan, target: Target) -> bool:
     return plan_perms.can_report_on_action(user, plan, target.action)
 
 
-def frozen_reason(plan: Plan, target: Target, review: ActionReview | None = None) -> str:
+UNKNOWN = object()  # the action's review for the quarter was not looked up (None: looked up, there is none)
+
+
+def frozen_reason(plan: Plan, target: Target, review=UNKNOWN) -> str:
     """Why files backing this cannot be added or removed now, or "" if they can. `review`: the action's review
-    for the quarter when the caller has it (one query saved per page)."""
+    for the quarter when the caller has read it (None if there is none): one query saved per file listed."""
     if plan.is_closed:
         return _("Le plan est clos : ses pièces ne changent plus.")
     if target.period is None:
@@ -69,18 +72,18 @@ def frozen_reason(plan: Plan, target: Target, review: ActionReview | None = None
     if target.period.is_closed:
         return _("Le %(period)s est clos : ses pièces ne changent plus.") % {"period": target.period.label}
     if target.action is not None:
-        if review is None:
+        if review is UNKNOWN:
             review = ActionReview.objects.filter(action=target.action, period=target.period).first()
         if review is not None and review.locked:
             return locked_message(review)
     return ""
 
 
-def can_attach(user: User, plan: Plan, target: Target, review: ActionReview | None = None) -> bool:
+def can_attach(user: User, plan: Plan, target: Target, review=UNKNOWN) -> bool:
     return _may_attach(user, plan, target) and not frozen_reason(plan, target, review)
 
 
-def can_remove(user: User, plan: Plan, evidence: Evidence, review: ActionReview | None = None) -> bool:
+def can_remove(user: User, plan: Plan, evidence: Evidence, review=UNKNOWN) -> bool:
     """Whoever attached it, or the drafting committee, as long as what it backs can change."""
     if not can_attach(user, plan, Target.of(evidence), review):
         return False

@@ -1,7 +1,7 @@
 """Evidence pages: the files backing an action's quarter, an action or a meeting; the download; the removal.
 
-Files are read only through `evidence_file`, for members of the plan (any other request, a share link's
-included, gets a 404 that says nothing of whether the file exists).
+Files are read only through `evidence_file`, for members of the plan: a signed-in outsider gets a 404 that says
+nothing of whether the file exists, a visitor without a session (a share link's, say) the login page.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from indicators.enums import EvidenceHolder
 from indicators.evidence import (
+    UNKNOWN,
     Target,
     can_attach,
     can_remove,
@@ -67,7 +68,7 @@ class Group:
     link: str = ""
 
 
-def _files(user, plan, evidence, review=None) -> list:
+def _files(user, plan, evidence, review=UNKNOWN) -> list:
     return [(item, can_remove(user, plan, item, review)) for item in evidence]
 
 
@@ -121,7 +122,9 @@ def quarter_evidence(request, pk, year, quarter, action_pk):
     indicators = list(action.indicators.order_by("order", "pk"))
     values = {m.indicator_id: m for m in Measurement.objects.filter(period=period, indicator__in=indicators)}
     evidence = list(
-        Evidence.objects.filter(period=period, action=action).select_related("uploaded_by", "indicator", "period")
+        Evidence.objects.filter(period=period, action=action).select_related(
+            "uploaded_by", "action", "indicator", "period"
+        )
     )
     progress = Target(EvidenceHolder.PROGRESS, action=action, period=period)
     groups = [
@@ -168,7 +171,7 @@ def action_evidence(request, pk, action_pk):
     action = _action(plan, action_pk)
     evidence = list(
         Evidence.objects.filter(action=action)
-        .select_related("uploaded_by", "indicator", "period")
+        .select_related("uploaded_by", "action", "indicator", "period")
         .order_by("period__year", "period__quarter", "uploaded_at")
     )
     own = Target(EvidenceHolder.ACTION, action=action)
@@ -208,7 +211,7 @@ def meeting_evidence(request, pk, meeting_pk):
     plan = get_plan(request, pk)
     meeting = get_object_or_404(plan.meetings, pk=meeting_pk)
     target = Target(EvidenceHolder.MEETING, meeting=meeting)
-    evidence = meeting.evidence.select_related("uploaded_by")
+    evidence = meeting.evidence.select_related("uploaded_by", "meeting")
     can = can_attach(request.user, plan, target)
     back = reverse("plans:meetings", args=[plan.pk]) if plan_perms.can_record_meetings(request.user, plan) else None
     return _page(

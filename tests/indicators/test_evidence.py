@@ -325,3 +325,18 @@ class TestPages:
         section = next(s for s in report.context["report"].sections if s.key == "indicateurs")
         files = [row[-2] for row in section.rows if world.indicator.label in row]
         assert files == ["feuille d'émargement.pdf"]
+
+
+def test_the_quarter_evidence_page_reads_in_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.lead)
+    counts = []
+    for files in (1, 6):
+        while Evidence.objects.count() < files:
+            attach(world)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(quarter_url(world)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
