@@ -25,11 +25,13 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "value_number",
             "value_text",
             "comment",
+            "parts",
             "entered_by",
             "entered_at",
             "review_state",
         ]
-        read_only_fields = ["entered_by", "entered_at"]
+        # The value per category of a broken-down indicator ({"<category id>": "12"}); the total must match them.
+        read_only_fields = ["parts", "entered_by", "entered_at"]
         # One value per indicator and quarter: the service updates the existing one instead of refusing.
         validators = []
 

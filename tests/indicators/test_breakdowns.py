@@ -190,6 +190,19 @@ class TestEntry:
         save(world, Decimal(12), None, comment="Vérifié")
         assert Measurement.objects.get(indicator=world.indicator, period=world.open).comment == "Vérifié"
 
+    def test_through_the_api(self, client, world):
+        save(world, None, {world.women: 7, world.men: 5})
+        value = Measurement.objects.get(indicator=world.indicator, period=world.open)
+        client.force_login(world.coordinator)
+        url = f"/api/v1/measurements/{value.pk}/"
+        assert client.get(url).json()["parts"] == {str(world.women.pk): "7", str(world.men.pk): "5"}
+        response = client.patch(url, {"value_number": "20"}, content_type="application/json")
+        assert response.status_code == 400 and "Les parts font 12, pas 20" in str(response.json())
+        response = client.patch(url, {"comment": "Vérifié", "parts": {"1": "20"}}, content_type="application/json")
+        assert response.status_code == 200  # parts are read-only here: ignored, and the total still holds
+        value.refresh_from_db()
+        assert (value.value_number, value.comment, value.parts[str(world.men.pk)]) == (12, "Vérifié", "5")
+
     def test_parts_of_another_breakdown_or_a_removed_category(self, world):
         with pytest.raises(ValidationError, match="n'existent plus"):
             save(world, None, {world.minors: 3})
