@@ -45,3 +45,42 @@ class TestProductionSettings:
         result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(64))
         assert result.returncode != 0
         assert "ALLOWED_HOSTS" in result.stderr
+
+
+class TestEvidenceStorage:
+    def test_an_s3_compatible_bucket_from_the_environment(self):
+        """EVIDENCE_S3_* select django-storages' S3 backend, private; without them, the local disk."""
+        code = (
+            "from django.core.files.storage import storages; s = storages['evidence']; "
+            "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth, s.location)"
+        )
+        result = run_manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            code,
+            SECRET_KEY=secrets.token_urlsafe(64),
+            ALLOWED_HOSTS="plans.example.org",
+            EVIDENCE_S3_BUCKET="preuves-plans",
+            EVIDENCE_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+            EVIDENCE_S3_REGION="fr-par",
+            EVIDENCE_S3_PREFIX="prod",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [
+            "S3Storage",
+            "preuves-plans",
+            "https://s3.fr-par.scw.cloud",
+            "private",
+            "True",
+            "prod",
+        ]
+        local = run_manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.core.files.storage import storages; print(type(storages['evidence']).__name__)",
+            SECRET_KEY=secrets.token_urlsafe(64),
+            ALLOWED_HOSTS="plans.example.org",
+        )
+        assert local.stdout.split()[-1] == "FileSystemStorage", local.stderr
