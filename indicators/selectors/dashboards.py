@@ -39,8 +39,21 @@ class KeyIndicator:
     target: str
     reached: str
     share: Decimal | None  # the latest value as a percentage of the target
-    submitted: bool = False  # submitted, not yet validated (shown only when the reader asks for them)
+    review: str = ""  # where the latest value stands with the validators: "" (draft), submitted, validated…
     breakdown: object = None  # indicators.breakdowns.Broken: the latest value by category, when broken down
+
+    @property
+    def submitted(self) -> bool:
+        return self.review == ReviewState.SUBMITTED
+
+    @property
+    def review_label(self) -> str:
+        labels = {
+            ReviewState.SUBMITTED: _("soumise"),
+            ReviewState.VALIDATED: _("validée"),
+            ReviewState.RETURNED: _("renvoyée"),
+        }
+        return str(labels.get(self.review, ""))
 
 
 @dataclass(frozen=True)
@@ -78,16 +91,18 @@ def _dashboard_actions(plan: Plan) -> list:
     )
 
 
-def _submitted_quarters(indicators) -> set[tuple[int, int, int]]:
-    """(action id, year, quarter) of the submitted, not yet validated, quarters of these indicators' actions."""
+def _review_states(indicators) -> dict[tuple[int, int, int], str]:
+    """{(action id, year, quarter): review state} of these indicators' actions, drafts left out: one query."""
     actions = {indicator.action_id for indicator in indicators if indicator.action_id}
     if not actions:
-        return set()
-    return set(
-        ActionReview.objects.filter(action__in=actions, state=ReviewState.SUBMITTED)
+        return {}
+    rows = (
+        ActionReview.objects.filter(action__in=actions)
+        .exclude(state=ReviewState.DRAFT)
         .order_by()
-        .values_list("action_id", "period__year", "period__quarter")
+        .values_list("action_id", "period__year", "period__quarter", "state")
     )
+    return {(action, year, quarter): state for action, year, quarter, state in rows}
 
 
 def _latest_breakdowns(plan: Plan, indicators, *, publish: bool) -> dict:
@@ -122,7 +137,7 @@ def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None, publis
         .with_latest_value(reviewed=reviewed)
         .order_by("order", "pk")
     )
-    submitted = _submitted_quarters(indicators) if reviewed and ReviewState.SUBMITTED in reviewed else set()
+    states = _review_states(indicators)  # each latest value says where it stands with the validators
     broken = _latest_breakdowns(plan, indicators, publish=publish)
     for indicator in indicators:
         value = indicator.latest_number if indicator.unit != Unit.TEXT else None
@@ -137,7 +152,7 @@ def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None, publis
                 else "—",
                 reached=target_label(on_target(indicator, value)),
                 share=value / indicator.target_value * 100 if value is not None and indicator.target_value else None,
-                submitted=(indicator.action_id, indicator.latest_year, indicator.latest_quarter) in submitted,
+                review=states.get((indicator.action_id, indicator.latest_year, indicator.latest_quarter), ""),
                 breakdown=broken.get(indicator.pk),
             )
         )

@@ -27,7 +27,7 @@ PAGES = {
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),
-    "indicators:dashboard": ((), 12),
+    "indicators:dashboard": ((), 13),  # 12, and where the key values stand with the validators
     "indicators:quarter": ((2026, 3), 12),
     "indicators:reports": ((), 5),
     "indicators:report_quarter": ((2026, 3), 16),  # the files backing each value: one query

@@ -448,6 +448,7 @@ class TestPublishedValues:
         ActionReview.objects.create(action=world.led, period=world.closed, state=ReviewState.VALIDATED)
         value, when, _submitted, response = self.shown(client, dashboard)
         assert (value, when) == ("18", "T2 2026")
+        assert response.context["key_indicators"][0].review_label == "validée" and ">validée</span>" in response.text
         (progress,) = [c for c in response.context["charts"] if c.key == "trimestres"]
         assert progress.categories == ["T2 2026"]  # the one validated quarter
         submit(world)
