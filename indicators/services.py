@@ -175,13 +175,16 @@ class QuarterData:
         }
 
     def history_sources(self, *, plan) -> list:
-        """The validations of the actions' quarters: who submitted, validated, returned or reopened what."""
+        """The validations of the actions' quarters (who submitted, validated, returned or reopened what), and the
+        evidence files added and deleted."""
         records = ActionReview.history.filter(action__plan=plan).select_related("action", "period")
 
         def name(record) -> str:  # the action may have been deleted since
             return f"{record.action.title} — {record.period.label}" if record.action and record.period else ""
 
-        return [(_lazy("Validation"), records, name)]
+        # Evidence files, their deletion included: the record keeps the name, who and when.
+        files = Evidence.history.filter(plan_id=plan.pk)
+        return [(_lazy("Validation"), records, name), (_lazy("Pièce justificative"), files, lambda r: r.name)]
 
     def copy_action_definitions(self, *, source, copy) -> None:
         """An action's indicators are copied as definitions, never with their values."""

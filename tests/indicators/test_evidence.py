@@ -222,6 +222,16 @@ class TestLocks:
         assert not storage.exists(stored)
         deleted = Evidence.history.filter(id=evidence.pk, history_type="-").get()
         assert (deleted.name, deleted.history_user) == ("compte-rendu.pdf", world.lead)
+        from plans.selectors.history import plan_history
+
+        entries = [
+            (e["kind"], e["object"], e["verb"])
+            for e in plan_history(plan=world.plan)
+            if e["object"] == "compte-rendu.pdf"
+        ]
+        assert [(str(kind), name) for kind, name, _verb in entries] == [
+            ("Pièce justificative", "compte-rendu.pdf")
+        ] * 2
 
     def test_a_contributor_removes_only_its_own_files(self, world):
         evidence = attach(world, by=world.coordinator)

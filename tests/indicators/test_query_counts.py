@@ -23,7 +23,7 @@ PAGES = {
     "plans:structure": ((), 8),
     "plans:review": ((), 8),
     "plans:budget": ((), 11),
-    "plans:history": ((), 14),
+    "plans:history": ((), 15),  # with the evidence files added and deleted
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),
