@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config import views
 from config.api import router
@@ -14,6 +15,10 @@ urlpatterns = [
     path("partage/<str:token>/", dashboards.shared_dashboard, name="shared_dashboard"),
     path("tableau-de-bord/", dashboards.overview, name="overview"),
     path("api/v1/", include(router.urls)),
+    # The OpenAPI 3.1 schema and its documentation, from local static files (drf-spectacular-sidecar).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),
     path("plans/", include("indicators.urls")),

@@ -1,6 +1,10 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.enums import PartnerKind
@@ -100,3 +104,43 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         self.email = (self.email or "").strip().lower()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at=None, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A personal API token: named by its owner, shown once, stored as a hash; read-only or not; it expires and
+    can be revoked (partners.tokens)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nom"), max_length=80, help_text=_("Pour vous y retrouver : « tableau de bord ORS »…"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("début du jeton"), max_length=12, editable=False)
+    read_only = models.BooleanField(_("lecture seule"), default=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def is_active(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

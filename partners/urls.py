@@ -4,6 +4,8 @@ from django.urls import path, reverse_lazy
 from partners import views
 
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("jetons/<int:token_pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_tasks_db",
     # Ours, in dependency order: partners <- plans <- indicators
@@ -65,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.middleware.PagesLoginRequiredMiddleware",
+    "config.middleware.ApiBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -219,11 +223,47 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # A personal token (partners.tokens) or the browser's session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "partners.tokens.ReadOnlyToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.rest.UserThrottle", "config.rest.TokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.rest.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+}
+# Requests a minute per person (all their tokens and their session together) and per token.
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_RATE_USER", "600/minute"),
+    "token": os.environ.get("API_RATE_TOKEN", "300/minute"),
+}
+API_MAX_BODY_BYTES = 1024 * 1024  # a JSON body: a value, an action; never megabytes
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API des plans locaux drogues et addictions",
+    "DESCRIPTION": (
+        "Lire les plans (territoires, piliers, axes, actions, indicateurs, trimestres, valeurs, budget, "
+        "réunions) et envoyer des valeurs, avec les mêmes règles que les pages. Authentification : un jeton "
+        "personnel (`Authorization: Bearer plt_…`, créé sur la page « Mon compte ») ou la session du navigateur. "
+        "Erreurs en JSON, un message par champ, dans la langue demandée (`Accept-Language`: fr, en)."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 LOGGING = {

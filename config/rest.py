@@ -1,0 +1,89 @@
+"""What every API endpoint shares: throttles, pagination, the refusal of unknown fields, and the exception
+handler that turns the services' refusals (shared with the pages) into DRF answers."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class _Rate:
+    """Rates read from settings.API_THROTTLE_RATES when a request comes (so that they can be set per test)."""
+
+    def get_rate(self):
+        return settings.API_THROTTLE_RATES.get(self.scope)
+
+
+class UserThrottle(_Rate, SimpleRateThrottle):
+    """Per person: the session and every token of theirs together. 429 with Retry-After beyond the rate."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return None  # refused anyway (401)
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TokenThrottle(_Rate, SimpleRateThrottle):
+    """Per token: a runaway script on one token does not use up its owner's other tools."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        from partners.models import ApiToken
+
+        if not isinstance(request.auth, ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class Pagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 200); every list has a stable order (ending with the id)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class StrictSerializer(serializers.ModelSerializer):
+    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Champ inconnu.")] for name in unknown})
+        return super().validate(attrs)
+
+
+def exception_handler(exc, context):
+    """Django's own refusals, raised by the services the API shares with the pages, as DRF answers.
+
+    A ValidationError becomes 400 with one list of messages per field (`detail` for the others, and the
+    quarter-page keys such as `m12.value_number` reduced to their field); a closed quarter or a plan not yet
+    tracked is 403, like a PermissionDenied.
+    """
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework import exceptions
+    from rest_framework.views import exception_handler as drf_handler
+
+    if isinstance(exc, DjangoValidationError):
+        if not hasattr(exc, "error_dict") and exc.error_list and exc.error_list[0].code in FORBIDDEN_CODES:
+            exc = exceptions.PermissionDenied(exc.messages[0])
+        elif hasattr(exc, "error_dict"):
+            detail = {}
+            for key, messages in exc.message_dict.items():
+                field = key.partition(".")[2] or key
+                detail.setdefault("detail" if field == "__all__" else field, []).extend(messages)
+            exc = exceptions.ValidationError(detail)
+        else:
+            exc = exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_handler(exc, context)
+
+
+# Refusals that are about the state of the plan (a closed quarter, a plan not tracked), not about the input.
+FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter"}
