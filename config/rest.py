@@ -1,9 +1,8 @@
-"""What every API endpoint shares: throttles, pagination, the refusal of unknown fields, and the exception
-handler that turns the services' refusals (shared with the pages) into DRF answers."""
+"""What DRF's settings name (so nothing here imports DRF's views): throttles, pagination, and the exception
+handler that turns the services' refusals (shared with the pages) into DRF answers. The base classes of the
+resources are in config.resources."""
 
 from django.conf import settings
-from django.utils.translation import gettext as _
-from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -44,17 +43,6 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class StrictSerializer(serializers.ModelSerializer):
-    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each."""
-
-    def validate(self, attrs):
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Champ inconnu.")] for name in unknown})
-        return super().validate(attrs)
 
 
 def exception_handler(exc, context):

@@ -1,20 +1,57 @@
-"""Indicator values through the API: read what you can see, write what your role allows, never in a closed quarter."""
+"""Indicators, progress updates and values through the API: read what you can see, write what your role allows,
+by the same services as the pages (never in a closed quarter, never what is submitted or validated).
+
+Every update carries the `version` read (409 with the current state when someone changed it since)."""
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from indicators import services
-from indicators.enums import ReviewState
-from indicators.models import ActionReview, Indicator, Measurement
-from plans.inputs import parse_id
+from config.resources import IdFilter, SinceFilter, StrictSerializer
+from indicators import perms, services
+from indicators.enums import IndicatorKind, ReviewState
+from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate
+from plans.enums import ActionStatus, PillarKind
 from plans.models import Plan, ReportingPeriod
 
+CONFLICT = OpenApiResponse(description="Changé par quelqu'un d'autre depuis votre lecture : l'état actuel est joint.")
+REFUSED = OpenApiResponse(description="Votre rôle ne le permet pas, le trimestre est clos, ou il est soumis / validé.")
+INVALID = OpenApiResponse(description="Une erreur par champ, dans la langue demandée (Accept-Language).")
 
-class MeasurementSerializer(serializers.ModelSerializer):
+
+def _visible_plans(request):
+    return Plan.objects.visible_to(request.user).values("pk")
+
+
+def _conflict(serializer_data) -> Response:
+    return Response(
+        {
+            "detail": _("Quelqu'un d'autre a modifié cet élément depuis votre lecture : voici son état actuel."),
+            "current": serializer_data,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _version_missing() -> Response:
+    return Response({"version": [_("Indiquez la version lue.")]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+# --- Values ---------------------------------------------------------------------------------------------------
+
+
+class MeasurementSerializer(StrictSerializer):
     # Where the value stands with its validator (indicators.reviews): draft, submitted, validated or returned.
     review_state = serializers.SerializerMethodField()
+    version = serializers.CharField(
+        source="fingerprint",
+        required=False,
+        max_length=64,
+        help_text="The version you read; required to update (409 if the value changed since).",
+    )
 
     class Meta:
         model = Measurement
@@ -29,6 +66,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "entered_by",
             "entered_at",
             "review_state",
+            "version",
         ]
         # The value per category of a broken-down indicator ({"<category id>": "12"}); the total must match them.
         read_only_fields = ["parts", "entered_by", "entered_at"]
@@ -37,7 +75,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        plans = Plan.objects.visible_to(self.context["request"].user).values("pk")
+        plans = _visible_plans(self.context["request"])
         fields["indicator"].queryset = Indicator.objects.filter(plan__in=plans)
         fields["period"].queryset = ReportingPeriod.objects.filter(plan__in=plans)
         return fields
@@ -52,6 +90,24 @@ class MeasurementSerializer(serializers.ModelSerializer):
         return state or ReviewState.DRAFT
 
 
+class MeasurementFilter(filters.FilterSet):
+    plan = IdFilter(field_name="indicator__plan")
+    period = IdFilter(field_name="period")
+    indicator = IdFilter(field_name="indicator")
+    action = IdFilter(field_name="indicator__action")
+    year = filters.NumberFilter(field_name="period__year", min_value=1900, max_value=2100)
+    updated_since = SinceFilter(field_name="entered_at")
+
+    class Meta:
+        model = Measurement
+        fields = ["plan", "period", "indicator", "action", "year", "updated_since"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: MeasurementSerializer, 400: INVALID, 403: REFUSED}),
+    update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+)
 class MeasurementViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -59,23 +115,21 @@ class MeasurementViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """`?plan=<id>` and `?period=<id>` filter. Writes go through the quarter's service: same rules as the page."""
+    """The values of the indicators, one per quarter. Writes go through the quarter's service: same rules as the
+    page. POST on an indicator and quarter that already hold a value updates it."""
 
     serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilter
+    ordering_fields = ["entered_at", "id"]
+    ordering = ["indicator", "period__year", "period__quarter", "id"]
 
     def get_queryset(self):
-        plans = Plan.objects.visible_to(self.request.user).values("pk")
         review = ActionReview.objects.filter(action=OuterRef("indicator__action"), period=OuterRef("period"))
-        queryset = (
-            Measurement.objects.filter(indicator__plan__in=plans)
-            .select_related("period")
+        return (
+            Measurement.objects.filter(indicator__plan__in=_visible_plans(self.request))
+            .select_related("period", "indicator")
             .annotate(review=Subquery(review.values("state")[:1]))
         )
-        for param, lookup in (("plan", "indicator__plan"), ("period", "period")):
-            if (value := self.request.query_params.get(param)) is not None:
-                object_id = parse_id(value)
-                queryset = queryset.filter(**{lookup: object_id}) if object_id else queryset.none()
-        return queryset.order_by("indicator", "period__year", "period__quarter")
 
     def create(self, request, *args, **kwargs):
         return self._save(request, instance=None)
@@ -86,6 +140,13 @@ class MeasurementViewSet(
     def _save(self, request, instance, partial=False):
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        posted = dict(serializer.validated_data)
+        version = posted.pop("fingerprint", None)
+        if instance is not None:
+            if version is None:
+                return _version_missing()
+            if version != instance.fingerprint:
+                return _conflict(self.get_serializer(instance).data)
         data = {
             **(
                 {}
@@ -98,7 +159,7 @@ class MeasurementViewSet(
                     "comment": instance.comment,
                 }
             ),
-            **serializer.validated_data,
+            **posted,
         }
         indicator, period = data["indicator"], data["period"]
         if instance is not None:
@@ -114,7 +175,227 @@ class MeasurementViewSet(
                 {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
             )
         item = {k: data.get(k, "" if k != "value_number" else None) for k in ("value_number", "value_text", "comment")}
+        if version is not None:
+            item["loaded"] = version  # the service checks it again, under the quarter's lock
         services.quarter_save(period=period, by=request.user, measurements=[{"indicator": indicator, **item}])
-        saved = Measurement.objects.filter(indicator=indicator, period=period).first()
+        saved = self.get_queryset().filter(indicator=indicator, period=period).first()
+        body = self.get_serializer(saved).data if saved else {}
+        return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
+
+
+# --- Indicators -----------------------------------------------------------------------------------------------
+
+
+class IndicatorSerializer(StrictSerializer):
+    version = serializers.DateTimeField(
+        source="updated_at",
+        required=False,
+        help_text="The version you read (its `updated_at`); required to update (409 if it changed since).",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "plan", *Indicator.EDITABLE_FIELDS, "order", "version"]
+        read_only_fields = ["order"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        plans = _visible_plans(self.context["request"])
+        fields["plan"].queryset = Plan.objects.filter(pk__in=plans)
+        fields["action"].queryset = fields["action"].queryset.filter(plan__in=plans)
+        for name in ("breakdown", "breakdown_second"):
+            fields[name].queryset = fields[name].queryset.filter(plan__in=plans)
+        return fields
+
+
+class IndicatorFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+    action = IdFilter(field_name="action")
+    kind = filters.ChoiceFilter(choices=IndicatorKind.choices)
+    pillar_kind = filters.ChoiceFilter(field_name="action__axis__pillar__kind", choices=PillarKind.choices)
+    is_key = filters.BooleanFilter()
+    updated_since = SinceFilter()
+
+    class Meta:
+        model = Indicator
+        fields = ["plan", "action", "kind", "pillar_kind", "is_key", "updated_since"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: IndicatorSerializer, 400: INVALID, 403: REFUSED}),
+    update=extend_schema(responses={200: IndicatorSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: IndicatorSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+)
+class IndicatorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Result (R), impact (I) and context indicators. The drafting committee (coordinators, editors) defines
+    them; what gives values their meaning does not change once a closed quarter holds one."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    ordering_fields = ["order", "updated_at", "id"]
+    ordering = ["plan", "action", "order", "id"]
+
+    def get_queryset(self):
+        return Indicator.objects.filter(plan__in=_visible_plans(self.request)).select_related("plan")
+
+    def _plan(self, plan_id):
+        return Plan.objects.visible_to(self.request.user).get(pk=plan_id)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("updated_at", None)
+        plan = self._plan(fields.pop("plan").pk)
+        indicator = services.indicator_create(plan=plan, by=request.user, **fields)
+        return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        serializer = self.get_serializer(indicator, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        version = fields.pop("updated_at", None)
+        if version is None:
+            return _version_missing()
+        if version != indicator.updated_at:
+            return _conflict(self.get_serializer(indicator).data)
+        if fields.pop("plan", indicator.plan) != indicator.plan:
+            return Response({"plan": [_("Un indicateur ne change pas de plan.")]}, status=400)
+        plan = self._plan(indicator.plan_id)
+        if not perms.can_define_indicators(request.user, plan):
+            return Response({"detail": _("Votre rôle ne permet pas cette modification sur ce plan.")}, status=403)
+        indicator.plan = plan
+        indicator = services.indicator_update(indicator=indicator, by=request.user, **fields)
+        return Response(self.get_serializer(indicator).data)
+
+
+# --- Progress updates -----------------------------------------------------------------------------------------
+
+
+class ProgressUpdateSerializer(StrictSerializer):
+    review_state = serializers.SerializerMethodField()
+    version = serializers.CharField(
+        source="fingerprint",
+        required=False,
+        max_length=64,
+        help_text="The version you read; required to update (409 if it changed since).",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "action",
+            "period",
+            "status",
+            "progress",
+            "note",
+            "blockers",
+            "entered_by",
+            "entered_at",
+            "review_state",
+            "version",
+        ]
+        read_only_fields = ["entered_by", "entered_at"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        plans = _visible_plans(self.context["request"])
+        fields["action"].queryset = fields["action"].queryset.filter(plan__in=plans)
+        fields["period"].queryset = ReportingPeriod.objects.filter(plan__in=plans)
+        return fields
+
+    def get_review_state(self, update) -> str:
+        return getattr(update, "review", None) or ReviewState.DRAFT
+
+
+class ProgressUpdateFilter(filters.FilterSet):
+    plan = IdFilter(field_name="action__plan")
+    period = IdFilter(field_name="period")
+    action = IdFilter(field_name="action")
+    status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    year = filters.NumberFilter(field_name="period__year", min_value=1900, max_value=2100)
+    updated_since = SinceFilter(field_name="entered_at")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["plan", "period", "action", "status", "year", "updated_since"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED}),
+    update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
+)
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Where each action stands at the end of a quarter. Written by whoever reports on the action (contributors
+    on what their organisation leads), through the quarter's service."""
+
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    ordering_fields = ["entered_at", "id"]
+    ordering = ["action", "period__year", "period__quarter", "id"]
+
+    def get_queryset(self):
+        review = ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"))
+        return (
+            ProgressUpdate.objects.filter(action__plan__in=_visible_plans(self.request))
+            .select_related("period", "action")
+            .annotate(review=Subquery(review.values("state")[:1]))
+        )
+
+    def create(self, request, *args, **kwargs):
+        return self._save(request, instance=None)
+
+    def update(self, request, *args, **kwargs):
+        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
+
+    def _save(self, request, instance, partial=False):
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        posted = dict(serializer.validated_data)
+        version = posted.pop("fingerprint", None)
+        if instance is not None:
+            if version is None:
+                return _version_missing()
+            if version != instance.fingerprint:
+                return _conflict(self.get_serializer(instance).data)
+            for name in ("action", "period"):
+                if posted.get(name, getattr(instance, name)) != getattr(instance, name):
+                    message = _("L'action et le trimestre d'un point d'avancement ne changent pas.")
+                    return Response({name: [message]}, status=status.HTTP_400_BAD_REQUEST)
+        current = {
+            "action": instance.action if instance else None,
+            "period": instance.period if instance else None,
+            "status": instance.status if instance else ActionStatus.IN_PROGRESS,
+            "progress": instance.progress if instance else 0,
+            "note": instance.note if instance else "",
+            "blockers": instance.blockers if instance else "",
+        }
+        data = {**current, **posted}
+        action, period = data["action"], data["period"]
+        if action.plan_id != period.plan_id:
+            return Response(
+                {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        item = {name: data[name] for name in ("action", "status", "progress", "note", "blockers")}
+        if version is not None:
+            item["loaded"] = version
+        services.quarter_save(period=period, by=request.user, progress=[item])
+        saved = self.get_queryset().filter(action=action, period=period).first()
         body = self.get_serializer(saved).data if saved else {}
         return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)

@@ -1,14 +1,34 @@
 """The plans API: read plans and actions; update an action with optimistic locking (409 on conflict)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from config.resources import IdFilter, PlanScopedViewSet, SinceFilter, StrictSerializer
+from partners.enums import PartnerKind
+from partners.models import Partner
+from partners.tokens import ReadOnlyToken
 from plans import perms, services
-from plans.inputs import parse_id
-from plans.models import Action, Axis, Plan
+from plans.enums import ActionStatus, PillarKind, PlanStatus
+from plans.inputs import MAX_YEAR, MIN_YEAR
+from plans.models import (
+    Action,
+    ActionPartner,
+    Axis,
+    BudgetExecution,
+    BudgetLine,
+    Funding,
+    FundingInstalment,
+    Meeting,
+    Pillar,
+    Plan,
+    ReportingPeriod,
+    Territory,
+)
 
 
 class PlanPermission(BasePermission):
@@ -55,13 +75,22 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionPartnerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="partner.name", read_only=True)
+
+    class Meta:
+        model = ActionPartner
+        fields = ["partner", "name", "role"]
+
+
+class ActionSerializer(StrictSerializer):
     version = serializers.IntegerField(help_text="The version you read; required to update.")
+    partners = ActionPartnerSerializer(source="partner_links", many=True, read_only=True)
 
     class Meta:
         model = Action
-        fields = ["id", "plan", *Action.EDITABLE_FIELDS, "version"]
-        read_only_fields = ["plan"]
+        fields = ["id", "plan", *Action.EDITABLE_FIELDS, "partners", "version", "updated_at"]
+        read_only_fields = ["plan", "updated_at"]
 
     def validate_axis(self, axis: Axis):
         if self.instance and axis.pillar.plan_id != self.instance.plan_id:
@@ -74,11 +103,40 @@ class ActionSerializer(serializers.ModelSerializer):
         return lead
 
 
+class PlanFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=PlanStatus.choices)
+    territory = IdFilter(field_name="territory")
+    updated_since = SinceFilter()
+
+    class Meta:
+        model = Plan
+        fields = ["status", "territory", "updated_since"]
+
+
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plans you are a member of, with your role on each."""
+
     serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    ordering_fields = ["title", "period_start", "updated_at", "id"]
+    ordering = ["-period_start", "id"]
 
     def get_queryset(self):
-        return Plan.objects.visible_to(self.request.user).select_related("territory").order_by("-period_start", "pk")
+        return Plan.objects.visible_to(self.request.user).select_related("territory")
+
+
+class ActionFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+    status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    pillar = IdFilter(field_name="axis__pillar")
+    pillar_kind = filters.ChoiceFilter(field_name="axis__pillar__kind", choices=PillarKind.choices)
+    axis = IdFilter(field_name="axis")
+    lead = IdFilter(field_name="lead")
+    updated_since = SinceFilter()
+
+    class Meta:
+        model = Action
+        fields = ["plan", "status", "pillar", "pillar_kind", "axis", "lead", "updated_since"]
 
 
 class ActionViewSet(
@@ -87,15 +145,19 @@ class ActionViewSet(
     """`?plan=<id>` filters; PATCH/PUT must carry the `version` read, else 409 with what changed."""
 
     serializer_class = ActionSerializer
-    permission_classes = [IsAuthenticated, PlanPermission.require(perms.can_edit)]
+    permission_classes = [IsAuthenticated, ReadOnlyToken, PlanPermission.require(perms.can_edit)]
+    filterset_class = ActionFilter
+    ordering_fields = ["due_date", "updated_at", "title", "id"]
+    ordering = ["plan", "axis__pillar__order", "axis__number", "order", "id"]
 
     def get_queryset(self):
         plans = Plan.objects.visible_to(self.request.user).values("pk")
-        queryset = Action.objects.filter(plan__in=plans).select_related("plan", "axis__pillar")
-        if (plan := self.request.query_params.get("plan")) is not None:
-            plan_id = parse_id(plan)
-            queryset = queryset.filter(plan=plan_id) if plan_id else queryset.none()
-        return queryset.order_by("plan", "axis__pillar__order", "axis__number", "order", "pk")
+        links = ActionPartner.objects.select_related("partner").order_by("role", "partner__name")
+        return (
+            Action.objects.filter(plan__in=plans)
+            .select_related("plan", "axis__pillar")
+            .prefetch_related(Prefetch("partner_links", queryset=links))
+        )
 
     def update(self, request, *args, **kwargs):
         action = self.get_object()
@@ -120,3 +182,254 @@ class ActionViewSet(
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(self.get_serializer(action).data)
+
+
+# --- Reading the rest of the plan ------------------------------------------------------------------------------
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Territory
+        fields = ["id", "name", "kind", "country", "official_code", "population", "size_class", "department"]
+
+
+class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The territories of the plans you are a member of."""
+
+    serializer_class = TerritorySerializer
+    filterset_fields = ["country", "kind"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        return Territory.objects.filter(pk__in=Plan.objects.filter(pk__in=plans).values("territory"))
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["id", "plan", "kind", "name", "description", "order"]
+
+
+class PillarFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+    kind = filters.ChoiceFilter(choices=PillarKind.choices)
+
+    class Meta:
+        model = Pillar
+        fields = ["plan", "kind"]
+
+
+class PillarViewSet(PlanScopedViewSet):
+    serializer_class = PillarSerializer
+    filterset_class = PillarFilter
+    ordering_fields = ["order", "id"]
+    ordering = ["plan", "order", "id"]
+
+    def base_queryset(self):
+        return Pillar.objects.all()
+
+
+class AxisSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="pillar.plan_id", read_only=True)
+
+    class Meta:
+        model = Axis
+        fields = ["id", "plan", "pillar", "number", "name", "description"]
+
+
+class AxisFilter(filters.FilterSet):
+    plan = IdFilter(field_name="pillar__plan")
+    pillar = IdFilter(field_name="pillar")
+    pillar_kind = filters.ChoiceFilter(field_name="pillar__kind", choices=PillarKind.choices)
+
+    class Meta:
+        model = Axis
+        fields = ["plan", "pillar", "pillar_kind"]
+
+
+class AxisViewSet(PlanScopedViewSet):
+    serializer_class = AxisSerializer
+    filterset_class = AxisFilter
+    plan_path = "pillar__plan"
+    ordering_fields = ["number", "id"]
+    ordering = ["pillar__plan", "pillar__order", "number", "id"]
+
+    def base_queryset(self):
+        return Axis.objects.select_related("pillar")
+
+
+class PartnerSerializer(StrictSerializer):
+    plan = serializers.IntegerField(
+        write_only=True, help_text="The plan to add the organisation to (you must be able to edit it)."
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["id", "plan", "name", "acronym", "kind", "contact_email"]
+        # The same name and kind is the same organisation: the service reuses it instead of refusing.
+        validators = []
+
+
+class PartnerFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plans")
+    kind = filters.ChoiceFilter(choices=PartnerKind.choices)
+
+    class Meta:
+        model = Partner
+        fields = ["plan", "kind"]
+
+
+class PartnerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisations of your plans; POST adds one to a plan you edit (an existing one with the same name and
+    kind is reused)."""
+
+    serializer_class = PartnerSerializer
+    filterset_class = PartnerFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        return Partner.objects.filter(pk__in=Plan.partners.through.objects.filter(plan__in=plans).values("partner"))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        plan = Plan.objects.visible_to(request.user).filter(pk=data.pop("plan")).first()
+        if plan is None:
+            return Response({"plan": [_("Ce plan n'existe pas ou ne vous est pas ouvert.")]}, status=404)
+        partner = services.plan_partner_add(plan=plan, by=request.user, **data)
+        return Response(self.get_serializer(partner).data, status=status.HTTP_201_CREATED)
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "plan", "year", "quarter", "label", "start", "end", "closed_at"]
+
+
+class PeriodFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+    year = filters.NumberFilter(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["plan", "year", "closed"]
+
+
+class PeriodViewSet(PlanScopedViewSet):
+    """The plan's quarters: `closed_at` is set once the coordinator closes one (nothing in it changes then)."""
+
+    serializer_class = PeriodSerializer
+    filterset_class = PeriodFilter
+    ordering_fields = ["year", "quarter", "id"]
+    ordering = ["plan", "year", "quarter", "id"]
+
+    def base_queryset(self):
+        return ReportingPeriod.objects.all()
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingInstalment
+        fields = ["id", "amount", "expected_on", "received_on"]
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    instalments = InstalmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Funding
+        fields = ["id", "plan", "funder", "year", "label", "amount_granted", "decided_on", "conditions", "instalments"]
+
+
+class FundingFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+    year = filters.NumberFilter(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    funder = IdFilter(field_name="funder")
+
+    class Meta:
+        model = Funding
+        fields = ["plan", "year", "funder"]
+
+
+class BudgetLineFilter(FundingFilter):
+    action = IdFilter(field_name="action")
+
+    class Meta:
+        model = BudgetLine
+        fields = ["plan", "year", "funder", "action"]
+
+
+class FundingViewSet(PlanScopedViewSet):
+    """Grants, each with its instalments (expected and received)."""
+
+    serializer_class = FundingSerializer
+    filterset_class = FundingFilter
+    ordering_fields = ["year", "id"]
+    ordering = ["plan", "year", "id"]
+
+    def base_queryset(self):
+        return Funding.objects.prefetch_related(
+            Prefetch("instalments", queryset=FundingInstalment.objects.order_by("expected_on", "pk"))
+        )
+
+
+class ExecutionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BudgetExecution
+        fields = ["quarter", "committed", "paid"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    executions = ExecutionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["id", "plan", "action", "funder", "year", "nature", "planned_amount", "fte", "executions"]
+
+
+class BudgetLineViewSet(PlanScopedViewSet):
+    """Budget lines per action, each with what was committed and paid each quarter."""
+
+    serializer_class = BudgetLineSerializer
+    filterset_class = BudgetLineFilter
+    ordering_fields = ["year", "id"]
+    ordering = ["plan", "year", "id"]
+
+    def base_queryset(self):
+        return BudgetLine.objects.prefetch_related(
+            Prefetch("executions", queryset=BudgetExecution.objects.order_by("quarter"))
+        )
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "plan", "date", "kind", "decisions"]
+
+
+class MeetingFilter(filters.FilterSet):
+    plan = IdFilter(field_name="plan")
+
+    class Meta:
+        model = Meeting
+        fields = ["plan"]
+
+
+class MeetingViewSet(PlanScopedViewSet):
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ["date", "id"]
+    ordering = ["plan", "-date", "id"]
+
+    def base_queryset(self):
+        return Meeting.objects.all()

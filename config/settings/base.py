@@ -263,7 +263,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "plans.enums.PlanStatus",
+        "ActionStatusEnum": "plans.enums.ActionStatus",
+    },
 }
 
 LOGGING = {

@@ -196,10 +196,12 @@ class TestEntry:
         client.force_login(world.coordinator)
         url = f"/api/v1/measurements/{value.pk}/"
         assert client.get(url).json()["parts"] == {str(world.women.pk): "7", str(world.men.pk): "5"}
-        response = client.patch(url, {"value_number": "20"}, content_type="application/json")
+        version = client.get(url).json()["version"]
+        response = client.patch(url, {"value_number": "20", "version": version}, content_type="application/json")
         assert response.status_code == 400 and "Les parts font 12, pas 20" in str(response.json())
-        response = client.patch(url, {"comment": "Vérifié", "parts": {"1": "20"}}, content_type="application/json")
-        assert response.status_code == 200  # parts are read-only here: ignored, and the total still holds
+        body = {"comment": "Vérifié", "parts": {"1": "20"}, "version": version}
+        response = client.patch(url, body, content_type="application/json")
+        assert response.status_code == 200, response.json()  # parts are read-only here: ignored, the total holds
         value.refresh_from_db()
         assert (value.value_number, value.comment, value.parts[str(world.men.pk)]) == (12, "Vérifié", "5")
 

@@ -210,8 +210,8 @@ class TestMeasurementsApiStayInPlace:
         )
         before = snapshot(year2.plan)
         for body in (
-            {"period": target.period_id, "value_number": "1"},
-            {"indicator": year2.indicators[1].pk, "value_number": "1"},
+            {"period": target.period_id, "value_number": "1", "version": value.fingerprint},
+            {"indicator": year2.indicators[1].pk, "value_number": "1", "version": value.fingerprint},
         ):
             response = client.patch(f"/api/v1/measurements/{value.pk}/", body, content_type="application/json")
             assert response.status_code == 400
@@ -545,8 +545,8 @@ class TestNoServerErrorOnBadInput:
             f"/api/v1/measurements/?plan={value}",
         ):
             response = client.get(url)
-            assert response.status_code == 200, url
-            assert response.json()["results"] == []
+            assert response.status_code == 400, url  # said, not silently an empty list
+            assert "Identifiant invalide" in str(response.json()), url
         suggestions = client.post(reverse("indicators:accept_suggestions", args=[year2.plan.pk]), {"action": value})
         assert suggestions.status_code == 404
         catalogue = client.post(reverse("plans:catalogue", args=[year2.plan.pk]), {"measures": [value, "2"]})

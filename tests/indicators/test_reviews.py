@@ -164,7 +164,9 @@ class TestLocks:
         client.force_login(world.users[MemberRole.EDITOR])
         value = Measurement.objects.filter(indicator__action=world.led, period=world.open).first()
         response = client.patch(
-            f"/api/v1/measurements/{value.pk}/", {"value_number": "5"}, content_type="application/json"
+            f"/api/v1/measurements/{value.pk}/",
+            {"value_number": "5", "version": value.fingerprint},
+            content_type="application/json",
         )
         assert response.status_code == 400 and "Soumis pour validation" in str(response.json())
         after = (

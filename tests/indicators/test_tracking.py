@@ -357,7 +357,9 @@ class TestMeasurementsApi:
         assert "T1 2026 est clos" in response.json()["detail"]
         measurement = Measurement.objects.get()
         patch = client.patch(
-            f"/api/v1/measurements/{measurement.pk}/", {"value_number": "9"}, content_type="application/json"
+            f"/api/v1/measurements/{measurement.pk}/",
+            {"value_number": "9", "version": measurement.fingerprint},
+            content_type="application/json",
         )
         assert patch.status_code == 403
         measurement.refresh_from_db()

@@ -26,7 +26,8 @@ class TestPlansApi:
         assert client.get(f"/api/v1/plans/{other.plan.pk}/").status_code == 404
 
     def test_anonymous_is_refused(self, client, action):
-        assert client.get("/api/v1/plans/").status_code in (302, 403)
+        response = client.get("/api/v1/plans/")
+        assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
 
     def test_actions_of_other_plans_are_404(self, client, action):
         other = ActionFactory()

@@ -1,0 +1,70 @@
+"""Base classes of the API's resources: serializers that refuse unknown fields, filters that read ids and dates
+strictly, and viewsets scoped to the plans the user is a member of."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from plans.inputs import parse_id
+
+
+class StrictSerializer(serializers.ModelSerializer):
+    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Champ inconnu.")] for name in unknown})
+        return super().validate(attrs)
+
+
+class IdField(forms.CharField):
+    """A database id written with ASCII digits (plans.inputs.parse_id): "²", "١٢", " 3" or 30 digits are a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["strip"] = False
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        object_id = parse_id(value)
+        if object_id is None:
+            raise forms.ValidationError(_("Identifiant invalide : un entier positif, en chiffres."), code="invalid")
+        return object_id
+
+
+class IdFilter(filters.Filter):
+    """An object's id in a filter (see IdField); another plan's id gives an empty list, never a sign it exists."""
+
+    field_class = IdField
+
+
+class SinceFilter(filters.IsoDateTimeFilter):
+    """`updated_since`: what changed at or after this moment (ISO 8601), for tools that sync incrementally."""
+
+    def __init__(self, field_name="updated_at", **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", "updated_since")
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """What belongs to a plan, read by the plan's members only: `plan_path` leads from the model to its plan.
+
+    Another plan's object answers 404 whether it exists or not; a filter on another plan gives an empty list."""
+
+    plan_path = "plan"
+    queryset = None
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        from plans.models import Plan
+
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        return self.base_queryset().filter(**{f"{self.plan_path}__in": plans})
