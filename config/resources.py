@@ -4,9 +4,10 @@ strictly, and viewsets scoped to the plans the user is a member of."""
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from plans.inputs import parse_id
+from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
 
 
 class StrictSerializer(serializers.ModelSerializer):
@@ -37,6 +38,7 @@ class IdField(forms.CharField):
         return object_id
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.Filter):
     """An object's id in a filter (see IdField); another plan's id gives an empty list, never a sign it exists."""
 
@@ -68,3 +70,15 @@ class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
         plans = Plan.objects.visible_to(self.request.user).values("pk")
         return self.base_queryset().filter(**{f"{self.plan_path}__in": plans})
+
+
+@extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
+class YearFilter(filters.NumberFilter):
+    """A year the product accepts (plans.inputs): 1900 to 2100; year 0 or 99999 is a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from config.resources import IdFilter, SinceFilter, StrictSerializer
+from config.resources import IdFilter, SinceFilter, StrictSerializer, YearFilter
 from indicators import perms, services
 from indicators.enums import IndicatorKind, ReviewState
 from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate
@@ -95,7 +95,7 @@ class MeasurementFilter(filters.FilterSet):
     period = IdFilter(field_name="period")
     indicator = IdFilter(field_name="indicator")
     action = IdFilter(field_name="indicator__action")
-    year = filters.NumberFilter(field_name="period__year", min_value=1900, max_value=2100)
+    year = YearFilter(field_name="period__year")
     updated_since = SinceFilter(field_name="entered_at")
 
     class Meta:
@@ -322,7 +322,7 @@ class ProgressUpdateFilter(filters.FilterSet):
     period = IdFilter(field_name="period")
     action = IdFilter(field_name="action")
     status = filters.ChoiceFilter(choices=ActionStatus.choices)
-    year = filters.NumberFilter(field_name="period__year", min_value=1900, max_value=2100)
+    year = YearFilter(field_name="period__year")
     updated_since = SinceFilter(field_name="entered_at")
 
     class Meta:

@@ -4,17 +4,17 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from config.resources import IdFilter, PlanScopedViewSet, SinceFilter, StrictSerializer
+from config.resources import IdFilter, PlanScopedViewSet, SinceFilter, StrictSerializer, YearFilter
 from partners.enums import PartnerKind
 from partners.models import Partner
 from partners.tokens import ReadOnlyToken
 from plans import perms, services
 from plans.enums import ActionStatus, PillarKind, PlanStatus
-from plans.inputs import MAX_YEAR, MIN_YEAR
 from plans.models import (
     Action,
     ActionPartner,
@@ -281,6 +281,14 @@ class PartnerFilter(filters.FilterSet):
         fields = ["plan", "kind"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: PartnerSerializer,
+            404: OpenApiResponse(description="Ce plan n'existe pas ou ne vous est pas ouvert / Plan not found"),
+        }
+    )
+)
 class PartnerViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The organisations of your plans; POST adds one to a plan you edit (an existing one with the same name and
     kind is reused)."""
@@ -317,7 +325,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 class PeriodFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
-    year = filters.NumberFilter(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = YearFilter()
     closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -353,7 +361,7 @@ class FundingSerializer(serializers.ModelSerializer):
 
 class FundingFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
-    year = filters.NumberFilter(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = YearFilter()
     funder = IdFilter(field_name="funder")
 
     class Meta:
