@@ -1,11 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config import views
 from config.api import router
 from indicators.views import dashboards
 from plans.views import plans as plans_views
+
+# Swagger UI sets a few inline styles; scripts stay our own files only (the split view serves its set-up script).
+API_DOCS = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -17,7 +25,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     # The OpenAPI 3.1 schema and its documentation, from local static files (drf-spectacular-sidecar).
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", API_DOCS, name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),

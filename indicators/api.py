@@ -104,7 +104,7 @@ class MeasurementFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: MeasurementSerializer, 400: INVALID, 403: REFUSED}),
+    create=extend_schema(responses={201: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
@@ -116,7 +116,8 @@ class MeasurementViewSet(
     viewsets.GenericViewSet,
 ):
     """The values of the indicators, one per quarter. Writes go through the quarter's service: same rules as the
-    page. POST on an indicator and quarter that already hold a value updates it."""
+    page. POST on an indicator and quarter that already hold a value updates it if it carries that value's
+    `version`, else answers 409 with the value."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
@@ -162,6 +163,11 @@ class MeasurementViewSet(
             **posted,
         }
         indicator, period = data["indicator"], data["period"]
+        if instance is None and not period.is_closed:  # closed: the service says so (403)
+            # A value already there is updated only knowingly: its version, or a 409 with what it holds.
+            existing = self.get_queryset().filter(indicator=indicator, period=period).first()
+            if existing is not None and version != existing.fingerprint:
+                return _conflict(self.get_serializer(existing).data)
         if instance is not None:
             moved = {
                 name: [_("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")]
@@ -331,7 +337,7 @@ class ProgressUpdateFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    create=extend_schema(responses={201: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED}),
+    create=extend_schema(responses={201: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
@@ -388,6 +394,10 @@ class ProgressUpdateViewSet(
         }
         data = {**current, **posted}
         action, period = data["action"], data["period"]
+        if instance is None and not period.is_closed:
+            existing = self.get_queryset().filter(action=action, period=period).first()
+            if existing is not None and version != existing.fingerprint:
+                return _conflict(self.get_serializer(existing).data)
         if action.plan_id != period.plan_id:
             return Response(
                 {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST

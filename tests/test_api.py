@@ -330,3 +330,16 @@ class TestSchema:
             or "'unsafe-inline'" not in page["Content-Security-Policy"]
         )
         assert "/static/drf_spectacular_sidecar/" in page.text
+
+
+def test_posting_over_an_existing_value_needs_its_version(client, api):
+    own = _ids(api["own"])
+    as_role(client, api, "editor")
+    value = client.get(f"/api/v1/measurements/{own['measurements']}/").json()
+    body = {"indicator": value["indicator"], "period": value["period"], "value_number": "70"}
+    response = client.post("/api/v1/measurements/", body, content_type="application/json")
+    assert response.status_code == 409 and response.json()["current"]["id"] == value["id"]
+    response = client.post(
+        "/api/v1/measurements/", body | {"version": value["version"]}, content_type="application/json"
+    )
+    assert response.status_code == 201 and response.json()["value_number"] == "70.00"
