@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config import views
 from config.api import router
+from indicators import api as indicators_api
 from indicators.views import dashboards
 from plans.views import plans as plans_views
 
@@ -15,6 +16,8 @@ API_DOCS = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSA
     SpectacularSwaggerSplitView.as_view(url_name="api_schema")
 )
 
+handler404 = "config.views.page_not_found"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibilite/", views.accessibility, name="accessibility"),
@@ -22,6 +25,10 @@ urlpatterns = [
     path("compte/", include("partners.urls")),
     path("partage/<str:token>/", dashboards.shared_dashboard, name="shared_dashboard"),
     path("tableau-de-bord/", dashboards.overview, name="overview"),
+    path("api/v1/plans/<int:pk>/reports/", indicators_api.PlanReportsView.as_view(), name="api_reports"),
+    path("api/v1/plans/<int:pk>/reports/<str:report>/", indicators_api.ReportFileView.as_view(), name="api_report"),
+    path("api/v1/exports/<int:job_pk>/", indicators_api.ExportJobView.as_view(), name="api_export"),
+    path("api/v1/exports/<int:job_pk>/file/", indicators_api.ExportFileView.as_view(), name="api_export_file"),
     path("api/v1/", include(router.urls)),
     # The OpenAPI 3.1 schema and its documentation, from local static files (drf-spectacular-sidecar).
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
@@ -31,3 +33,10 @@ def accessibility(request):
 
 # The language switch is offered on the login page too.
 set_language = login_not_required(django_set_language)
+
+
+def page_not_found(request, exception):
+    """An API address that does not exist answers in JSON, like the rest of the API; a page, with the 404 page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Introuvable.")}, status=404)
+    return defaults.page_not_found(request, exception)

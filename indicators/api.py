@@ -4,17 +4,28 @@ by the same services as the pages (never in a closed quarter, never what is subm
 Every update carries the `version` read (409 with the current state when someone changed it since)."""
 
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.resources import IdFilter, SinceFilter, StrictSerializer, YearFilter
-from indicators import perms, services
+from indicators import jobs, perms, services
 from indicators.enums import IndicatorKind, ReviewState
-from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate
+from indicators.exports import FORMATS
+from indicators.exports import render as render_export
+from indicators.models import ActionReview, ExportJob, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus, PillarKind
+from plans.inputs import parse_id
 from plans.models import Plan, ReportingPeriod
 
 CONFLICT = OpenApiResponse(description="Changé par quelqu'un d'autre depuis votre lecture : l'état actuel est joint.")
@@ -409,3 +420,170 @@ class ProgressUpdateViewSet(
         saved = self.get_queryset().filter(action=action, period=period).first()
         body = self.get_serializer(saved).data if saved else {}
         return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
+
+
+# --- Reports --------------------------------------------------------------------------------------------------
+
+REPORT_NAMES = {"trimestre": "Rapport trimestriel", "bilan": "Bilan annuel", "suivi": "Tableau de suivi SeNe"}
+
+
+def _visible_plan(request, pk) -> Plan:
+    plan = Plan.objects.visible_to(request.user).select_related("territory").filter(pk=pk).first()
+    if plan is None:
+        raise NotFound
+    return plan
+
+
+class ReportLinkSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=list(REPORT_NAMES))
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    quarter = serializers.IntegerField(allow_null=True)
+    formats = serializers.DictField(child=serializers.URLField(), help_text="format → download URL")
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(help_text="The download URL once `status` is `done`.")
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "report", "params", "fmt", "section", "status", "error", "requested_at", "finished_at", "file"]
+
+    def get_file(self, job) -> str | None:
+        if job.status != ExportJob.DONE:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api_export_file", args=[job.pk]))
+
+
+def _report_params(report: str, query) -> dict | None:
+    """The year / quarter a report needs, read strictly; None if they are missing or wrong."""
+    needs = {"trimestre": ("year", "quarter"), "bilan": ("year",), "suivi": ()}[report]
+    params = {}
+    for name in needs:
+        value = parse_id(query.get(name, ""))
+        if value is None:
+            return None
+        params[name] = value
+    return params
+
+
+class PlanReportsView(APIView):
+    """Every report of a plan, with a download URL per format: quarterly reports, annual reviews, the SeNe table."""
+
+    @extend_schema(responses={200: ReportLinkSerializer(many=True)})
+    def get(self, request, pk):
+        plan = _visible_plan(request, pk)
+        base = request.build_absolute_uri(reverse("api_report", args=[plan.pk, "placeholder"]))
+
+        def link(report, title, **params):
+            url = base.replace("placeholder", report)
+            query = "&".join(f"{name}={value}" for name, value in params.items())
+            formats = {fmt: f"{url}?{query + '&' if query else ''}format={fmt}" for fmt in FORMATS}
+            return {"report": report, "title": title, "formats": formats, **{"year": None, "quarter": None}, **params}
+
+        links = [link("suivi", str(REPORT_NAMES["suivi"]))]
+        links += [link("bilan", f"{REPORT_NAMES['bilan']} {year}", year=year) for year in plan.years]
+        links += [
+            link("trimestre", f"{REPORT_NAMES['trimestre']} {period.label}", year=period.year, quarter=period.quarter)
+            for period in plan.periods.order_by("year", "quarter")
+        ]
+        return Response(ReportLinkSerializer(links, many=True).data)
+
+
+class JsonOnly(DefaultContentNegotiation):
+    """`?format=` names the report's file format here, not DRF's renderer: errors and exports are always JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReportFileView(APIView):
+    """A report as a file: sent at once when it is quick to build, else prepared in the background (202 with the
+    export to follow at `/api/v1/exports/<id>/`). `format`: pdf, xlsx, ods, csv, csv-opendata (`section` for a
+    CSV: one part of the report)."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=list(FORMATS), required=True),
+            OpenApiParameter("year", int),
+            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4]),
+            OpenApiParameter("section", str),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            202: ExportJobSerializer,
+            400: INVALID,
+            404: OpenApiResponse(description="Plan ou période introuvable / Plan or period not found"),
+        },
+    )
+    def get(self, request, pk, report):
+        plan = _visible_plan(request, pk)
+        if report not in REPORT_NAMES:
+            raise NotFound
+        fmt = request.query_params.get("format", "")
+        if fmt not in FORMATS:
+            message = _("Format inconnu : choisissez parmi %(formats)s.") % {"formats": ", ".join(FORMATS)}
+            return Response({"format": [message]}, status=400)
+        params = _report_params(report, request.query_params)
+        if params is None:
+            return Response({"detail": _("Indiquez l'année (et le trimestre) du rapport.")}, status=400)
+        period = None
+        if report == "trimestre":
+            period = plan.periods.filter(year=params["year"], quarter=params["quarter"]).first()
+            if period is None:
+                raise NotFound(_("Ce trimestre n'est pas dans la période du plan."))
+        elif report == "bilan" and params["year"] not in plan.years:
+            raise NotFound(_("Cette année n'est pas dans la période du plan."))
+        section = ""
+        if fmt.startswith("csv"):
+            section = request.query_params.get("section") or jobs.MAIN_SECTION[report]
+        if jobs.needs_background(plan, fmt):
+            job = jobs.export_request(
+                plan=plan, by=request.user, report=report, params=params, fmt=fmt, section=section
+            )
+            if job.status != ExportJob.DONE:
+                body = ExportJobSerializer(job, context={"request": request}).data
+                location = request.build_absolute_uri(reverse("api_export", args=[job.pk]))
+                return Response(body, status=202, headers={"Location": location})
+            with job.file.open("rb") as stored:
+                return _file(stored.read(), job.content_type, job.filename)
+        built = jobs.build_report(plan, report, params, period=period)
+        built.generated_at = timezone.localtime()
+        chosen = built.section(section) if section else None
+        if section and chosen is None:
+            return Response({"section": [_("Cette partie du rapport n'existe pas pour cette période.")]}, status=400)
+        content_type, extension = FORMATS[fmt]
+        body = render_export(built, fmt, section=chosen, base_url=request.build_absolute_uri("/"))
+        return _file(body, content_type, built.filename(extension, section=chosen, opendata=fmt == "csv-opendata"))
+
+
+def _file(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ExportJobView(APIView):
+    """A report being prepared: queued, running, done (with its file's URL) or failed (with why)."""
+
+    @extend_schema(responses={200: ExportJobSerializer, 202: ExportJobSerializer})
+    def get(self, request, job_pk):
+        jobs.exports_reap()
+        job = ExportJob.objects.filter(plan__in=_visible_plans(request), pk=job_pk).first()
+        if job is None:
+            raise NotFound
+        body = ExportJobSerializer(job, context={"request": request}).data
+        return Response(body, status=202 if job.is_pending else 200)
+
+
+class ExportFileView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, job_pk):
+        job = ExportJob.objects.filter(plan__in=_visible_plans(request), pk=job_pk, status=ExportJob.DONE).first()
+        if job is None:
+            raise NotFound
+        with job.file.open("rb") as stored:
+            return _file(stored.read(), job.content_type, job.filename)

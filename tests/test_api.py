@@ -343,3 +343,43 @@ def test_posting_over_an_existing_value_needs_its_version(client, api):
         "/api/v1/measurements/", body | {"version": value["version"]}, content_type="application/json"
     )
     assert response.status_code == 201 and response.json()["value_number"] == "70.00"
+
+
+class TestReports:
+    def test_links_and_files_for_a_token(self, client, api):
+        plan = api["own"].plan
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {api['token']}"}
+        links = client.get(f"/api/v1/plans/{plan.pk}/reports/", **headers).json()
+        quarterly = next(
+            link for link in links if link["report"] == "trimestre" and link["quarter"] == 3 and link["year"] == 2026
+        )
+        assert set(quarterly["formats"]) == {"pdf", "xlsx", "ods", "csv", "csv-opendata"}
+        response = client.get(quarterly["formats"]["csv-opendata"], **headers)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        assert "trimestre" in response["Content-Disposition"] and b"action_id" in response.content
+        pdf = client.get(quarterly["formats"]["pdf"], **headers)  # built at once by the tests' task backend
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    def test_a_slow_file_is_followed_as_an_export(self, client, api, settings):
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        plan = api["own"].plan
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {api['token']}"}
+        response = client.get(f"/api/v1/plans/{plan.pk}/reports/bilan/", {"year": 2026, "format": "pdf"}, **headers)
+        assert response.status_code == 202 and response.json()["status"] == "queued"
+        status = client.get(response["Location"], **headers)
+        assert status.status_code == 202 and status.json()["file"] is None
+        as_role(client, api, "outsider")
+        assert client.get(response["Location"]).status_code == 404
+        assert client.get(response["Location"] + "file/").status_code == 404
+
+    def test_bad_requests(self, client, api):
+        plan = api["own"].plan
+        as_role(client, api, "viewer")
+        base = f"/api/v1/plans/{plan.pk}/reports/"
+        assert client.get(base + "trimestre/", {"year": 2026, "quarter": 3, "format": "docx"}).status_code == 400
+        assert client.get(base + "trimestre/", {"year": 2026, "format": "csv"}).status_code == 400
+        assert client.get(base + "trimestre/", {"year": 1999, "quarter": 1, "format": "csv"}).status_code == 404
+        assert client.get(base + "inconnu/", {"format": "csv"}).status_code == 404
+        other = api["other"].plan
+        assert client.get(f"/api/v1/plans/{other.pk}/reports/").status_code == 404
+        assert client.get(f"/api/v1/plans/{other.pk}/reports/suivi/", {"format": "csv"}).status_code == 404
