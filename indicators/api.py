@@ -28,9 +28,18 @@ from plans.enums import ActionStatus, PillarKind
 from plans.inputs import parse_id
 from plans.models import Plan, ReportingPeriod
 
-CONFLICT = OpenApiResponse(description="Changé par quelqu'un d'autre depuis votre lecture : l'état actuel est joint.")
-REFUSED = OpenApiResponse(description="Votre rôle ne le permet pas, le trimestre est clos, ou il est soumis / validé.")
-INVALID = OpenApiResponse(description="Une erreur par champ, dans la langue demandée (Accept-Language).")
+CONFLICT = OpenApiResponse(
+    description="Changé par quelqu'un d'autre depuis votre lecture : l'état actuel est joint / Changed by someone "
+    "else since you read it: the current state is attached"
+)
+REFUSED = OpenApiResponse(
+    description="Votre rôle ne le permet pas, le trimestre est clos, ou il est soumis / validé / Your role does not "
+    "allow it, the quarter is closed, or it is submitted / validated"
+)
+INVALID = OpenApiResponse(
+    description="Une erreur par champ, dans la langue demandée (Accept-Language) / One error per field, in the "
+    "language asked for (Accept-Language)"
+)
 
 
 def _visible_plans(request):
