@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum, prefetch_related_objects
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners.models import Partner
@@ -163,8 +164,29 @@ def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
         )
 
     summary.pace, pace_warnings = _pace(plan, by_quarter)
-    summary.warnings = pace_warnings + _unspent_grants(fundings, funders, by_funder_year_quarter, today)
+    summary.warnings = (
+        pace_warnings
+        + _unspent_grants(fundings, funders, by_funder_year_quarter, today)
+        + _overdue_instalments(fundings, today)
+    )
     return summary
+
+
+def _overdue_instalments(fundings, today: datetime.date) -> list[str]:
+    """An instalment expected by a date now past and still not received (from the prefetched instalments)."""
+    warnings = []
+    for funding in fundings:
+        for instalment in funding.instalments.all():
+            if instalment.received_on is None and instalment.expected_on and instalment.expected_on < today:
+                warnings.append(
+                    _("Versement en retard : %(amount)s de %(funder)s attendus le %(date)s ne sont pas reçus.")
+                    % {
+                        "amount": euros(instalment.amount),
+                        "funder": str(funding),
+                        "date": date_format(instalment.expected_on, "SHORT_DATE_FORMAT"),
+                    }
+                )
+    return warnings
 
 
 def _pace(plan: Plan, by_quarter: list[dict]) -> tuple[list, list]:

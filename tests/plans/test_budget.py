@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -335,3 +336,22 @@ class TestBudgetQueries:
         with django_assert_max_num_queries(20):
             response = client.get(reverse("plans:budget", args=[plan.pk]))
         assert response.context["summary"].totals.planned == Decimal(1000 * lines)
+
+
+@pytest.mark.django_db
+def test_an_instalment_overdue_is_a_warning_on_the_budget_page_and_the_dashboard(client):
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=2, indicators=1)  # its 2026 balance was expected on 15/12/2026
+    client.force_login(world.users[MemberRole.VIEWER])
+    for today, expected in ((datetime.date(2026, 12, 10), False), (datetime.date(2026, 12, 20), True)):
+        with mock.patch("django.utils.timezone.localdate", return_value=today):
+            budget = client.get(reverse("plans:budget", args=[world.plan.pk]))
+            dashboard = client.get(reverse("indicators:dashboard", args=[world.plan.pk]))
+        message = "Versement en retard : 10\u00a0000,00\u00a0€ de MILDECA 2026"
+        assert (message in budget.text) is expected and (message in dashboard.text) is expected, today
+    instalment = world.funding.instalments.get(received_on=None)
+    instalment.received_on = datetime.date(2026, 12, 18)
+    instalment.save()
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 12, 20)):
+        assert "Versement en retard" not in client.get(reverse("plans:budget", args=[world.plan.pk])).text
