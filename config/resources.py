@@ -1,9 +1,12 @@
 """Base classes of the API's resources: serializers that refuse unknown fields, filters that read ids and dates
 strictly, and viewsets scoped to the plans the user is a member of."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -45,8 +48,26 @@ class IdFilter(filters.Filter):
     field_class = IdField
 
 
+class SinceField(IsoDateTimeField):
+    """An ISO 8601 moment within the years the product knows, given to the database in UTC (an offset such as
+    -21:55, which Python reads, is out of PostgreSQL's range)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                _("Une date entre %(min)s et %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}, code="year"
+            )
+        return value.astimezone(datetime.UTC) if value.tzinfo else value
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
 class SinceFilter(filters.IsoDateTimeFilter):
     """`updated_since`: what changed at or after this moment (ISO 8601), for tools that sync incrementally."""
+
+    field_class = SinceField
 
     def __init__(self, field_name="updated_at", **kwargs):
         kwargs.setdefault("lookup_expr", "gte")

@@ -383,3 +383,13 @@ class TestReports:
         other = api["other"].plan
         assert client.get(f"/api/v1/plans/{other.pk}/reports/").status_code == 404
         assert client.get(f"/api/v1/plans/{other.pk}/reports/suivi/", {"format": "csv"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "since", ["0824-11-06T07:44:41-21:55", "2026-11-06T07:44:41-21:55", "9999-01-01T00:00:00Z", "hier"]
+)
+def test_updated_since_out_of_range_is_a_400_or_read_in_utc(client, api, since):
+    """Found by the contract test on PostgreSQL: an offset of -21:55 was a DataError (500)."""
+    as_role(client, api, "viewer")
+    response = client.get("/api/v1/plans/", {"updated_since": since})
+    assert response.status_code == (200 if since.startswith("2026") else 400), response.content[:200]

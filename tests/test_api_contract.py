@@ -4,7 +4,9 @@ Bounded (a few examples an operation) so that `make test` stays quick."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from partners.tokens import token_create
@@ -15,6 +17,17 @@ pytestmark = pytest.mark.django_db
 
 # Loaded from the application itself (in process, through WSGI): the schema a client would download.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's WSGI handler closes the database connection after each request; the test client does not, and
+    nor must these in-process requests: the test's transaction lives on that connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
