@@ -1,4 +1,6 @@
-"""The plans API: read plans and actions; update an action with optimistic locking (409 on conflict)."""
+"""The plans API: territories, plans, their structure, actions (updated with optimistic locking: 409 on a
+conflict), partners (added to a plan), quarters, fundings, budget lines and meetings; every list scoped to the
+plans the user is a member of, another plan's objects answering as if they did not exist."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -91,6 +93,14 @@ class ActionSerializer(StrictSerializer):
         model = Action
         fields = ["id", "plan", *Action.EDITABLE_FIELDS, "partners", "version", "updated_at"]
         read_only_fields = ["plan", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        plans = Plan.objects.visible_to(self.context["request"].user).values("pk")
+        # Another territory's axis or organisation reads as one that does not exist: no sign it does.
+        fields["axis"].queryset = Axis.objects.filter(pillar__plan__in=plans)
+        fields["lead"].queryset = Partner.objects.filter(plans__in=plans).distinct()
+        return fields
 
     def validate_axis(self, axis: Axis):
         if self.instance and axis.pillar.plan_id != self.instance.plan_id:

@@ -393,3 +393,16 @@ def test_updated_since_out_of_range_is_a_400_or_read_in_utc(client, api, since):
     as_role(client, api, "viewer")
     response = client.get("/api/v1/plans/", {"updated_since": since})
     assert response.status_code == (200 if since.startswith("2026") else 400), response.content[:200]
+
+
+def test_an_action_moved_to_another_territorys_axis_reads_as_a_missing_one(client, api):
+    own, other = _ids(api["own"]), _ids(api["other"])
+    as_role(client, api, "editor")
+    url = f"/api/v1/actions/{own['actions']}/"
+    version = client.get(url).json()["version"]
+    foreign = client.patch(url, {"axis": other["axes"], "version": version}, content_type="application/json")
+    missing = client.patch(url, {"axis": 999_999_999, "version": version}, content_type="application/json")
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json()["axis"][0].replace(str(other["axes"]), "N") == missing.json()["axis"][0].replace(
+        "999999999", "N"
+    )
