@@ -44,3 +44,4 @@ class EvidenceHolder(models.TextChoices):
     PROGRESS = "progress", _("avancement du trimestre")
     ACTION = "action", _("action")
     MEETING = "meeting", _("réunion")
+    CONVENTION = "convention", _("convention")

@@ -27,7 +27,7 @@ from indicators.reviews import locked_message
 from partners.models import User
 from plans import perms as plan_perms
 from plans.formats import file_size
-from plans.models import Action, Meeting, Plan, ReportingPeriod
+from plans.models import Action, Convention, Meeting, Plan, ReportingPeriod
 from plans.uploads import UploadError, read_upload
 
 logger = logging.getLogger(__name__)
@@ -42,15 +42,25 @@ class Target:
     indicator: Indicator | None = None
     period: ReportingPeriod | None = None
     meeting: Meeting | None = None
+    convention: Convention | None = None
 
     @classmethod
     def of(cls, evidence: Evidence) -> "Target":
-        return cls(evidence.holder, evidence.action, evidence.indicator, evidence.period, evidence.meeting)
+        return cls(
+            evidence.holder,
+            evidence.action,
+            evidence.indicator,
+            evidence.period,
+            evidence.meeting,
+            evidence.convention,
+        )
 
 
 def _may_attach(user: User, plan: Plan, target: Target) -> bool:
     if target.holder == EvidenceHolder.MEETING:
         return plan_perms.can_record_meetings(user, plan)
+    if target.holder == EvidenceHolder.CONVENTION:  # the signed convention: the drafting committee's
+        return plan_perms.can_edit(user, plan)
     if target.period is not None and not perms.is_tracked(plan):
         return False  # quarters are reported on once the plan is adopted
     if target.action is None:  # a context indicator's value: the drafting committee keeps those
@@ -92,7 +102,7 @@ def can_remove(user: User, plan: Plan, evidence: Evidence, review=UNKNOWN) -> bo
 
 def _check_target(plan: Plan, target: Target) -> None:
     """Everything named belongs to this plan, and hangs together (a value's indicator is the action's)."""
-    parts = [target.action, target.indicator, target.period, target.meeting]
+    parts = [target.action, target.indicator, target.period, target.meeting, target.convention]
     if any(part is not None and part.plan_id != plan.pk for part in parts):
         raise PermissionDenied
     if target.indicator is not None and target.indicator.action_id != (target.action.pk if target.action else None):
@@ -133,6 +143,7 @@ def evidence_add(*, plan: Plan, by: User, target: Target, upload) -> Evidence:
                 target.indicator,
                 ReportingPeriod.objects.get(pk=target.period.pk),
                 target.meeting,
+                target.convention,
             )
         if reason := frozen_reason(plan, target):
             raise ValidationError({"file": reason}, code="frozen")
@@ -146,6 +157,7 @@ def evidence_add(*, plan: Plan, by: User, target: Target, upload) -> Evidence:
             indicator=target.indicator,
             period=target.period,
             meeting=target.meeting,
+            convention=target.convention,
             name=name,
             kind=kind,
             size=len(data),
@@ -166,7 +178,9 @@ def evidence_add(*, plan: Plan, by: User, target: Target, upload) -> Evidence:
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
     plan = Plan.objects.select_for_update().get(pk=evidence.plan_id)
-    evidence = Evidence.objects.select_related("action", "indicator", "period", "meeting").get(pk=evidence.pk)
+    evidence = Evidence.objects.select_related("action", "indicator", "period", "meeting", "convention").get(
+        pk=evidence.pk
+    )
     if not _may_attach(by, plan, Target.of(evidence)):
         raise PermissionDenied
     if reason := frozen_reason(plan, Target.of(evidence)):

@@ -20,7 +20,7 @@ from indicators.enums import Direction, EvidenceHolder, Frequency, IndicatorKind
 from plans.enums import ActionStatus
 from plans.formats import file_size
 from plans.inputs import CleanTextModel, clean_text
-from plans.models import PRIVACY_HELP, Action, Meeting, Plan, ReportingPeriod
+from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
 BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
@@ -492,6 +492,14 @@ class Evidence(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("réunion"), on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
     )
+    convention = models.ForeignKey(
+        Convention,
+        verbose_name=_("convention"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
     file = models.FileField(_("fichier"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
     name = models.CharField(_("nom du fichier"), max_length=130)
     kind = models.CharField(_("type"), max_length=10)
@@ -543,7 +551,16 @@ class Evidence(models.Model):
                         period__isnull=True,
                         indicator__isnull=True,
                     )
-                ),
+                    | Q(
+                        holder=EvidenceHolder.CONVENTION,
+                        convention__isnull=False,
+                        meeting__isnull=True,
+                        action__isnull=True,
+                        period__isnull=True,
+                        indicator__isnull=True,
+                    )
+                )
+                & (Q(holder=EvidenceHolder.CONVENTION) | Q(convention__isnull=True)),
             )
         ]
         indexes = [models.Index(fields=["period", "action"], name="evidence_period_action")]

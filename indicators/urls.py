@@ -35,6 +35,9 @@ urlpatterns = [
     ),
     path("<int:pk>/actions/<int:action_pk>/pieces/", evidence.action_evidence, name="action_evidence"),
     path("<int:pk>/reunions/<int:meeting_pk>/pieces/", evidence.meeting_evidence, name="meeting_evidence"),
+    path(
+        "<int:pk>/conventions/<int:convention_pk>/document/", evidence.convention_evidence, name="convention_evidence"
+    ),
     path("<int:pk>/pieces/<uuid:evidence_id>/", evidence.evidence_file, name="evidence_file"),
     path("<int:pk>/pieces/<uuid:evidence_id>/supprimer/", evidence.evidence_remove, name="evidence_remove"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/reouverture/", tracking.quarter_reopen, name="quarter_reopen"),

@@ -148,6 +148,7 @@ TABS = [
     ("timeline", _("Calendrier"), "plans:timeline", {"plans:timeline"}),
     ("budget", _("Budget"), "plans:budget", {"plans:budget", "plans:funding_create", "plans:funding_edit",
                                              "plans:line_create", "plans:line_edit", "plans:line_execution"}),
+    ("conventions", _("Conventions"), "plans:conventions", {"plans:conventions", "plans:convention_edit"}),
     ("indicators", _("Indicateurs"), "indicators:plan_indicators",
      {"indicators:plan_indicators", "indicators:indicator_create", "indicators:indicator_edit"}),
     ("tracking", _("Suivi trimestriel"), "indicators:tracking",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import actions, budget, history, plans, structure
+from plans.views import actions, budget, conventions, history, plans, structure
 
 app_name = "plans"
 
@@ -32,6 +32,13 @@ urlpatterns = [
     path("<int:pk>/actions/<int:action_pk>/deplacer/", actions.action_move, name="action_move"),
     path("<int:pk>/actions/<int:action_pk>/supprimer/", actions.action_delete, name="action_delete"),
     path("<int:pk>/budget/", budget.budget, name="budget"),
+    path("<int:pk>/conventions/", conventions.conventions, name="conventions"),
+    path("<int:pk>/conventions/<int:convention_pk>/", conventions.convention_edit, name="convention_edit"),
+    path(
+        "<int:pk>/conventions/<int:convention_pk>/supprimer/", conventions.convention_delete, name="convention_delete"
+    ),
+    path("<int:pk>/conventions/<int:convention_pk>/engagements/", conventions.commitment_add, name="commitment_add"),
+    path("<int:pk>/engagements/<int:commitment_pk>/etat/", conventions.commitment_status, name="commitment_status"),
     path("<int:pk>/budget/financements/nouveau/", budget.funding_create, name="funding_create"),
     path("<int:pk>/budget/financements/<int:funding_pk>/", budget.funding_edit, name="funding_edit"),
     path("<int:pk>/budget/financements/<int:funding_pk>/supprimer/", budget.funding_delete, name="funding_delete"),

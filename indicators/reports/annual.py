@@ -263,6 +263,34 @@ def _charts(plan, states, last, money, pace_chart, indicators) -> list:
     return [c for c in charts if not c.small] + money_charts + [c for c in charts if c.small]
 
 
+def _commitments_section(plan: Plan, year: int) -> list[Section]:
+    """What the conventions' parties promised for the year (or without a date), and whether it was kept: one
+    query; no section when the plan records no convention."""
+    from plans.models import Commitment
+
+    year_end = datetime.date(year, 12, 31)
+    reference = min(timezone.localdate(), year_end)
+    commitments = list(
+        Commitment.objects.filter(convention__plan=plan)
+        .filter(Q(due_on__year=year) | Q(due_on=None))
+        .select_related("convention", "partner")
+        .order_by("convention__starts_on", "convention_id", "due_on", "pk")
+    )
+    if not commitments:
+        return []
+    columns = [
+        Column(_("Convention"), width=30),
+        Column(_("Partie"), width=16),
+        Column(_("Engagement"), width=50),
+        Column(_("Échéance"), DATE, 12),
+        Column(_("État"), width=12),
+    ]
+    rows = [
+        [c.convention.title, c.partner.short_name, c.what, c.due_on, c.state_label(reference)] for c in commitments
+    ]
+    return [Section("engagements", _("Engagements des conventions"), columns, rows, group_columns=(0,))]
+
+
 def annual_review(plan: Plan, year: int) -> Report:
     """The yearly review for the funders: the four quarters, indicator trends and execution by funder."""
     periods = {p.quarter: p for p in plan.periods.filter(year=year)}
@@ -332,6 +360,7 @@ def annual_review(plan: Plan, year: int) -> Report:
                 [_funder_cells(f) for f in money.funders],
                 open_data=funders_open_data(money.funders),
             ),
+            *_commitments_section(plan, year),
             Section(
                 "rythme",
                 _("Rythme d'engagement"),

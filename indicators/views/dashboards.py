@@ -17,6 +17,7 @@ from indicators.models import ShareLink
 from indicators.selectors import SORTS, plan_dashboard, plans_overview
 from plans.forms import PlanFilterForm
 from plans.selectors import plan_departments
+from plans.services.conventions import convention_warnings
 from plans.shortcuts import as_context, errors_to_form, get_plan, plan_context, query_without
 
 NOINDEX = "noindex, nofollow, noarchive"
@@ -46,7 +47,10 @@ def dashboard(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, crumbs=[(_("Tableau de bord"), None)])
     include = request.GET.get("soumises") == "1"
-    context.update(as_context(plan_dashboard(plan=plan, today=timezone.localdate(), include_submitted=include)))
+    dashboard = plan_dashboard(plan=plan, today=timezone.localdate(), include_submitted=include)
+    # The conventions' warnings beside the money's (never on a share link): an agreement ending, a commitment late.
+    dashboard.budget.warnings = dashboard.budget.warnings + convention_warnings(plan=plan, today=timezone.localdate())
+    context.update(as_context(dashboard))
     context["can_share"] = perms.can_share(request.user, plan)
     return render(request, "indicators/dashboard.html", context)
 

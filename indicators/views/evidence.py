@@ -227,10 +227,32 @@ def meeting_evidence(request, pk, meeting_pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def convention_evidence(request, pk, convention_pk):
+    """The signed convention, and its amendments."""
+    plan = get_plan(request, pk)
+    convention = get_object_or_404(plan.conventions, pk=convention_pk)
+    target = Target(EvidenceHolder.CONVENTION, convention=convention)
+    evidence = convention.evidence.select_related("uploaded_by", "convention")
+    back = reverse("plans:conventions", args=[plan.pk])
+    return _page(
+        request,
+        plan,
+        title=_("Convention signée"),
+        intro=convention.title,
+        groups=[Group(_("Convention signée, avenants"), files=_files(request.user, plan, evidence))],
+        targets={"convention": (_("la convention"), target)} if can_attach(request.user, plan, target) else {},
+        frozen=frozen_reason(plan, target),
+        back=(back, _("Retour aux conventions")),
+        crumbs=[(_("Conventions"), back), (_("Document signé"), None)],
+    )
+
+
 def _evidence(request, pk, evidence_id) -> tuple:
     plan = get_plan(request, pk)
     evidence = get_object_or_404(
-        Evidence.objects.filter(plan=plan).select_related("action", "indicator", "period", "meeting"), pk=evidence_id
+        Evidence.objects.filter(plan=plan).select_related("action", "indicator", "period", "meeting", "convention"),
+        pk=evidence_id,
     )
     return plan, evidence
 
@@ -255,6 +277,8 @@ def evidence_file(request, pk, evidence_id):
 def holder_url(evidence: Evidence) -> str:
     if evidence.holder == EvidenceHolder.MEETING:
         return reverse("indicators:meeting_evidence", args=[evidence.plan_id, evidence.meeting_id])
+    if evidence.holder == EvidenceHolder.CONVENTION:
+        return reverse("indicators:convention_evidence", args=[evidence.plan_id, evidence.convention_id])
     if evidence.holder == EvidenceHolder.ACTION:
         return reverse("indicators:action_evidence", args=[evidence.plan_id, evidence.action_id])
     period = evidence.period

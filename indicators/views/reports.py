@@ -30,7 +30,7 @@ def _problem(request, plan, message, status):
 # The parts of each report, for the CSV of one part (checked before anything is built).
 SECTIONS = {
     "trimestre": {"synthese", "piliers", "actions", "indicateurs", "ventilations", "budget", "decisions"},
-    "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "rythme", "decisions"},
+    "bilan": {"synthese", "piliers", "actions", "tendances", "financeurs", "engagements", "rythme", "decisions"},
     "suivi": {"suivi", "indicateurs"},
 }
 

@@ -1,4 +1,4 @@
-"""Plans' models, split by activity: drafting (the plan and its structure) and budget."""
+"""Plans' models, split by activity: drafting (the plan and its structure), budget, and conventions."""
 
 from plans.models.budget import (
     BudgetExecution,
@@ -8,6 +8,7 @@ from plans.models.budget import (
     PeriodEvent,
     ReportingPeriod,
 )
+from plans.models.conventions import Commitment, CommitmentStatus, Convention, ConventionKind, ConventionParty
 from plans.models.drafting import (
     PRIVACY_HELP,
     Action,
@@ -32,6 +33,11 @@ __all__ = [
     "BudgetExecution",
     "BudgetLine",
     "CatalogueMeasure",
+    "Commitment",
+    "CommitmentStatus",
+    "Convention",
+    "ConventionKind",
+    "ConventionParty",
     "Funding",
     "FundingInstalment",
     "Meeting",

@@ -1,7 +1,7 @@
 """Actions: the filtered list, and the action's page with its changes."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F
 
@@ -54,6 +54,7 @@ class ActionPage:
     changes: list[ActionChange]
     is_late: bool
     evidence_count: int = 0  # files backing the action and its quarters
+    commitments: list = field(default_factory=list)  # what the conventions' parties promised for it
 
 
 HISTORY_SHOWN = 20
@@ -85,6 +86,7 @@ def action_page(*, action: Action, today: datetime.date) -> ActionPage:
         indicators=tracking["indicators"],
         quarters=tracking["quarters"],
         evidence_count=tracking["evidence_count"],
+        commitments=list(action.commitments.select_related("convention", "partner").order_by("due_on", "pk")),
         changes=action_changes(action=action),
         is_late=action.is_late(today),
     )

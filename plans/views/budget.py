@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plans import perms, selectors, services
 from plans.forms import BudgetLineForm, ExecutionForm, FundingForm, InstalmentForms
 from plans.models import Action, BudgetLine, Funding, ReportingPeriod
+from plans.services.conventions import convention_warnings
 from plans.shortcuts import form_page, get_plan, plan_context, posted, refused_or_done, save_form
 
 
@@ -27,6 +28,8 @@ def budget(request, pk):
     page = selectors.budget_page(plan=plan, today=timezone.localdate())
     context = plan_context(request, plan, step="budget", crumbs=[(_("Budget"), None)])
     context.update({"summary": page.summary, "tree": page.tree})
+    # The conventions' warnings beside the money's: an agreement ending, a commitment past its date.
+    page.summary.warnings = page.summary.warnings + convention_warnings(plan=plan, today=timezone.localdate())
     return render(request, "plans/budget.html", context)
 
 

@@ -22,16 +22,16 @@ PAGES = {
     "plans:actions": ((), 10),
     "plans:structure": ((), 8),
     "plans:review": ((), 8),
-    "plans:budget": ((), 11),
+    "plans:budget": ((), 12),  # and the conventions' warnings
     "plans:history": ((), 15),  # with the evidence files added and deleted
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),
-    "indicators:dashboard": ((), 13),  # 12, and where the key values stand with the validators
+    "indicators:dashboard": ((), 14),  # with where key values stand with validators, and conventions' warnings
     "indicators:quarter": ((2026, 3), 12),
     "indicators:reports": ((), 5),
     "indicators:report_quarter": ((2026, 3), 16),  # the files backing each value: one query
-    "indicators:report_annual": ((2026,), 15),
+    "indicators:report_annual": ((2026,), 16),  # and the conventions' commitments
     "indicators:report_suivi": ((), 9),
 }
 
@@ -69,7 +69,7 @@ class TestQueryCounts:
         plan, users = grown
         client.force_login(users[MemberRole.COORDINATOR])
         action = plan.actions.order_by("pk").first()
-        with django_assert_max_num_queries(13):  # 12, and the count of its evidence files
+        with django_assert_max_num_queries(14):  # 12, its evidence files, its commitments
             response = client.get(reverse("plans:action_detail", args=[plan.pk, action.pk]))
         assert response.status_code == 200
 

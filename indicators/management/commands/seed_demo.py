@@ -333,6 +333,7 @@ class Command(BaseCommand):
                 )
             self._french_tracking(plan, coordinator)
             self._french_evidence(plan, coordinator)
+            self._french_convention(plan, coordinator, partners)
         people = [
             ("coordination@val-de-sorne.example", "Claire", "Morel", partners["VDS"], MemberRole.COORDINATOR),
             ("redaction@val-de-sorne.example", "Karim", "Benali", partners["VDS"], MemberRole.EDITOR),
@@ -360,6 +361,47 @@ class Command(BaseCommand):
         target = Target(EvidenceHolder.MEETING, meeting=plan.adopted_meeting)
         upload = SimpleUploadedFile("Compte rendu COPIL 10-02-2025.pdf", minutes)
         evidence_add(plan=plan, by=coordinator, target=target, upload=upload)
+
+    def _french_convention(self, plan, coordinator, partners):
+        """Three years binding the commune, the préfecture and MILDECA, with each party's commitments."""
+        from plans.services.conventions import commitment_add, commitment_set_status, convention_save
+
+        convention = convention_save(
+            plan=plan,
+            by=coordinator,
+            title="Convention de financement du plan local 2025-2027",
+            kind="financing",
+            signed_on=datetime.date(2025, 1, 20),
+            starts_on=datetime.date(2025, 1, 1),
+            ends_on=None,
+            duration_months=36,
+            renewal_terms="Reconduction par avenant, après le bilan de la troisième année.",
+            parties=[
+                (partners["VDS"], "le maire"),
+                (partners["PREF"], "la préfète"),
+                (partners["MILDECA"], "la cheffe de projet MILDECA"),
+            ],
+        )
+        actions = list(plan.actions.order_by("pk")[:3])
+        rows = [
+            ("MILDECA", "Verser 50 % des crédits de l'année en janvier, le solde à réception du bilan annuel.",
+             datetime.date(2026, 1, 31), "kept"),
+            ("VDS", "Mettre à disposition un coordinateur à mi-temps et une salle pour le comité de pilotage.",
+             datetime.date(2025, 3, 31), "kept"),
+            ("VDS", "Transmettre le bilan annuel 2025 à la MILDECA et à la préfecture.",
+             datetime.date(2026, 3, 31), "kept"),
+            ("PREF", "Réunir le comité de pilotage au moins deux fois par an.",
+             datetime.date(2026, 12, 31), "pending"),
+            ("VDS", "Transmettre le bilan de mi-parcours des actions de prévention.",
+             datetime.date(2026, 9, 30), "pending"),
+        ]  # fmt: skip
+        for acronym, what, due_on, status in rows:
+            commitment = commitment_add(
+                convention=convention, by=coordinator, partner=partners[acronym], what=what, due_on=due_on,
+                actions=actions if acronym == "VDS" else [],
+            )  # fmt: skip
+            if status == "kept":
+                commitment_set_status(commitment=commitment, by=coordinator, status=status, on=due_on)
 
     def _french_reviews(self, plan, coordinator):
         """The préfecture validates with the coordinator; in T3 2026 the APJS has submitted two actions, one of
