@@ -28,6 +28,8 @@ class FundingForm(forms.ModelForm):
         self.fields["funder"].queryset = plan.partners.order_by("name")
         self.fields["funder"].help_text = _("Un partenaire du plan (MILDECA, préfecture, ARS, commune, CAF…).")
         self.fields["year"].choices = _year_choices(plan)
+        self.fields["convention"].queryset = plan.conventions.order_by("starts_on", "pk")
+        self.fields["convention"].empty_label = _("aucune")
 
 
 class InstalmentForm(forms.Form):
@@ -36,11 +38,22 @@ class InstalmentForm(forms.Form):
     amount = FrenchDecimalField(label=_("Montant (€)"), max_digits=12, decimal_places=2, min_value=0)
     expected_on = FrenchDateField(label=_("Versement prévu le"), required=False)
     received_on = FrenchDateField(label=_("Reçu le"), required=False)
+    after_review_year = forms.TypedChoiceField(
+        label=_("Ou : après l'envoi du bilan"), coerce=int, empty_value=None, required=False
+    )
+    after_review_days = forms.IntegerField(
+        label=_("Délai (jours)"),
+        min_value=0,
+        max_value=365,
+        required=False,  # 30 days when left empty
+        widget=forms.NumberInput(attrs={"placeholder": "30"}),
+    )
     delete = forms.BooleanField(label=_("Supprimer"), required=False)
 
-    def __init__(self, *args, obj=None, **kwargs):
+    def __init__(self, *args, obj=None, years=(), **kwargs):
         self.obj = obj
         super().__init__(*args, **kwargs)
+        self.fields["after_review_year"].choices = [("", "—"), *[(y, str(y)) for y in years]]
         if obj is None:
             self.empty_permitted = True
             self.use_required_attribute = False
@@ -52,16 +65,18 @@ NEW_INSTALMENTS = 2
 class InstalmentForms:
     """A grant's instalments, each form keyed by its instalment's id, plus blank forms for new ones."""
 
-    def __init__(self, data, *, funding: Funding | None = None):
+    def __init__(self, data, *, funding: Funding | None = None, years=()):
         instalments = list(funding.instalments.all()) if funding is not None else []
         self.existing = KeyedForms(
             InstalmentForm,
             data,
             key="versement",
             objects=instalments,
-            initial=lambda i: {"amount": i.amount, "expected_on": i.expected_on, "received_on": i.received_on},
+            initial=lambda i: {name: getattr(i, name) for name in INSTALMENT_FIELDS},
+            years=years,
         )
-        self.new = [InstalmentForm(data, prefix=f"nouveau-versement-{n}") for n in range(NEW_INSTALMENTS)]
+        # No initial value on blank forms: an untouched one must not count as changed (30 days by default).
+        self.new = [InstalmentForm(data, prefix=f"nouveau-versement-{n}", years=years) for n in range(NEW_INSTALMENTS)]
         self.instalments = instalments
 
     @property
@@ -82,8 +97,7 @@ class InstalmentForms:
         for instalment in self.instalments:
             form = self.existing.get(instalment.pk)
             if not form.is_bound:
-                values = {"amount": instalment.amount, "expected_on": instalment.expected_on}
-                items.append({"id": instalment.pk, **values, "received_on": instalment.received_on})
+                items.append({"id": instalment.pk, **{name: getattr(instalment, name) for name in INSTALMENT_FIELDS}})
             elif not form.cleaned_data.get("delete"):
                 items.append({"id": instalment.pk, **_instalment_values(form)})
         for form in self.new:
@@ -92,8 +106,14 @@ class InstalmentForms:
         return items
 
 
+INSTALMENT_FIELDS = ("amount", "expected_on", "received_on", "after_review_year", "after_review_days")
+
+
 def _instalment_values(form) -> dict:
-    return {name: form.cleaned_data.get(name) for name in ("amount", "expected_on", "received_on")}
+    values = {name: form.cleaned_data.get(name) for name in INSTALMENT_FIELDS}
+    if values["after_review_days"] is None:
+        values["after_review_days"] = 30
+    return values
 
 
 class BudgetLineForm(forms.ModelForm):

@@ -126,7 +126,7 @@ class PeriodEvent(CleanTextModel):
 class Funding(CleanTextModel):
     """A grant from a funder to the plan for one year."""
 
-    EDITABLE_FIELDS = ("funder", "year", "label", "amount_granted", "decided_on", "conditions")
+    EDITABLE_FIELDS = ("funder", "year", "label", "amount_granted", "decided_on", "conditions", "convention")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="fundings")
     funder = models.ForeignKey(Partner, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="+")
@@ -137,6 +137,15 @@ class Funding(CleanTextModel):
     amount_granted = money_field(_("montant accordé (€)"))
     decided_on = models.DateField(_("date de la décision"), null=True, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
+    convention = models.ForeignKey(
+        "plans.Convention",
+        verbose_name=_("convention"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fundings",
+        help_text=_("La convention qui prévoit ce financement, s'il y en a une."),
+    )
 
     history = HistoricalRecords()
 
@@ -154,6 +163,8 @@ class Funding(CleanTextModel):
     def clean(self):
         super().clean()
         _year_within_plan(self.plan if self.plan_id else None, self.year)
+        if self.convention_id and self.plan_id and self.convention.plan_id != self.plan_id:
+            raise ValidationError({"convention": _("Cette convention appartient à un autre plan.")})
 
 
 class FundingInstalment(models.Model):
@@ -166,6 +177,10 @@ class FundingInstalment(models.Model):
     amount = money_field(_("montant (€)"))
     expected_on = models.DateField(_("versement prévu le"), null=True, blank=True)
     received_on = models.DateField(_("reçu le"), null=True, blank=True)
+    # "The balance once the annual review is received": no date until the review of that year is sent to the
+    # funder (indicators.services.annual_review_send), then that day plus `after_review_days`.
+    after_review_year = models.PositiveSmallIntegerField(_("versé après l'envoi du bilan de"), null=True, blank=True)
+    after_review_days = models.PositiveSmallIntegerField(_("délai après l'envoi (jours)"), default=30)
 
     history = HistoricalRecords()
 
@@ -179,6 +194,20 @@ class FundingInstalment(models.Model):
 
     def __str__(self):
         return f"{self.funding} — {self.amount} €"
+
+    def clean(self):
+        super().clean()
+        year = self.after_review_year
+        if year is None:
+            return
+        plan = self.funding.plan if self.funding_id else None
+        if plan is not None and year not in plan.years:
+            message = _("Le bilan %(year)s ne sera jamais envoyé : le plan couvre %(first)s à %(last)s.")
+            raise ValidationError(
+                {"after_review_year": message % {"year": year, "first": plan.years[0], "last": plan.years[-1]}}
+            )
+        if not 0 <= self.after_review_days <= 365:
+            raise ValidationError({"after_review_days": _("Un délai de 0 à 365 jours.")})
 
 
 class BudgetLineQuerySet(models.QuerySet):

@@ -77,7 +77,7 @@ def _save_instalments(funding: Funding, instalments: list[dict], closed: dict) -
         # Received in a closed quarter: it stays, exactly as it is.
         if period := _received_in(closed, instalment):
             data = wanted.get(pk)
-            fields = ("amount", "expected_on", "received_on")
+            fields = ("amount", "expected_on", "received_on", "after_review_year", "after_review_days")
             if data is None or any(data.get(name) != getattr(instalment, name) for name in fields):
                 frozen.append(period)
     for data in instalments:

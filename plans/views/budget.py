@@ -61,7 +61,7 @@ def _instalments_ok(request, form, instalments) -> bool:
 def funding_create(request, pk):
     plan = get_plan(request, pk, perms.can_edit_budget)
     form = FundingForm(posted(request), plan=plan)
-    instalments = InstalmentForms(posted(request))
+    instalments = InstalmentForms(posted(request), years=plan.years)
     done = _instalments_ok(request, form, instalments) and save_form(
         request,
         form,
@@ -76,7 +76,7 @@ def funding_create(request, pk):
 def funding_edit(request, pk, funding_pk):
     plan = get_plan(request, pk, perms.can_edit_budget)
     funding = get_object_or_404(Funding.objects.select_related("funder"), plan=plan, pk=funding_pk)
-    instalments = InstalmentForms(posted(request), funding=funding)
+    instalments = InstalmentForms(posted(request), funding=funding, years=plan.years)
     form = FundingForm(posted(request), instance=funding, plan=plan)
     done = _instalments_ok(request, form, instalments) and save_form(
         request,
