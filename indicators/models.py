@@ -579,6 +579,34 @@ class Evidence(models.Model):
         return file_size(self.size)
 
 
+def sending_path(sending: "ReviewSending", filename: str) -> str:
+    return f"bilans-envoyes/{sending.plan_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ReviewSending(models.Model):
+    """The annual review as sent to funders: when, to whom, and the exact file (indicators.services)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="review_sendings")
+    year = models.PositiveSmallIntegerField(_("année du bilan"))
+    sent_on = models.DateField(_("envoyé le"))
+    recipients = models.ManyToManyField("partners.Partner", verbose_name=_("destinataires"), related_name="+")
+    file = models.FileField(_("fichier envoyé"), storage=evidence_storage, upload_to=sending_path, max_length=200)
+    filename = models.CharField(_("nom du fichier"), max_length=200)
+    released = models.PositiveSmallIntegerField(_("versements déclenchés"), default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("envoi du bilan annuel")
+        verbose_name_plural = _("envois du bilan annuel")
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.plan_id} — {self.year} — {self.sent_on}"
+
+
 class ProgressUpdate(CleanTextModel):
     """Where an action stands at the end of a quarter: status, progress and a short narrative."""
 

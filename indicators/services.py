@@ -24,7 +24,9 @@ from indicators.models import (
 from indicators.reviews import locked_actions, locked_message, pending_reviews
 from indicators.selectors import quarter_missing
 from partners.models import User
+from plans import perms as plan_perms
 from plans import services as plan_services
+from plans.enums import MemberRole
 from plans.models import Action, PeriodEvent, Plan, ReportingPeriod
 from plans.services.common import apply_fields
 
@@ -491,3 +493,65 @@ def share_link_revoke(*, link: ShareLink, by: User) -> ShareLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+@transaction.atomic
+def annual_review_send(*, plan: Plan, by: User, year: int, recipients, sent_on: datetime.date):
+    """Record that the annual review of `year` was sent to these funders on `sent_on`, with the exact PDF; the
+    instalments they pay "after the review of `year`" get their expected date (sent_on + their delay)."""
+    from django.core.files.base import ContentFile
+
+    from indicators import exports, jobs
+    from indicators.models import ExportJob, ReviewSending
+    from plans.models import FundingInstalment
+
+    if plan_perms.role(by, plan) != MemberRole.COORDINATOR:
+        raise PermissionDenied
+    errors = {}
+    if year not in plan.years:
+        errors["year"] = _("L'année %(year)s n'est pas dans la période du plan.") % {"year": year}
+    if sent_on > timezone.localdate():
+        errors["sent_on"] = _("Un envoi déjà fait : la date ne peut pas être à venir.")
+    recipients = list(recipients)
+    if not recipients:
+        errors["recipients"] = _("Cochez au moins un destinataire.")
+    elif {p.pk for p in recipients} - set(plan.partners.values_list("pk", flat=True)):
+        errors["recipients"] = _("Un destinataire doit être partenaire du plan.")
+    if errors:
+        raise ValidationError(errors)
+    # The exact file: the one already prepared for these data if there is one, else built now.
+    prepared = ExportJob.objects.filter(
+        plan=plan,
+        report="bilan",
+        params={"year": year},
+        fmt="pdf",
+        section="",
+        status=ExportJob.DONE,
+        data_version=jobs.plan_data_version(plan),
+    ).first()
+    if prepared is not None:
+        with prepared.file.open("rb") as stored:
+            body, filename = stored.read(), prepared.filename
+    else:
+        report = jobs.build_report(plan, "bilan", {"year": year})
+        report.generated_at = timezone.localtime()
+        body, filename = exports.render(report, "pdf", section=None, base_url=""), report.filename("pdf")
+    sending = ReviewSending(plan=plan, year=year, sent_on=sent_on, filename=filename, sent_by=by)
+    sending.file.save(filename, ContentFile(body), save=False)
+    sending.save()
+    sending.recipients.set(recipients)
+    released = 0
+    for instalment in FundingInstalment.objects.select_for_update().filter(
+        funding__plan=plan,
+        funding__funder__in=recipients,
+        after_review_year=year,
+        expected_on=None,
+        received_on=None,
+    ):
+        instalment.expected_on = sent_on + datetime.timedelta(days=instalment.after_review_days)
+        instalment._history_user = by
+        instalment.save(update_fields=["expected_on"])
+        released += 1
+    sending.released = released
+    sending.save(update_fields=["released"])
+    return sending

@@ -1,16 +1,23 @@
 """Reports: an HTML preview, then PDF, ODS, XLSX and two CSV flavours. Every member may export what it reads."""
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from indicators import exports, jobs, opendata
+from indicators import exports, jobs, opendata, services
 from indicators.models import ExportJob
 from indicators.selectors import report_preview
-from plans.shortcuts import get_plan, plan_context
+from plans import perms as plan_perms
+from plans.enums import MemberRole
+from plans.forms import FrenchDateField
+from plans.shortcuts import errors_to_form, get_plan, plan_context
 
 FORMAT_LABELS = {
     "pdf": "PDF",
@@ -46,6 +53,8 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
             crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (preview.title, None)],
         )
         context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
+        if name == "bilan":
+            context.update(_sending_context(request, plan, params["year"]))
         return render(request, "indicators/reports/preview.html", context)
     if fmt not in exports.FORMATS:
         return _problem(
@@ -76,6 +85,66 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
     filename = report.filename(extension, section=section, opendata=fmt == "csv-opendata")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class SendForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(
+        label=_lazy("Destinataires"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _lazy("Cochez au moins un destinataire.")},
+    )
+    sent_on = FrenchDateField(label=_lazy("Envoyé le"))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = plan.partners.order_by("name")
+
+
+def _sending_context(request, plan, year, form=None) -> dict:
+    """The annual review's sendings to funders, and the form to record one (the coordinator's)."""
+    can_send = plan_perms.role(request.user, plan) == MemberRole.COORDINATOR
+    sendings = plan.review_sendings.filter(year=year).prefetch_related("recipients").select_related("sent_by")
+    if can_send and form is None:
+        form = SendForm(plan=plan, initial={"sent_on": timezone.localdate()})
+    return {"sendings": list(sendings), "send_form": form if can_send else None, "send_year": year}
+
+
+@require_POST
+def annual_send(request, pk, year):
+    """Record that the annual review was sent (the date, the recipients, the exact file)."""
+    plan = get_plan(request, pk)
+    if plan_perms.role(request.user, plan) != MemberRole.COORDINATOR:
+        raise PermissionDenied
+    form = SendForm(request.POST, plan=plan)
+    url = reverse("indicators:report_annual", args=[plan.pk, year])
+    if form.is_valid():
+        try:
+            sending = services.annual_review_send(plan=plan, by=request.user, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            message = _("L'envoi du bilan %(year)s est enregistré avec le fichier envoyé.") % {"year": year}
+            if sending.released:
+                message += " " + _("%(n)s versement(s) ont maintenant une date attendue.") % {"n": sending.released}
+            messages.success(request, message)
+            return redirect(f"{url}#envois")
+    preview = report_preview(plan=plan, name="bilan", params={"year": year}, period=None)
+    context = plan_context(request, plan, crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk]))])
+    context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
+    context.update(_sending_context(request, plan, year, form))
+    return render(request, "indicators/reports/preview.html", context, status=400)
+
+
+@require_GET
+def sending_file(request, pk, sending_pk):
+    """The exact file sent, for the plan's members."""
+    plan = get_plan(request, pk)
+    sending = get_object_or_404(plan.review_sendings, pk=sending_pk)
+    with sending.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sending.filename}"'
     return response
 
 

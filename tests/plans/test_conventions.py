@@ -224,3 +224,50 @@ class TestElsewhere:
         ]
         client.force_login(world.users[MemberRole.VIEWER])
         assert client.post(url, {"target": "convention", "file": upload}).status_code == 403
+
+
+class TestBalanceAfterTheReview:
+    def test_sending_the_review_dates_the_balance_which_then_falls_due(self, client, world):
+        from unittest import mock
+
+        from plans.models import FundingInstalment
+
+        balance = world.funding.instalments.get(received_on=None)
+        balance.expected_on, balance.after_review_year, balance.after_review_days = None, 2025, 30
+        balance.full_clean()
+        balance.save()
+        url = reverse("indicators:report_annual_send", args=[world.plan.pk, 2025])
+        client.force_login(world.users[MemberRole.VIEWER])
+        assert client.post(url, {"recipients": [world.funder.pk], "sent_on": "15/03/2026"}).status_code == 403
+        client.force_login(world.coordinator)
+        refused = client.post(url, {"recipients": [], "sent_on": "15/03/2030"})
+        assert refused.status_code == 400 and "Cochez au moins" in refused.text
+        response = client.post(url, {"recipients": [world.funder.pk], "sent_on": "15/03/2026"})
+        assert response.status_code == 302
+        sending = world.plan.review_sendings.get()
+        assert sending.released == 1 and list(sending.recipients.all()) == [world.funder]
+        balance.refresh_from_db()
+        assert balance.expected_on == datetime.date(2026, 4, 14)
+        with sending.file.open("rb") as stored:
+            assert stored.read().startswith(b"%PDF")
+        client.force_login(world.users[MemberRole.VIEWER])
+        download = client.get(reverse("indicators:review_sending_file", args=[world.plan.pk, sending.pk]))
+        assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+        page = client.get(reverse("indicators:report_annual", args=[world.plan.pk, 2025]))
+        assert "Envoyé le 15/03/2026" in page.text and page.context["send_form"] is None
+        with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 5, 2)):
+            budget = client.get(reverse("plans:budget", args=[world.plan.pk])).text
+        assert "attendus le 14/04/2026 ne sont pas reçus" in budget
+        assert FundingInstalment.objects.filter(expected_on=None).count() == 0
+
+    def test_a_condition_that_cannot_happen_is_refused(self, world):
+        from plans.services import funding_update
+
+        items = [
+            {"id": i.pk, "amount": i.amount, "expected_on": i.expected_on, "received_on": i.received_on,
+             "after_review_year": None, "after_review_days": 30}
+            for i in world.funding.instalments.order_by("pk")
+        ]  # fmt: skip
+        items[1] |= {"expected_on": None, "after_review_year": 2031}
+        with pytest.raises(ValidationError, match="ne sera jamais envoyé"):
+            funding_update(funding=world.funding, by=world.coordinator, instalments=items)
