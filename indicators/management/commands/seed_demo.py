@@ -402,6 +402,16 @@ class Command(BaseCommand):
             )  # fmt: skip
             if status == "kept":
                 commitment_set_status(commitment=commitment, by=coordinator, status=status, on=due_on)
+        # The 2025 review went to MILDECA and the préfecture in March: MILDECA's 2026 balance is now expected.
+        from indicators.services import annual_review_send
+
+        annual_review_send(
+            plan=plan,
+            by=coordinator,
+            year=2025,
+            recipients=[partners["MILDECA"], partners["PREF"]],
+            sent_on=datetime.date(2026, 3, 20),
+        )
 
     def _french_reviews(self, plan, coordinator):
         """The préfecture validates with the coordinator; in T3 2026 the APJS has submitted two actions, one of
@@ -451,7 +461,8 @@ class Command(BaseCommand):
                 2026,
                 "Crédits MILDECA — plan local",
                 "32000",
-                [("16000", (2026, 1, 20), (2026, 1, 27)), ("16000", (2026, 6, 30), None)],
+                # The balance: once the 2025 review is sent (recorded in _french_convention).
+                [("16000", (2026, 1, 20), (2026, 1, 27)), ("16000", None, None)],
             ),
             ("PREF", 2026, "FIPD — prévention de la délinquance", "15000", [("15000", (2026, 4, 15), (2026, 5, 2))]),
             ("ARS", 2026, "Fonds d'intervention régional", "10000", [("10000", (2026, 3, 31), (2026, 4, 10))]),
@@ -467,7 +478,12 @@ class Command(BaseCommand):
                 label=label,
                 amount_granted=Decimal(amount),
                 instalments=[
-                    {"amount": Decimal(a), "expected_on": datetime.date(*e), "received_on": r and datetime.date(*r)}
+                    {
+                        "amount": Decimal(a),
+                        "expected_on": e and datetime.date(*e),
+                        "received_on": r and datetime.date(*r),
+                        "after_review_year": None if e else year - 1,
+                    }
                     for a, e, r in instalments
                 ],
             )
