@@ -402,6 +402,10 @@ class Command(BaseCommand):
             )  # fmt: skip
             if status == "kept":
                 commitment_set_status(commitment=commitment, by=coordinator, status=status, on=due_on)
+        from plans.services import funding_update
+
+        for funding in plan.fundings.filter(funder__in=[partners["MILDECA"], partners["PREF"]]):
+            funding_update(funding=funding, by=coordinator, convention=convention)
         # The 2025 review went to MILDECA and the préfecture in March: MILDECA's 2026 balance is now expected.
         from indicators.services import annual_review_send
 
