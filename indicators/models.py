@@ -579,6 +579,22 @@ class Evidence(models.Model):
         return file_size(self.size)
 
 
+class DigestSent(models.Model):
+    """One person's daily digest of reminders, once a day (indicators.notices): the row is written before the mail
+    goes, so that a second run the same day sends nothing twice; removed again if the mail fails."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user_id} — {self.day}"
+
+
 def sending_path(sending: "ReviewSending", filename: str) -> str:
     return f"bilans-envoyes/{sending.plan_id}/{uuid.uuid4().hex}.pdf"
 

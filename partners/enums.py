@@ -20,3 +20,14 @@ class PartnerKind(models.TextChoices):
     REGION = "region", _("Région")
     DEPARTMENT_COUNCIL = "department_council", _("Conseil départemental")
     OTHER = "other", _("Autre")
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of reminder a person may receive in their daily digest (indicators.notices)."""
+
+    QUARTER_OPEN = "quarter_open", _("Un trimestre s'ouvre à la saisie")
+    DEADLINE = "deadline", _("L'échéance de saisie approche et il vous reste à renseigner")
+    ACTION_DUE = "action_due", _("Une action que vous pilotez est en retard ou arrive à échéance dans 30 jours")
+    LEAD = "lead", _("Vous êtes désigné gestionnaire d'une action")
+    QUARTER_CLOSED = "quarter_closed", _("Un trimestre est clos ou rouvert")
+    CONVENTION = "convention", _("Une convention ou un engagement demande votre attention (coordinateurs)")

@@ -87,6 +87,8 @@ class User(AbstractUser):
 
     # Set by `seed_demo` on the accounts it creates: the only accounts it will ever touch again.
     is_demo = models.BooleanField(_("compte de démonstration"), default=False, editable=False)
+    # The kinds of reminder this person does not want (indicators.notices.KINDS); none: every kind.
+    notices_off = models.JSONField(_("rappels refusés"), default=list, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -9,6 +9,7 @@ import datetime
 import re
 import secrets
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,3 +115,21 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "description": "Jeton personnel créé sur la page « Mon compte » (/compte/) : "
             "`Authorization: Bearer plt_…`.",
         }
+
+
+# --- The unsubscribe link of the reminder mails ----------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "notices.unsubscribe"
+
+
+def unsubscribe_token(user: User) -> str:
+    """Signed with the project's secret: whoever holds the mail may stop its reminders, nothing more."""
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def user_from_unsubscribe_token(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u"), is_active=True).first() if isinstance(data, dict) else None

@@ -6,6 +6,8 @@ from partners import views
 urlpatterns = [
     path("", views.account, name="account"),
     path("jetons/<int:token_pk>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("rappels/", views.notices, name="notices"),
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import tokens
+from partners.enums import NoticeKind
 from partners.forms import LoginForm
 from partners.models import ApiToken
 
@@ -62,6 +64,7 @@ def account(request):
         "tokens": request.user.api_tokens.all(),
         "now": timezone.now(),
         "memberships": request.user.memberships.select_related("plan__territory").order_by("plan__title"),
+        "notices_form": notices_form(request.user),
     }
     response = render(request, "registration/account.html", context, status=400 if form.errors else 200)
     response["Cache-Control"] = "private, no-store"  # the new token is on this page once
@@ -74,3 +77,47 @@ def token_revoke(request, token_pk):
     tokens.token_revoke(token=token, by=request.user)
     messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
     return redirect("account")
+
+
+class NoticesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Un courriel par jour au plus, quand :"),
+        choices=NoticeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+def notices_form(user, data=None) -> NoticesForm:
+    off = set(user.notices_off or [])
+    return NoticesForm(data, initial={"kinds": [kind for kind in NoticeKind.values if kind not in off]})
+
+
+@require_POST
+def notices(request):
+    """Which reminders the person receives in their daily digest."""
+    form = notices_form(request.user, request.POST)
+    if form.is_valid():
+        wanted = set(form.cleaned_data["kinds"])
+        request.user.notices_off = [kind for kind in NoticeKind.values if kind not in wanted]
+        request.user.save(update_fields=["notices_off"])
+        messages.success(request, _("Vos choix de rappels sont enregistrés."))
+    else:
+        messages.error(request, _("Choix de rappels non reconnu : rien n'a changé."))
+    return redirect("account")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """From the link in every reminder mail, without logging in: a button, then no more reminders."""
+    user = tokens.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(request, "registration/unsubscribe.html", {"invalid": True}, status=404)
+    done = request.method == "POST"
+    if done:
+        user.notices_off = list(NoticeKind.values)
+        user.save(update_fields=["notices_off"])
+    response = render(request, "registration/unsubscribe.html", {"done": done, "email": user.email})
+    response["X-Robots-Tag"] = "noindex"
+    return response

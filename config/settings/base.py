@@ -182,6 +182,8 @@ if os.environ.get("EVIDENCE_S3_BUCKET"):
         },
     }
 STORAGES["evidence"] = EVIDENCE_STORAGE
+# The site's address, for the links in the mails sent without a request (the daily reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # What one plan may hold in evidence files, all together (each file: 10 MB at most, plans.uploads).
 EVIDENCE_PLAN_QUOTA = int(os.environ.get("EVIDENCE_PLAN_QUOTA_MB", "500")) * 1024 * 1024
 

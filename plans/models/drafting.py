@@ -114,7 +114,7 @@ def tree_prefetch() -> Prefetch:
 
 class Plan(CleanTextModel):
     # What the frame step changes; status and adoption have their own services.
-    FRAME_FIELDS = ("title", "period_start", "period_end", "description", "validated_only")
+    FRAME_FIELDS = ("title", "period_start", "period_end", "description", "validated_only", "reporting_deadline_days")
 
     territory = models.ForeignKey(
         Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="plans"
@@ -125,6 +125,12 @@ class Plan(CleanTextModel):
     period_start = models.DateField(_("début de la période"))
     period_end = models.DateField(_("fin de la période"))
     status = models.CharField(_("statut"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    reporting_deadline_days = models.PositiveSmallIntegerField(
+        _("délai de saisie (jours)"),
+        default=15,
+        validators=[MaxValueValidator(90)],
+        help_text=_("Jours après la fin d'un trimestre pour le renseigner ; un rappel part 7 jours avant."),
+    )
     validated_only = models.BooleanField(
         _("ne publier que les valeurs validées"),
         default=False,
