@@ -20,6 +20,10 @@ POST_ONLY = (
     "/suggestions/",
     "/piliers/",
     "/axes/",
+    "/envoi/",
+    "/engagements/",
+    "/etat/",
+    "/rappels/",
 )
 
 

@@ -129,6 +129,8 @@ class PlanFrameForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left empty (or not sent by an older page): the default, 15 days.
+        self.fields["reporting_deadline_days"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -136,7 +138,16 @@ class PlanFrameForm(forms.ModelForm):
             "title",
             Div(Div("period_start", css_class="col-md-6"), Div("period_end", css_class="col-md-6"), css_class="row"),
             "description",
+            Div(
+                Div("reporting_deadline_days", css_class="col-md-6"),
+                Div("validated_only", css_class="col-md-6"),
+                css_class="row",
+            ),
         )
+
+    def clean_reporting_deadline_days(self):
+        value = self.cleaned_data.get("reporting_deadline_days")
+        return 15 if value is None else value
 
     def clean(self):
         cleaned = super().clean()

@@ -31,7 +31,8 @@ PAGES = {
     "indicators:quarter": ((2026, 3), 12),
     "indicators:reports": ((), 5),
     "indicators:report_quarter": ((2026, 3), 16),  # the files backing each value: one query
-    "indicators:report_annual": ((2026,), 16),  # and the conventions' commitments
+    # 15, the conventions' commitments, and the review's sendings to funders with the form to record one.
+    "indicators:report_annual": ((2026,), 18),
     "indicators:report_suivi": ((), 9),
 }
 
