@@ -16,7 +16,7 @@ from indicators.models import ExportJob
 from indicators.selectors import report_preview
 from plans import perms as plan_perms
 from plans.enums import MemberRole
-from plans.forms import FrenchDateField
+from plans.forms import FrenchDateField, IdsChoiceField
 from plans.shortcuts import errors_to_form, get_plan, plan_context
 
 FORMAT_LABELS = {
@@ -89,7 +89,7 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
 
 
 class SendForm(forms.Form):
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdsChoiceField(
         label=_lazy("Destinataires"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

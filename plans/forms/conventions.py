@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms.fields import FrenchDateField
+from plans.forms.fields import FrenchDateField, IdChoiceField, IdsChoiceField
 from plans.models import Plan
 from plans.models.conventions import Commitment, Convention
 
@@ -49,10 +49,10 @@ class ConventionForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Qui s'engage"), queryset=None)
+    partner = IdChoiceField(label=_("Qui s'engage"), queryset=None)
     what = forms.CharField(label=_("Engagement"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     due_on = FrenchDateField(label=_("Pour le"), required=False)
-    actions = forms.ModelMultipleChoiceField(label=_("Actions concernées"), queryset=None, required=False)
+    actions = IdsChoiceField(label=_("Actions concernées"), queryset=None, required=False)
 
     def __init__(self, *args, convention: Convention, **kwargs):
         super().__init__(*args, **kwargs)

@@ -116,6 +116,15 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(values)
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """One object picked by id, refused before any query when the id is not a plain positive number."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class SpreadsheetField(forms.FileField):
     """An ODS, XLSX or CSV file, told by its content, read within plans.spreadsheets' limits.
 
