@@ -60,6 +60,46 @@ def _version_missing() -> Response:
     return Response({"version": [_("Indiquez la version lue.")]}, status=status.HTTP_400_BAD_REQUEST)
 
 
+class QuarterItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """What a quarter holds (values, progress updates), written through the quarter's service; every update, and
+    a POST over an existing item, carries the `version` read (409 with the current state otherwise)."""
+
+    def create(self, request, *args, **kwargs):
+        return self._save(request, instance=None)
+
+    def update(self, request, *args, **kwargs):
+        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
+
+    def _posted(self, request, instance, partial):
+        """(posted fields, version read, None), or (None, None, the refusal) when the version is missing or old."""
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        posted = dict(serializer.validated_data)
+        version = posted.pop("fingerprint", None)
+        if instance is not None:
+            if version is None:
+                return None, None, _version_missing()
+            if version != instance.fingerprint:
+                return None, None, _conflict(self.get_serializer(instance).data)
+        return posted, version, None
+
+    def _already_there(self, version, period, **item):
+        """A POST over an item the quarter already holds: only knowingly (its version), else 409 with it. A
+        closed quarter is left to the service, which says so (403)."""
+        if period.is_closed:
+            return None
+        existing = self.get_queryset().filter(period=period, **item).first()
+        if existing is not None and version != existing.fingerprint:
+            return _conflict(self.get_serializer(existing).data)
+        return None
+
+
 # --- Values ---------------------------------------------------------------------------------------------------
 
 
@@ -128,13 +168,7 @@ class MeasurementFilter(filters.FilterSet):
     update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: MeasurementSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
-class MeasurementViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class MeasurementViewSet(QuarterItemViewSet):
     """The values of the indicators, one per quarter. Writes go through the quarter's service: same rules as the
     page. POST on an indicator and quarter that already hold a value updates it if it carries that value's
     `version`, else answers 409 with the value."""
@@ -152,22 +186,10 @@ class MeasurementViewSet(
             .annotate(review=Subquery(review.values("state")[:1]))
         )
 
-    def create(self, request, *args, **kwargs):
-        return self._save(request, instance=None)
-
-    def update(self, request, *args, **kwargs):
-        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
-
     def _save(self, request, instance, partial=False):
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        posted = dict(serializer.validated_data)
-        version = posted.pop("fingerprint", None)
-        if instance is not None:
-            if version is None:
-                return _version_missing()
-            if version != instance.fingerprint:
-                return _conflict(self.get_serializer(instance).data)
+        posted, version, refused = self._posted(request, instance, partial)
+        if refused is not None:
+            return refused
         data = {
             **(
                 {}
@@ -183,11 +205,8 @@ class MeasurementViewSet(
             **posted,
         }
         indicator, period = data["indicator"], data["period"]
-        if instance is None and not period.is_closed:  # closed: the service says so (403)
-            # A value already there is updated only knowingly: its version, or a 409 with what it holds.
-            existing = self.get_queryset().filter(indicator=indicator, period=period).first()
-            if existing is not None and version != existing.fingerprint:
-                return _conflict(self.get_serializer(existing).data)
+        if instance is None and (refused := self._already_there(version, period, indicator=indicator)):
+            return refused
         if instance is not None:
             moved = {
                 name: [_("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")]
@@ -361,13 +380,7 @@ class ProgressUpdateFilter(filters.FilterSet):
     update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
     partial_update=extend_schema(responses={200: ProgressUpdateSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
-class ProgressUpdateViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProgressUpdateViewSet(QuarterItemViewSet):
     """Where each action stands at the end of a quarter. Written by whoever reports on the action (contributors
     on what their organisation leads), through the quarter's service."""
 
@@ -384,22 +397,11 @@ class ProgressUpdateViewSet(
             .annotate(review=Subquery(review.values("state")[:1]))
         )
 
-    def create(self, request, *args, **kwargs):
-        return self._save(request, instance=None)
-
-    def update(self, request, *args, **kwargs):
-        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
-
     def _save(self, request, instance, partial=False):
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        posted = dict(serializer.validated_data)
-        version = posted.pop("fingerprint", None)
+        posted, version, refused = self._posted(request, instance, partial)
+        if refused is not None:
+            return refused
         if instance is not None:
-            if version is None:
-                return _version_missing()
-            if version != instance.fingerprint:
-                return _conflict(self.get_serializer(instance).data)
             for name in ("action", "period"):
                 if posted.get(name, getattr(instance, name)) != getattr(instance, name):
                     message = _("L'action et le trimestre d'un point d'avancement ne changent pas.")
@@ -414,10 +416,8 @@ class ProgressUpdateViewSet(
         }
         data = {**current, **posted}
         action, period = data["action"], data["period"]
-        if instance is None and not period.is_closed:
-            existing = self.get_queryset().filter(action=action, period=period).first()
-            if existing is not None and version != existing.fingerprint:
-                return _conflict(self.get_serializer(existing).data)
+        if instance is None and (refused := self._already_there(version, period, action=action)):
+            return refused
         if action.plan_id != period.plan_id:
             return Response(
                 {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
