@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,6 @@ from indicators.selectors.definitions import STEP_ACTIONS_PER_PAGE
 from plans.inputs import parse_id
 from plans.models import Action
 from plans.shortcuts import (
-    errors_to_form,
     form_page,
     get_plan,
     plan_context,
@@ -173,15 +172,14 @@ def dimensions(request, pk):
         messages.success(request, _("%(n)d ventilation(s) ajoutée(s).") % {"n": len(added)})
         return redirect(url)
     form = DimensionCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            dimension = breakdowns.dimension_create(plan=plan, by=request.user, **form.cleaned())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("La ventilation « %(name)s » est créée.") % {"name": dimension.name})
-            return redirect(url)
-    return _dimensions_page(request, plan, create=form, status=400)
+    done = save_form(
+        request,
+        form,
+        lambda data: breakdowns.dimension_create(plan=plan, by=request.user, **form.cleaned()),
+        success=lambda dimension: _("La ventilation « %(name)s » est créée.") % {"name": dimension.name},
+        then=url,
+    )
+    return done or _dimensions_page(request, plan, create=form, status=400)
 
 
 @require_POST
@@ -191,18 +189,14 @@ def dimension_edit(request, pk, dimension_pk):
     if dimension is None:
         raise Http404
     form = DimensionEditForm(request.POST, dimension=dimension, prefix=f"d{dimension.pk}")
-    if form.is_valid():
-        try:
-            breakdowns.dimension_update(dimension=dimension, by=request.user, **form.cleaned())
-        except ValidationError as error:
-            for key, messages_ in error.message_dict.items():
-                form.add_error(key if key in form.fields else None, messages_)
-        else:
-            messages.success(
-                request, _("La ventilation « %(name)s » est enregistrée.") % {"name": form.cleaned()["name"]}
-            )
-            return redirect(reverse("indicators:dimensions", args=[plan.pk]) + f"#ventilation-{dimension.pk}")
-    return _dimensions_page(request, plan, edited=form, status=400)
+    done = save_form(
+        request,
+        form,
+        lambda data: breakdowns.dimension_update(dimension=dimension, by=request.user, **form.cleaned()),
+        success=lambda saved: _("La ventilation « %(name)s » est enregistrée.") % {"name": saved.name},
+        then=reverse("indicators:dimensions", args=[plan.pk]) + f"#ventilation-{dimension.pk}",
+    )
+    return done or _dimensions_page(request, plan, edited=form, status=400)
 
 
 @require_POST

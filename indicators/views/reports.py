@@ -1,8 +1,7 @@
 """Reports: an HTML preview, then PDF, ODS, XLSX and two CSV flavours. Every member may export what it reads."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from indicators.selectors import report_preview
 from plans import perms as plan_perms
 from plans.enums import MemberRole
 from plans.forms import FrenchDateField, IdsChoiceField
-from plans.shortcuts import errors_to_form, get_plan, plan_context
+from plans.shortcuts import get_plan, plan_context, save_form
 
 FORMAT_LABELS = {
     "pdf": "PDF",
@@ -119,22 +118,27 @@ def annual_send(request, pk, year):
         raise PermissionDenied
     form = SendForm(request.POST, plan=plan)
     url = reverse("indicators:report_annual", args=[plan.pk, year])
-    if form.is_valid():
-        try:
-            sending = services.annual_review_send(plan=plan, by=request.user, year=year, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            message = _("L'envoi du bilan %(year)s est enregistré avec le fichier envoyé.") % {"year": year}
-            if sending.released:
-                message += " " + _("%(n)s versement(s) ont maintenant une date attendue.") % {"n": sending.released}
-            messages.success(request, message)
-            return redirect(f"{url}#envois")
+    done = save_form(
+        request,
+        form,
+        lambda data: services.annual_review_send(plan=plan, by=request.user, year=year, **data),
+        success=lambda sending: _sent_message(sending),
+        then=f"{url}#envois",
+    )
+    if done:
+        return done
     preview = report_preview(plan=plan, name="bilan", params={"year": year}, period=None)
     context = plan_context(request, plan, crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk]))])
     context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
     context.update(_sending_context(request, plan, year, form))
     return render(request, "indicators/reports/preview.html", context, status=400)
+
+
+def _sent_message(sending) -> str:
+    message = _("L'envoi du bilan %(year)s est enregistré avec le fichier envoyé.") % {"year": sending.year}
+    if sending.released:
+        message += " " + _("%(n)s versement(s) ont maintenant une date attendue.") % {"n": sending.released}
+    return message
 
 
 @require_GET

@@ -1,9 +1,8 @@
 """Conventions: the agreements the plan runs on, their signatories, and each party's commitments."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +13,19 @@ from plans.forms.conventions import CommitmentForm, ConventionForm
 from plans.models import Action
 from plans.models.conventions import Commitment, CommitmentStatus, ConventionParty
 from plans.services import conventions as services
-from plans.shortcuts import errors_to_form, form_page, get_plan, only_if, plan_context, posted, refused_or_done
+from plans.shortcuts import form_page, get_plan, only_if, plan_context, posted, refused_or_done, save_form
 
 
 def _list_url(plan):
     return reverse("plans:conventions", args=[plan.pk])
+
+
+def _anchor(plan, convention_id):
+    return f"{_list_url(plan)}#convention-{convention_id}"
+
+
+def _saved(convention) -> str:
+    return _("La convention « %(title)s » est enregistrée.") % {"title": convention.title}
 
 
 def _page(request, plan, *, form, commitment_forms=None):
@@ -60,15 +67,14 @@ def conventions(request, pk):
     plan = get_plan(request, pk)
     only_if(request, perms.can_edit(request.user, plan))
     form = ConventionForm(posted(request), plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            convention = services.convention_save(plan=plan, by=request.user, **form.service_fields())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("La convention « %(title)s » est enregistrée.") % {"title": convention.title})
-            return redirect(f"{_list_url(plan)}#convention-{convention.pk}")
-    return _page(request, plan, form=form)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.convention_save(plan=plan, by=request.user, **form.service_fields()),
+        success=_saved,
+        then=lambda convention: _anchor(plan, convention.pk),
+    )
+    return done or _page(request, plan, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,14 +82,17 @@ def convention_edit(request, pk, convention_pk):
     plan = get_plan(request, pk, perms.can_edit)
     convention = get_object_or_404(plan.conventions, pk=convention_pk)
     form = ConventionForm(posted(request), instance=convention, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.convention_save(plan=plan, by=request.user, convention=convention, **form.service_fields())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("La convention « %(title)s » est enregistrée.") % {"title": convention.title})
-            return redirect(f"{_list_url(plan)}#convention-{convention.pk}")
+    done = save_form(
+        request,
+        form,
+        lambda data: services.convention_save(
+            plan=plan, by=request.user, convention=convention, **form.service_fields()
+        ),
+        success=_saved,
+        then=lambda saved: _anchor(plan, saved.pk),
+    )
+    if done:
+        return done
     crumbs = [(_("Conventions"), _list_url(plan)), (convention.title, None)]
     context = plan_context(request, plan, crumbs=crumbs)
     context.update({"form": form, "convention": convention})
@@ -107,15 +116,14 @@ def commitment_add(request, pk, convention_pk):
     plan = get_plan(request, pk, perms.can_edit)
     convention = get_object_or_404(plan.conventions, pk=convention_pk)
     form = CommitmentForm(request.POST, convention=convention, prefix=f"c{convention.pk}")
-    if form.is_valid():
-        try:
-            services.commitment_add(convention=convention, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'engagement est ajouté."))
-            return redirect(f"{_list_url(plan)}#convention-{convention.pk}")
-    return _page(request, plan, form=ConventionForm(plan=plan), commitment_forms={convention.pk: form})
+    done = save_form(
+        request,
+        form,
+        lambda data: services.commitment_add(convention=convention, by=request.user, **data),
+        success=_("L'engagement est ajouté."),
+        then=_anchor(plan, convention.pk),
+    )
+    return done or _page(request, plan, form=ConventionForm(plan=plan), commitment_forms={convention.pk: form})
 
 
 @require_POST
@@ -131,5 +139,5 @@ def commitment_status(request, pk, commitment_pk):
             commitment=commitment, by=request.user, status=status, on=timezone.localdate()
         ),
         success=_("L'engagement est noté « %(state)s ».") % {"state": CommitmentStatus(status).label},
-        then=f"{_list_url(plan)}#convention-{commitment.convention_id}",
+        then=_anchor(plan, commitment.convention_id),
     )
