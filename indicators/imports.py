@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.enums import Frequency, IndicatorKind, Unit
 from indicators.models import Indicator
-from partners.enums import PartnerKind
+from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
 from plans.enums import Competence, PillarKind
 from plans.inputs import MAX_YEAR, MIN_YEAR
@@ -327,24 +327,36 @@ def parse_indicators(value) -> tuple[list[IndicatorDraft], list[str]]:
 
 # --- Organisations and pillar kinds ---------------------------------------------------------------------------
 
+# Read in order, the first match wins; a kind the plan's country does not have gives its equivalent there
+# (partners.enums.kind_for_country): "police locale" in a French file is the police municipale.
 PARTNER_KINDS = [
     (r"\bmildeca\b", PartnerKind.MILDECA),
     (r"\bprefecture\b|\bprefet", PartnerKind.PREFECTURE),
+    (r"\bprocureur du roi\b", PartnerKind.CROWN_PROSECUTOR),
     (r"\bparquet\b|\bprocureur", PartnerKind.PROSECUTOR),
-    (r"\bpolice (municipale|locale)\b|\bzone de police\b", PartnerKind.LOCAL_POLICE),
+    (r"\bpolice municipale\b", PartnerKind.MUNICIPAL_POLICE),
+    (r"\bpolice locale\b|\bzone de police\b|\bzp\b", PartnerKind.LOCAL_POLICE),
+    (r"\bpolice (judiciaire )?federale\b|\bpjf\b|\bdirco\b", PartnerKind.FEDERAL_POLICE),
     (r"\bpolice nationale\b|\bcommissariat\b|\bdipn\b|\bddsp\b", PartnerKind.NATIONAL_POLICE),
     (r"\bgendarmerie\b", PartnerKind.GENDARMERIE),
     (r"\bdouane", PartnerKind.CUSTOMS),
-    (r"\beducation nationale\b|\bdsden\b|\bcollege\b|\blycee\b|\brectorat\b", PartnerKind.EDUCATION),
+    (r"\bspf interieur\b|\bsppf\b|\bdirection securite (integrale|locale)\b", PartnerKind.SPF_INTERIOR),
+    (r"\bcpas\b|centre public d.action sociale", PartnerKind.CPAS),
+    (r"\beducation nationale\b|\bdsden\b|\brectorat\b", PartnerKind.EDUCATION),
+    (r"\bcollege\b|\blycee\b|\bathenee\b|\becole\b|\binstitut\b", PartnerKind.SCHOOL),
     (r"\bars\b|agence regionale de sante", PartnerKind.HEALTH_AGENCY),
     (r"\bcsapa\b", PartnerKind.CSAPA),
     (r"\bcaarud\b", PartnerKind.CAARUD),
+    (r"\btoxicomanie\b|\bassuetudes?\b", PartnerKind.DRUG_AID_SERVICE),
     (r"\bcaf\b", PartnerKind.CAF),
+    (r"\bfederation wallonie|\bcommunaute (francaise|flamande|germanophone)\b|\bcocof\b|\bwallonie\b|"
+     r"\bregion (wallonne|flamande|de bruxelles)", PartnerKind.COMMUNITY_REGION),
+    (r"\bprovince\b", PartnerKind.PROVINCE),
     (r"\bregion\b", PartnerKind.REGION),
     (r"\bconseil departemental\b|\bdepartement\b", PartnerKind.DEPARTMENT_COUNCIL),
-    (r"\bassociation\b|\basso\b", PartnerKind.ASSOCIATION),
+    (r"\bassociation\b|\basso\b|\basbl\b", PartnerKind.ASSOCIATION),
     (r"\bville\b|\bmairie\b|\bcommune\b|\bservice\b|\bccas\b|\bclspd\b|\bcisp", PartnerKind.MUNICIPAL_SERVICE),
-]
+]  # fmt: skip
 PILLAR_KINDS = [
     (r"offre de soins?|\bsoins?\b|accompagnement|prise en charge", PillarKind.CARE),
     (r"\brisques?\b|\brdr\b|dommages", PillarKind.RISK_REDUCTION),
@@ -355,9 +367,13 @@ PILLAR_KINDS = [
 ]
 
 
-def guess_partner_kind(name: str) -> str:
+def guess_partner_kind(name: str, country: str = "FR") -> str:
+    """The kind an organisation's name says, among the kinds of the plan's country ("autre" when none fits)."""
     text = normalised(name)
-    return next((kind for pattern, kind in PARTNER_KINDS if re.search(pattern, text)), PartnerKind.OTHER)
+    for pattern, kind in PARTNER_KINDS:
+        if re.search(pattern, text) and (found := kind_for_country(kind, country)):
+            return found
+    return PartnerKind.OTHER
 
 
 def guess_pillar_kind(name: str) -> str:
@@ -502,7 +518,10 @@ class _Reader:
         self.existing_pillars = {normalised(p.name): p for p in plan.pillars.prefetch_related("axes")}
         # By name and acronym, the plan's own partners first (two organisations may share an acronym).
         self.partners = {}
-        for partner in [*plan.partners.order_by("pk"), *Partner.objects.order_by("pk")]:
+        # Organisations of other plans only when the plan's country has their kind: a Belgian file's "Parquet"
+        # is never a French parquet.
+        others = Partner.objects.filter(kind__in=[k for k, _label in kind_choices(plan.territory.country)])
+        for partner in [*plan.partners.order_by("pk"), *others.order_by("pk")]:
             for name in (partner.name, partner.acronym):
                 if name:
                     self.partners.setdefault(normalised(name), partner)
@@ -630,8 +649,8 @@ class _Reader:
         key = normalised(name)
         if key not in self.preview.leads:
             partner = self.partners.get(key)
-            self.preview.leads[key] = Lead(name=partner.name if partner else name, partner=partner,
-                                           kind=partner.kind if partner else guess_partner_kind(name))  # fmt: skip
+            kind = partner.kind if partner else guess_partner_kind(name, self.plan.territory.country)
+            self.preview.leads[key] = Lead(name=partner.name if partner else name, partner=partner, kind=kind)
         return self.preview.leads[key]
 
     def action(self, row: int, values: dict) -> ActionDraft | None:

@@ -3,23 +3,113 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PartnerKind(models.TextChoices):
+    """The kind of an organisation. Most are French or Belgian institutions: `KIND_COUNTRIES` says which
+    countries' plans offer each one, so that a Belgian zone is never offered a préfecture, nor a French commune
+    a CPAS."""
+
+    # France
     MILDECA = "mildeca", _("MILDECA")
     PREFECTURE = "prefecture", _("Préfecture")
-    PROSECUTOR = "prosecutor", _("Parquet")
+    PROSECUTOR = "prosecutor", _("Parquet (procureur de la République)")
     NATIONAL_POLICE = "national_police", _("Police nationale")
-    LOCAL_POLICE = "local_police", _("Police locale / municipale")
+    MUNICIPAL_POLICE = "municipal_police", _("Police municipale")
     GENDARMERIE = "gendarmerie", _("Gendarmerie")
-    CUSTOMS = "customs", _("Douane")
     EDUCATION = "education", _("Éducation nationale")
     HEALTH_AGENCY = "health_agency", _("ARS")
     CSAPA = "csapa", _("CSAPA")
     CAARUD = "caarud", _("CAARUD")
-    ASSOCIATION = "association", _("Association")
-    MUNICIPAL_SERVICE = "municipal_service", _("Service municipal")
     CAF = "caf", _("CAF")
     REGION = "region", _("Région")
     DEPARTMENT_COUNCIL = "department_council", _("Conseil départemental")
+    # Belgium
+    LOCAL_POLICE = "local_police", _("Police locale (zone de police)")
+    FEDERAL_POLICE = "federal_police", _("Police fédérale (dont police judiciaire fédérale)")
+    CROWN_PROSECUTOR = "crown_prosecutor", _("Parquet du procureur du Roi")
+    SPF_INTERIOR = "spf_interior", _("SPF Intérieur")
+    PROVINCE = "province", _("Province")
+    COMMUNITY_REGION = "community_region", _("Communauté / Région")
+    CPAS = "cpas", _("CPAS (centre public d'action sociale)")
+    DRUG_AID_SERVICE = "drug_aid_service", _("Service d'aide en toxicomanie")
+    # Both
+    CUSTOMS = "customs", _("Douane")
+    SCHOOL = "school", _("Établissement scolaire")
+    ASSOCIATION = "association", _("Association")
+    MUNICIPAL_SERVICE = "municipal_service", _("Service municipal ou communal")
     OTHER = "other", _("Autre")
+
+
+# Country codes as plans.enums.Country spells them (partners cannot import plans).
+FRANCE, BELGIUM = "FR", "BE"
+KIND_COUNTRIES = {
+    **dict.fromkeys(
+        [
+            PartnerKind.MILDECA,
+            PartnerKind.PREFECTURE,
+            PartnerKind.PROSECUTOR,
+            PartnerKind.NATIONAL_POLICE,
+            PartnerKind.MUNICIPAL_POLICE,
+            PartnerKind.GENDARMERIE,
+            PartnerKind.EDUCATION,
+            PartnerKind.HEALTH_AGENCY,
+            PartnerKind.CSAPA,
+            PartnerKind.CAARUD,
+            PartnerKind.CAF,
+            PartnerKind.REGION,
+            PartnerKind.DEPARTMENT_COUNCIL,
+        ],
+        frozenset({FRANCE}),
+    ),
+    **dict.fromkeys(
+        [
+            PartnerKind.LOCAL_POLICE,
+            PartnerKind.FEDERAL_POLICE,
+            PartnerKind.CROWN_PROSECUTOR,
+            PartnerKind.SPF_INTERIOR,
+            PartnerKind.PROVINCE,
+            PartnerKind.COMMUNITY_REGION,
+            PartnerKind.CPAS,
+            PartnerKind.DRUG_AID_SERVICE,
+        ],
+        frozenset({BELGIUM}),
+    ),
+    **dict.fromkeys(
+        [
+            PartnerKind.CUSTOMS,
+            PartnerKind.SCHOOL,
+            PartnerKind.ASSOCIATION,
+            PartnerKind.MUNICIPAL_SERVICE,
+            PartnerKind.OTHER,
+        ],
+        frozenset({FRANCE, BELGIUM}),
+    ),
+}
+
+# The same role in the other country: a template written for one country finds its leads in the other.
+KIND_EQUIVALENTS = {
+    PartnerKind.MUNICIPAL_POLICE: PartnerKind.LOCAL_POLICE,
+    PartnerKind.LOCAL_POLICE: PartnerKind.MUNICIPAL_POLICE,
+    PartnerKind.NATIONAL_POLICE: PartnerKind.FEDERAL_POLICE,
+    PartnerKind.FEDERAL_POLICE: PartnerKind.NATIONAL_POLICE,
+    PartnerKind.PROSECUTOR: PartnerKind.CROWN_PROSECUTOR,
+    PartnerKind.CROWN_PROSECUTOR: PartnerKind.PROSECUTOR,
+    PartnerKind.EDUCATION: PartnerKind.SCHOOL,
+    PartnerKind.CSAPA: PartnerKind.DRUG_AID_SERVICE,
+    PartnerKind.CAARUD: PartnerKind.DRUG_AID_SERVICE,
+    PartnerKind.REGION: PartnerKind.COMMUNITY_REGION,
+}
+
+
+def kind_choices(country: str) -> list[tuple[str, str]]:
+    """The kinds a plan of this country offers, in the enum's order."""
+    return [(value, label) for value, label in PartnerKind.choices if country in KIND_COUNTRIES[value]]
+
+
+def kind_for_country(kind: str, country: str) -> str:
+    """`kind` itself when the country has it, else its equivalent there ("" when there is none)."""
+    if country in KIND_COUNTRIES.get(kind, ()):
+        return kind
+    other = KIND_EQUIVALENTS.get(kind, "")
+    return other if country in KIND_COUNTRIES.get(other, ()) else ""
 
 
 class NoticeKind(models.TextChoices):

@@ -12,6 +12,7 @@ class TerritoryKind(models.TextChoices):
     INTERCOMMUNALITY = "intercommunality", _("Intercommunalité (EPCI)")
     POLICE_ZONE = "police_zone", _("Zone de police")
     DEPARTMENT = "department", _("Département")
+    PROVINCE = "province", _("Province")
 
 
 class SizeClass(models.TextChoices):

@@ -1,65 +1,129 @@
 """Plan templates and the measure catalogue shipped with the product.
 
-Written in our own words from the source documents (see ../shared/seeds); names, numbers and indicator
-labels are facts and are kept. Loaded into the database by `plans.services.reference_data_sync()`, which a
-data migration and `manage.py seed_demo` both call; it is idempotent (matched on `code`).
+Written in our own words from the source documents (../shared/seeds); names, numbers and indicator labels are facts
+and are kept. Every template, axis, action and measure names its source from `SOURCES`, a fixed list; each one
+taken from a document carries `excerpt`, words of that document that back it (a test checks they are there).
+What no document says is marked as ours: `"product"` as the source of a proposal, `estimated` for the qualities of
+a measure the source does not give (its size, level, cost class, first-year flag).
+
+Loaded into the database by `plans.services.reference_data_sync()`, which data migrations and `manage.py seed_demo`
+call; it is idempotent (matched on `code`).
 """
 
-SRC_TOOLBOX = "Boîte à outils programmatique pour les municipales, chapitre « trafic de stupéfiants »"
-SRC_SENE = "Note interne 25/2023 « Plan d'actions drogues » de la police locale de SeNe (Belgique)"
-SRC_LOOS = "Convention MILDECA / préfecture du Nord / ville de Loos : plan local de prévention de l'entrée des jeunes dans les trafics"
-SRC_MILDT = "Note de la MILDT du 7 janvier 2008 aux chefs de projet départementaux"
-SRC_FFSU = "Forum français pour la sécurité urbaine : groupe de travail des élus locaux sur les politiques des drogues"
+# The documents the product's reference data come from, and the platform's own proposals. `seed` names the file of
+# ../shared/seeds each one was read from.
+SOURCES = {
+    "toolbox": {
+        "citation": (
+            "Boîte à outils programmatique pour les municipales de La France insoumise, partie « Lutter contre le "
+            "trafic de stupéfiants et ses effets »"
+        ),
+        "seed": "000_7137f22b131ff5fe.txt",
+    },
+    "sene": {
+        "citation": "Note interne 25/2023 « Plan d'actions drogues » de la police locale de SeNe (Belgique)",
+        "seed": "001_9a83b87478bb2dbd.txt",
+    },
+    "ffsu": {
+        "citation": (
+            "Forum français pour la sécurité urbaine, « Osons réinterroger notre politique des drogues » : "
+            "groupe de travail des élus locaux"
+        ),
+        "seed": "002_4dc398a51a30d725.txt",
+    },
+    "loos": {
+        "citation": (
+            "Convention de partenariat MILDECA / préfecture du Nord / ville de Loos : plan local de prévention de "
+            "la participation des jeunes aux trafics"
+        ),
+        "seed": "003_1127091a6dcd3350.txt",
+    },
+    "mildt": {
+        "citation": "Note de la MILDT du 7 janvier 2008 aux chefs de projet départementaux",
+        "seed": "004_7dc0e09958370ffb.txt",
+    },
+    "product": {
+        "citation": "Proposition de la plateforme : aucun des documents de référence ne la contient",
+        "seed": "",
+    },
+}
+
+# The qualities of a catalogue measure a source may or may not give.
+QUALITIES = ("commune_size", "competence", "cost_class", "first_year")
+
+
+def citation(key: str) -> str:
+    return SOURCES[key]["citation"]
 
 
 def ind(label, kind="result", unit="count", frequency="quarterly"):
     return {"kind": kind, "label": label, "unit": unit, "frequency": frequency}
 
 
-def act(title, *, field="", targets="", summary="", comments="", competence="", cost=None, first_year=False,
-        lead_kind="", indicators=()):  # fmt: skip
+def act(title, *, source, excerpt="", field="", targets="", summary="", comments="", competence="", lead_kind="",
+        indicators=()):  # fmt: skip
+    """A template's action. `lead_kind` is the kind of partner that usually leads it; none when the source names
+    none (the action's comments then say so)."""
     return {
         "title": title,
+        "source": source,
+        "excerpt": excerpt,
         "field_of_intervention": field,
         "target_groups": targets,
         "summary": summary,
         "comments": comments,
         "competence": competence,
-        "cost_class": cost,
-        "first_year": first_year,
         "lead_kind": lead_kind,
         "indicators": list(indicators),
     }
 
+
+SENE_NO_LEAD = (
+    "Le modèle de suivi SeNe ne nomme ni gestionnaire ni sommaire d'actions pour ce domaine : le groupe de "
+    "pilotage les désigne."
+)
 
 TEMPLATES = [
     {
         "code": "sene-modele-suivi",
         "order": 1,
         "name": "Plan d'actions drogues d'une police locale (modèle de suivi SeNe)",
-        "source": SRC_SENE,
+        "source": "sene",
+        "excerpt": "Modèle de Suivi",
         "description": (
-            "Structure du « Modèle de suivi » de la police locale de SeNe : un pilier de réduction de l'offre "
-            "et un pilier d'axes transversaux, découpés en domaines, avec leurs indicateurs de résultat et "
-            "d'impact. Adapté aux zones de police et aux polices municipales qui pilotent leur propre plan."
+            "La structure de la note 25/2023 de la police locale de SeNe et de son « Modèle de suivi » : deux "
+            "piliers (la réduction de l'offre ; l'attention aux personnes en situation de précarité sociale "
+            "séjournant illégalement sur le territoire) et quatre axes transversaux, avec les domaines et les "
+            "indicateurs de résultat et d'impact du tableau. Comme dans le modèle, le second pilier et le quatrième "
+            "axe n'ont pas encore d'action, et les colonnes « Compétences et financement envisagé » et « Échéances » "
+            "sont à remplir par le groupe de pilotage. Pour une zone de police ou une police municipale qui pilote "
+            "son propre plan."
         ),
         "pillars": [
             {
                 "kind": "supply_reduction",
                 "name": "Réduction de l'offre",
-                "description": "Réduire de façon mesurable la disponibilité des drogues illicites et ce qui facilite leur commerce.",
+                "source": "sene",
+                "excerpt": "contribuer à une réduction mesurable de la disponibilité des drogues illicites",
+                "description": (
+                    "Réduire de façon mesurable la disponibilité des drogues illicites et ce qui facilite leur "
+                    "commerce, en ciblant les trafics locaux à partir du renseignement."
+                ),
                 "axes": [
                     {
                         "name": "Paix publique",
+                        "source": "sene",
+                        "excerpt": "Paix publique",
                         "actions": [
                             act(
                                 "Organisation d'actions communes",
+                                source="sene",
+                                excerpt="Organisation d'actions communes",
                                 field="Actions transversales",
-                                targets="Espaces publics exposés aux nuisances liées aux drogues et à l'alcool",
-                                summary="Planifier des opérations conjointes entre les services de la police locale et les partenaires sur les lieux signalés.",
-                                competence="commune",
-                                cost=1,
-                                first_year=True,
+                                summary=(
+                                    "Renforcer la coordination au sein de la police locale et la coopération avec "
+                                    "les partenaires sur les lieux exposés."
+                                ),
                                 lead_kind="local_police",
                                 indicators=[ind("Nombre d'actions menées")],
                             ),
@@ -67,66 +131,78 @@ TEMPLATES = [
                     },
                     {
                         "name": "Amélioration de la collecte de l'information",
+                        "source": "sene",
+                        "excerpt": "Amélioration de la collecte de l'information",
                         "actions": [
                             act(
-                                "Recueillir et croiser l'information opérationnelle",
+                                "Amélioration de la collecte de l'information (actions transversales)",
+                                source="sene",
+                                excerpt="Nombre d'informations",
                                 field="Actions transversales",
-                                summary="Structurer la remontée des informations de terrain (patrouilles, quartiers, partenaires) vers la cellule de coordination.",
-                                competence="commune",
-                                cost=0,
-                                first_year=True,
-                                lead_kind="local_police",
+                                comments=SENE_NO_LEAD,
                                 indicators=[ind("Nombre d'informations")],
                             ),
                         ],
                     },
                     {
                         "name": "Amélioration de l'efficacité du travail de police judiciaire",
+                        "source": "sene",
+                        "excerpt": "Amélioration de l'efficacité du travail de police judiciaire",
                         "actions": [
                             act(
-                                "Cibler les trafics locaux à partir du renseignement",
-                                field="Actions transversales",
-                                summary="Orienter les enquêtes vers les points de vente et les réseaux locaux identifiés.",
-                                competence="shared",
-                                cost=2,
-                                lead_kind="local_police",
+                                "Amélioration de l'efficacité du travail de police judiciaire (actions "
+                                "transversales et formations)",
+                                source="sene",
+                                excerpt="Actions transversales Organisation de formations",
+                                field="Actions transversales ; organisation de formations",
+                                comments=SENE_NO_LEAD,
                                 indicators=[
                                     ind("Nombre de dossiers ouverts"),
                                     ind("Nombre d'amendes"),
                                     ind("Nombre et type de privations de liberté"),
+                                    ind("Nombre et type de formations"),
                                 ],
-                            ),
-                            act(
-                                "Former les équipes aux nouvelles formes de trafic",
-                                field="Organisation de formations",
-                                targets="Policiers de terrain et enquêteurs",
-                                summary="Sessions sur les ventes par messageries et réseaux sociaux et sur les nouveaux produits.",
-                                competence="commune",
-                                cost=1,
-                                lead_kind="local_police",
-                                indicators=[ind("Nombre et type de formations")],
                             ),
                         ],
                     },
                 ],
             },
             {
+                "kind": "risk_reduction",
+                "name": (
+                    "Attention aux personnes en situation de précarité sociale séjournant de manière illégale sur le "
+                    "territoire"
+                ),
+                "source": "sene",
+                "excerpt": "précarité sociale séjournant de manière illégale sur le territoire",
+                "description": (
+                    "Réduire les risques, dommages et nuisances liés à la consommation de drogues, dont l'alcool, sur "
+                    "l'espace public, par des mesures préventives, sanitaires et répressives, avec les partenaires "
+                    "sociaux et médicaux. La note n'en détaille pas encore les domaines ni les actions."
+                ),
+                "axes": [],
+            },
+            {
                 "kind": "transversal",
                 "name": "Axes transversaux",
-                "description": "Réduction des risques et des nuisances, connaissance du phénomène, coordination interne et relations avec les autorités.",
+                "source": "sene",
+                "excerpt": "Quatre axes transversaux",
+                "description": (
+                    "Réduction des risques et des nuisances, connaissance du phénomène, coordination interne et "
+                    "relations avec les autorités administratives et judiciaires."
+                ),
                 "axes": [
                     {
                         "name": "Réduction des risques, dommages et nuisances",
+                        "source": "sene",
+                        "excerpt": "La réduction des risques, dommages et nuisances",
                         "actions": [
                             act(
-                                "Réduction des risques et prise en charge de la population consommatrice",
+                                "Réduction des risques et prises en charge de la population consommatrice",
+                                source="sene",
+                                excerpt="Réduction des risques et prises en charge de la population consommatrice",
                                 field="Actions transversales",
-                                targets="Personnes consommant sur l'espace public, y compris en situation de grande précarité",
-                                summary="Associer contrôles, orientation vers les services sociaux et médicaux et réduction des nuisances.",
-                                comments="Contrôles d'initiative au départ du règlement général de police",
-                                competence="shared",
-                                cost=1,
-                                first_year=True,
+                                comments="Contrôles d'initiative au départ du RGP (règlement général de police)",
                                 lead_kind="local_police",
                                 indicators=[ind("Nombre de contrôles, de prises en charge et d'orientations")],
                             ),
@@ -134,31 +210,31 @@ TEMPLATES = [
                     },
                     {
                         "name": "Recherche et information",
+                        "source": "sene",
+                        "excerpt": "Recherche et information",
+                        "description": "L'information, la recherche et l'évaluation, selon la note.",
                         "actions": [
                             act(
                                 "Améliorer l'expertise",
+                                source="sene",
+                                excerpt="Etudes/Enquêtes | Améliorer l'expertise",
                                 field="Études / enquêtes",
-                                summary="Produire une analyse régulière de la situation locale et des effets des mesures.",
-                                competence="commune",
-                                cost=1,
                                 lead_kind="local_police",
                                 indicators=[ind("Rapport semestriel", unit="text", frequency="half_yearly")],
                             ),
                             act(
                                 "Améliorer la gestion des secteurs",
+                                source="sene",
+                                excerpt="Système d'alerte | Améliorer la gestion des secteurs",
                                 field="Système d'alerte",
-                                summary="Mettre en place des alertes sur les tendances émergentes (produits, lieux, horaires).",
-                                competence="commune",
-                                cost=1,
                                 lead_kind="local_police",
                                 indicators=[ind("Nombre et types d'alertes")],
                             ),
                             act(
-                                "Assurer l'efficacité et l'efficience",
+                                "Assurance de l'efficacité et de l'efficience",
+                                source="sene",
+                                excerpt="Système qualité | Assurance de l'efficacité et de l'efficience",
                                 field="Système qualité",
-                                summary="Documenter les procédures et les rendre accessibles aux équipes.",
-                                competence="commune",
-                                cost=0,
                                 lead_kind="local_police",
                                 indicators=[
                                     ind("Documentation qualité mise à disposition", unit="yes_no", frequency="yearly")
@@ -168,17 +244,31 @@ TEMPLATES = [
                     },
                     {
                         "name": "Coordination",
+                        "source": "sene",
+                        "excerpt": "Les mécanismes de coordination interne au sein de la police locale de SeNe",
+                        "description": "Les mécanismes de coordination interne au sein de la police locale.",
                         "actions": [
                             act(
-                                "Suivre les tendances et soutenir le plan d'actions",
-                                field="L'optimisation veillera à suivre les tendances ; la direction des opérations soutient le plan d'actions",
-                                summary="Réunir le groupe de pilotage, ajuster les actions aux tendances observées.",
-                                competence="commune",
-                                cost=0,
-                                first_year=True,
-                                lead_kind="local_police",
+                                "Coordination (suivi des tendances, soutien de la direction des opérations)",
+                                source="sene",
+                                excerpt="L'optimisation veillera à suivre les tendances DirOps soutient le plan",
+                                field=(
+                                    "L'optimisation veillera à suivre les tendances ; la direction des opérations "
+                                    "(DirOps) soutient le plan d'actions"
+                                ),
+                                comments=SENE_NO_LEAD,
                             ),
                         ],
+                    },
+                    {
+                        "name": "Relations avec les autorités administratives et judiciaires",
+                        "source": "sene",
+                        "excerpt": "Les justes relations avec les autorités administratives et judiciaires",
+                        "description": (
+                            "Un échange d'information performant, des ressources utilisées efficacement et des acquis "
+                            "pérennisés. La note n'y inscrit pas encore d'action."
+                        ),
+                        "actions": [],
                     },
                 ],
             },
@@ -188,30 +278,49 @@ TEMPLATES = [
         "code": "prevention-jeunes-trafics",
         "order": 2,
         "name": "Plan local de prévention de l'entrée des jeunes dans les trafics",
-        "source": SRC_LOOS,
+        "source": "loos",
+        "excerpt": "un plan local de prévention visant à prévenir la participation des jeunes aux trafics",
         "description": (
-            "Les six axes d'un plan local conventionné avec la MILDECA et la préfecture pour prévenir "
-            "l'enrôlement des jeunes dans les réseaux de trafic : compétences psychosociales, parcours "
-            "positifs, jeunes en basculement, familles et habitants, impunité et banalisation, demande."
+            "Les six axes du plan local de la ville de Loos, conventionné pour trois ans avec la MILDECA et la "
+            "préfecture du Nord pour prévenir l'enrôlement des jeunes dans les réseaux : compétences psychosociales, "
+            "parcours positifs, jeunes en basculement, familles et habitants, impunité et banalisation, demande. Le "
+            "plan créé reçoit la convention de partenariat (à compléter et à signer) et ses partenaires : la "
+            "commune, la MILDECA et la préfecture qui la signent, l'Éducation nationale, le parquet et la police "
+            "nationale qui prennent part à la démarche. Les actions proposées sous chaque axe sont les nôtres : la "
+            "source ne décrit que les axes."
         ),
+        # The partners the source names, by kind: the signatories and the institutions taking part.
+        "partners": ["municipal_service", "mildeca", "prefecture", "education", "prosecutor", "national_police"],
+        "convention": {
+            "title": "Convention de partenariat pour un plan local de prévention de l'entrée des jeunes dans les trafics",
+            "kind": "partnership",
+            "duration_months": 36,
+            "source": "loos",
+            "excerpt": "Signée avec la MILDECA et la Préfecture du Nord pour une durée de trois ans",
+            "parties": [("municipal_service", "le maire"), ("mildeca", ""), ("prefecture", "le préfet")],
+        },
         "pillars": [
             {
                 "kind": "prevention",
                 "name": "Prévention de l'entrée des jeunes dans les trafics",
+                "source": "loos",
+                "excerpt": "démarche multi-partenariale",
                 "description": "Démarche multi-partenariale (Éducation nationale, parquet, police, associations, ville).",
                 "axes": [
                     {
                         "name": "Renforcer les compétences psychosociales des enfants et des adolescents",
+                        "source": "loos",
+                        "excerpt": "renforcement des compétences psychosociales des enfants et des adolescents",
                         "description": "Estime de soi, capacité à dire non, résistance à la pression des pairs, par des programmes validés.",
                         "actions": [
                             act(
                                 "Déployer un programme validé de compétences psychosociales à l'école",
+                                source="loos",
+                                excerpt="programmes validés de renforcement des compétences psychosociales",
                                 field="Écoles élémentaires et collèges",
                                 targets="Élèves de CM1 à la 5e",
                                 summary="Séances régulières animées par des intervenants formés, en lien avec les équipes éducatives.",
                                 competence="shared",
-                                cost=2,
-                                first_year=True,
                                 lead_kind="education",
                                 indicators=[
                                     ind("Nombre de classes bénéficiaires"),
@@ -226,10 +335,10 @@ TEMPLATES = [
                             ),
                             act(
                                 "Former les animateurs périscolaires et de centres de loisirs",
+                                source="product",
                                 field="Accueils de loisirs",
                                 targets="Animateurs et éducateurs",
                                 competence="commune",
-                                cost=1,
                                 lead_kind="municipal_service",
                                 indicators=[ind("Nombre de professionnels formés")],
                             ),
@@ -237,24 +346,27 @@ TEMPLATES = [
                     },
                     {
                         "name": "Promouvoir des parcours positifs et lutter contre les idées reçues sur les trafics",
+                        "source": "loos",
+                        "excerpt": "Promouvoir des parcours positifs et lutter contre les idées reçues sur les trafics",
                         "actions": [
                             act(
                                 "Organiser une reconstitution de procès sur le trafic de stupéfiants",
+                                source="loos",
+                                excerpt="Reconstitution de procès à Loos (Nord) sur le thème de la consommation et trafic de stupéfiants",
                                 field="Collèges et lycées",
                                 targets="Élèves de 3e et de seconde",
                                 summary="Avec le tribunal, faire vivre aux élèves le déroulement d'une audience et ses conséquences.",
                                 competence="shared",
-                                cost=1,
                                 lead_kind="prosecutor",
                                 indicators=[ind("Nombre de séances organisées"), ind("Nombre de jeunes participants")],
                             ),
                             act(
                                 "Valoriser des parcours de réussite issus des quartiers",
+                                source="product",
                                 field="Quartiers prioritaires",
                                 targets="Jeunes de 12 à 18 ans",
                                 summary="Rencontres avec des professionnels et des anciens du quartier, stages d'observation.",
                                 competence="commune",
-                                cost=1,
                                 lead_kind="association",
                                 indicators=[ind("Nombre de rencontres organisées")],
                             ),
@@ -262,15 +374,16 @@ TEMPLATES = [
                     },
                     {
                         "name": "Agir sur les parcours individuels des jeunes en phase de basculement dans les trafics",
+                        "source": "loos",
+                        "excerpt": "Agir sur les parcours individuels des jeunes en phase de basculement",
                         "actions": [
                             act(
-                                "Mettre en place une cellule de suivi des situations individuelles",
-                                field="Cellule restreinte du CLSPD",
-                                targets="Jeunes repérés comme exposés (situations anonymisées dans le plan)",
-                                summary="Examen partagé des situations et orientation vers un accompagnement éducatif, social ou d'insertion.",
-                                comments="Les échanges nominatifs restent dans la cellule, régie par sa charte ; le plan ne contient que des chiffres.",
+                                "Examiner les situations individuelles en cellule restreinte",
+                                source="product",
+                                field="Conseil local de sécurité et de prévention de la délinquance",
+                                targets="Jeunes repérés en phase de basculement",
+                                summary="Une cellule restreinte examine les situations et oriente ; le plan n'en garde que des chiffres.",
                                 competence="commune",
-                                cost=1,
                                 lead_kind="municipal_service",
                                 indicators=[
                                     ind("Nombre de situations examinées"),
@@ -279,10 +392,10 @@ TEMPLATES = [
                             ),
                             act(
                                 "Proposer des chantiers éducatifs rémunérés",
+                                source="product",
                                 field="Insertion",
                                 targets="Jeunes de 16 à 25 ans",
                                 competence="commune",
-                                cost=2,
                                 lead_kind="association",
                                 indicators=[
                                     ind("Nombre de jeunes accueillis en chantier"),
@@ -298,23 +411,24 @@ TEMPLATES = [
                     },
                     {
                         "name": "Agir sur l'implication des familles et des habitants dans la prévention des trafics",
+                        "source": "loos",
+                        "excerpt": "Agir sur l'implication des familles et des habitants dans la prévention des trafics",
                         "actions": [
                             act(
                                 "Animer des groupes de parole et de soutien à la parentalité",
+                                source="product",
                                 field="Centres sociaux",
                                 targets="Parents d'adolescents",
                                 competence="commune",
-                                cost=1,
-                                first_year=True,
                                 lead_kind="association",
                                 indicators=[ind("Nombre de séances"), ind("Nombre de familles participantes")],
                             ),
                             act(
                                 "Associer les habitants et les bailleurs à la tranquillité des halls et des pieds d'immeubles",
+                                source="product",
                                 field="Habitat social",
                                 targets="Habitants, amicales de locataires, bailleurs",
                                 competence="shared",
-                                cost=1,
                                 lead_kind="municipal_service",
                                 indicators=[ind("Nombre de réunions avec les habitants")],
                             ),
@@ -322,24 +436,26 @@ TEMPLATES = [
                     },
                     {
                         "name": "Agir sur le sentiment d'impunité et la banalisation des trafics",
+                        "source": "loos",
+                        "excerpt": "Agir sur le sentiment d'impunité et la banalisation des trafics",
                         "actions": [
                             act(
                                 "Rendre visibles les suites judiciaires données aux trafics",
+                                source="product",
                                 field="Communication institutionnelle",
                                 targets="Habitants du quartier",
                                 summary="Communication régulière du parquet et de la police sur les résultats obtenus.",
                                 competence="state",
-                                cost=0,
                                 lead_kind="prosecutor",
                                 indicators=[ind("Nombre de communications publiques")],
                             ),
                             act(
                                 "Réinvestir les lieux libérés des points de deal",
+                                source="product",
                                 field="Espaces publics",
                                 targets="Habitants",
                                 summary="Aménagements, animations et présence des services après le démantèlement d'un point de vente.",
                                 competence="commune",
-                                cost=2,
                                 lead_kind="municipal_service",
                                 indicators=[
                                     ind("Nombre de sites réaménagés"),
@@ -350,13 +466,15 @@ TEMPLATES = [
                     },
                     {
                         "name": "Agir sur la demande en prévenant la consommation et la banalisation des substances psychoactives",
+                        "source": "loos",
+                        "excerpt": "Agir sur la demande en prévenant la consommation et la banalisation des",
                         "actions": [
                             act(
                                 "Développer les consultations jeunes consommateurs de proximité",
+                                source="product",
                                 field="Santé",
                                 targets="Jeunes consommateurs et leur entourage",
                                 competence="state",
-                                cost=2,
                                 lead_kind="csapa",
                                 indicators=[ind("Nombre de jeunes reçus"), ind("Nombre de familles reçues")],
                             ),
@@ -369,27 +487,35 @@ TEMPLATES = [
     {
         "code": "programme-departemental-mildt",
         "order": 3,
-        "name": "Programme départemental selon les priorités de la MILDT",
-        "source": SRC_MILDT,
+        "name": "Programme départemental selon les priorités 2008 de la MILDT",
+        "source": "mildt",
+        "excerpt": "prévoir votre plan d'action 2008 en veillant au respect des priorités ci après",
         "description": (
-            "Un programme annuel construit par le chef de projet et son comité de pilotage autour de cinq "
-            "priorités : prévention et rappel de la loi, qualité de l'offre de soins, trafic local et "
-            "coordination des services, vente d'alcool aux mineurs, évaluation permanente."
+            "Ce sont les priorités que la MILDT fixait en 2008 à ses chefs de projet départementaux : prévention et "
+            "rappel de la loi, qualité et diversification de l'offre de soins, trafic local et coordination des "
+            "services, vente d'alcool aux mineurs, évaluation permanente, avec un programme annuel construit en "
+            "comité de pilotage. Aujourd'hui, les feuilles de route départementales de la MILDECA déclinent le plan "
+            "national de mobilisation contre les addictions en vigueur : reprenez ce modèle comme point de départ "
+            "et alignez-le sur la feuille de route de votre département."
         ),
         "pillars": [
             {
                 "kind": "prevention",
                 "name": "Réduire la demande par la prévention et le rappel de la loi",
+                "source": "mildt",
+                "excerpt": "Réduire la demande par la prévention et le rappel de la loi",
                 "axes": [
                     {
                         "name": "Soutenir les parents, premiers acteurs de la prévention",
+                        "source": "mildt",
+                        "excerpt": "notamment les parents, premiers acteurs de la prévention",
                         "actions": [
                             act(
                                 "Conférences et ateliers pour les parents",
+                                source="mildt",
+                                excerpt="renforcer, par l'action des pouvoirs publics, la légitimité de leur discours",
                                 targets="Parents d'enfants de 10 à 18 ans",
                                 competence="shared",
-                                cost=1,
-                                first_year=True,
                                 lead_kind="association",
                                 indicators=[ind("Nombre de parents touchés")],
                             ),
@@ -397,12 +523,15 @@ TEMPLATES = [
                     },
                     {
                         "name": "Prévention en milieu scolaire et dans les lieux de loisirs",
+                        "source": "mildt",
+                        "excerpt": "les actions menées dans les établissements scolaires et dans les milieux du loisir",
                         "actions": [
                             act(
                                 "Interventions de prévention dans les établissements scolaires",
+                                source="mildt",
+                                excerpt="les actions menées dans les établissements scolaires",
                                 targets="Collégiens et lycéens",
                                 competence="state",
-                                cost=1,
                                 lead_kind="education",
                                 indicators=[ind("Nombre d'établissements couverts"), ind("Nombre d'élèves touchés")],
                             ),
@@ -410,12 +539,15 @@ TEMPLATES = [
                     },
                     {
                         "name": "Stages de sensibilisation aux dangers de l'usage de stupéfiants",
+                        "source": "mildt",
+                        "excerpt": "un stage de sensibilisation aux dangers de l'usage des drogues",
                         "actions": [
                             act(
                                 "Mettre en place les stages avec le parquet",
+                                source="mildt",
+                                excerpt="en lien avec les Parquets à la mise en œuvre rapide de ces procédures",
                                 targets="Usagers majeurs peu ou pas dépendants orientés par la justice",
                                 competence="state",
-                                cost=2,
                                 lead_kind="prosecutor",
                                 indicators=[ind("Nombre de stages organisés"), ind("Nombre de personnes orientées")],
                             ),
@@ -426,14 +558,19 @@ TEMPLATES = [
             {
                 "kind": "care",
                 "name": "Veiller à la qualité et à la diversification de l'offre de soins",
+                "source": "mildt",
+                "excerpt": "Veiller à la qualité et à la diversification de l'offre de soins",
                 "axes": [
                     {
                         "name": "Couverture territoriale des dispositifs de prise en charge",
+                        "source": "mildt",
+                        "excerpt": "une bonne couverture territoriale qualitative des dispositifs spécialisés",
                         "actions": [
                             act(
                                 "Cartographier l'offre et ouvrir des consultations jeunes consommateurs avancées",
+                                source="mildt",
+                                excerpt="consultations cannabis pour les jeunes consommateurs et leur famille",
                                 competence="state",
-                                cost=2,
                                 lead_kind="health_agency",
                                 indicators=[ind("Nombre de points de consultation", frequency="yearly")],
                             ),
@@ -441,15 +578,40 @@ TEMPLATES = [
                     },
                     {
                         "name": "Injonctions thérapeutiques et médecins relais",
+                        "source": "mildt",
+                        "excerpt": "l'effectivité des injonctions thérapeutiques",
                         "actions": [
                             act(
                                 "Suivre l'effectivité des injonctions thérapeutiques",
+                                source="mildt",
+                                excerpt="la mise en place rapide dans votre département des médecins relais",
                                 competence="state",
-                                cost=0,
                                 lead_kind="prosecutor",
                                 indicators=[
                                     ind("Nombre d'injonctions prononcées"),
                                     ind("Nombre de médecins relais désignés", frequency="yearly"),
+                                ],
+                            ),
+                        ],
+                    },
+                    {
+                        "name": "Programmes de soins sans substitution",
+                        "source": "mildt",
+                        "excerpt": "la création de programmes sans substitution",
+                        "actions": [
+                            act(
+                                "Suivre les projets de communautés thérapeutiques",
+                                source="mildt",
+                                excerpt="projets de création de communautés thérapeutiques",
+                                summary=(
+                                    "Des lieux de soin résidentiels sans traitement de substitution : suivre les "
+                                    "projets du département et leur conformité au cahier des charges."
+                                ),
+                                competence="state",
+                                lead_kind="health_agency",
+                                indicators=[
+                                    ind("Nombre de projets suivis", frequency="yearly"),
+                                    ind("Nombre de places ouvertes", kind="impact", frequency="yearly"),
                                 ],
                             ),
                         ],
@@ -459,15 +621,19 @@ TEMPLATES = [
             {
                 "kind": "supply_reduction",
                 "name": "Réduire le trafic local par une meilleure coordination des services",
+                "source": "mildt",
+                "excerpt": "contribuer à réduire le trafic local par une meilleure coordination des services",
                 "axes": [
                     {
                         "name": "Coordination police, gendarmerie et douane",
+                        "source": "mildt",
+                        "excerpt": "coordination des services de police, de gendarmerie, des Douanes",
                         "actions": [
                             act(
                                 "Réunir le comité départemental de sécurité sur les stupéfiants",
+                                source="mildt",
+                                excerpt="la réunion avec l'autorité judiciaire du Comité départemental de sécurité",
                                 competence="state",
-                                cost=0,
-                                first_year=True,
                                 lead_kind="prefecture",
                                 indicators=[ind("Nombre de réunions", frequency="yearly")],
                             ),
@@ -475,12 +641,15 @@ TEMPLATES = [
                     },
                     {
                         "name": "Moyens d'investigation spécifiques",
+                        "source": "mildt",
+                        "excerpt": "renforcer leurs moyens d'investigation et d'action spécifiques",
                         "actions": [
                             act(
                                 "Financer des moyens d'investigation décidés en comité de pilotage",
+                                source="mildt",
+                                excerpt="décidées en comité de pilotage départemental",
                                 comments="Pas l'équipement courant des forces de l'ordre.",
                                 competence="state",
-                                cost=3,
                                 lead_kind="national_police",
                                 indicators=[
                                     ind("Nombre d'opérations soutenues"),
@@ -494,15 +663,20 @@ TEMPLATES = [
             {
                 "kind": "law_enforcement",
                 "name": "Faire respecter l'interdiction de vente d'alcool aux mineurs",
+                "source": "mildt",
+                "excerpt": "la réglementation concernant la distribution d'alcool chez les plus jeunes",
                 "axes": [
                     {
                         "name": "Contrôles et information des débitants",
+                        "source": "mildt",
+                        "excerpt": "s'assurer du respect de la réglementation concernant la distribution d'alcool",
                         "actions": [
                             act(
                                 "Informer les débitants et contrôler la réglementation",
+                                source="mildt",
+                                excerpt="s'assurer du respect de la réglementation concernant la distribution d'alcool",
                                 targets="Commerces et débits de boissons",
                                 competence="shared",
-                                cost=1,
                                 lead_kind="national_police",
                                 indicators=[
                                     ind("Nombre de débits informés"),
@@ -517,14 +691,19 @@ TEMPLATES = [
             {
                 "kind": "transversal",
                 "name": "Évaluer en permanence l'action",
+                "source": "mildt",
+                "excerpt": "évaluer en permanence votre action",
                 "axes": [
                     {
                         "name": "Diagnostic de territoire et indicateurs clés de tendance",
+                        "source": "mildt",
+                        "excerpt": "construire un diagnostic de territoire avec quelques indicateurs clefs de tendances",
                         "actions": [
                             act(
                                 "Construire le diagnostic avec l'observatoire régional",
+                                source="mildt",
+                                excerpt="Centres d'Information Régionaux sur les Drogues et les Dépendances",
                                 competence="state",
-                                cost=1,
                                 lead_kind="prefecture",
                                 indicators=[
                                     ind("Diagnostic de territoire mis à jour", unit="yes_no", frequency="yearly")
@@ -534,13 +713,15 @@ TEMPLATES = [
                     },
                     {
                         "name": "Bilan annuel et rythme d'engagement des crédits",
+                        "source": "mildt",
+                        "excerpt": "engager les crédits qui vous sont délégués selon un rythme régulier",
                         "actions": [
                             act(
                                 "Produire le bilan annuel formaté et engager les crédits à rythme régulier",
+                                source="mildt",
+                                excerpt="le solde vous sera versé au vu du bilan 2007",
                                 comments="Le solde des crédits est versé au vu du bilan de l'année précédente.",
                                 competence="state",
-                                cost=0,
-                                first_year=True,
                                 lead_kind="prefecture",
                                 indicators=[
                                     ind("Bilan annuel transmis", unit="text", frequency="yearly"),
@@ -561,7 +742,14 @@ TEMPLATES = [
 ]
 
 
-def measure(code, title, description, *, pillar, size, competence, cost, first_year=False, source, indicators=()):
+def measure(code, title, description, *, pillar, size, competence, cost, first_year=False, source, excerpt="",
+            scope="", estimated=(), indicators=()):  # fmt: skip
+    """A catalogue measure. `scope` quotes the source's own words on the communes and level it suits; `estimated`
+    lists the qualities (QUALITIES) the source does not give, which are the product's estimates. No document gives a
+    cost class or a first-year flag measure by measure, so those are always estimates."""
+    estimated = {*estimated, "cost_class", "first_year"}
+    if source == "product":
+        estimated |= set(QUALITIES)
     return {
         "code": code,
         "title": title,
@@ -571,10 +759,23 @@ def measure(code, title, description, *, pillar, size, competence, cost, first_y
         "competence": competence,
         "cost_class": cost,
         "first_year": first_year,
-        "source": source,
+        "source_key": source,
+        "source": citation(source),
+        "source_excerpt": excerpt,
+        "source_scope": scope,
+        "estimated": [q for q in QUALITIES if q in estimated],
         "indicator_suggestions": list(indicators),
     }
 
+
+# What the toolbox says of its measures' communes and levels, word for word.
+ALL = "Toutes communes"
+ALL_EPCI = "Toutes communes, intercommunalités"
+MEDIUM_LARGE_EPCI = "Moyennes et grandes communes, intercommunalités"
+# The documents other than the toolbox qualify no measure by commune size; the MILDT note says who holds the
+# competence ("la politique de lutte contre la drogue est de la compétence de l'Etat").
+NO_SIZE = ("commune_size", "competence")
+STATE = ("commune_size",)
 
 CATALOGUE = [
     # Supply reduction and law enforcement
@@ -587,19 +788,23 @@ CATALOGUE = [
         competence="commune",
         cost=0,
         first_year=True,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Travailler étroitement avec la police nationale judiciaire, la gendarmerie ou la douane pour démanteler les trafics de drogue",
+        scope=ALL,
         indicators=[ind("Nombre de signalements transmis")],
     ),
     measure(
         "operations-conjointes-espace-public",
         "Mener des opérations conjointes sur les lieux de nuisance",
-        "Planifier avec les forces de l'État des présences et contrôles coordonnés sur les lieux identifiés par le diagnostic.",
+        "Planifier avec les partenaires des présences et contrôles coordonnés sur les lieux identifiés par le diagnostic.",
         pillar="supply_reduction",
         size="all",
         competence="commune",
         cost=1,
         first_year=True,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Organisation d'actions communes",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre d'actions menées")],
     ),
     measure(
@@ -610,7 +815,9 @@ CATALOGUE = [
         size="medium_large",
         competence="commune",
         cost=1,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Accorder une attention aux nouvelles technologies de communication",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de signalements numériques transmis")],
     ),
     measure(
@@ -622,7 +829,9 @@ CATALOGUE = [
         competence="commune",
         cost=0,
         first_year=True,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Amélioration de la collecte de l'information",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre d'informations")],
     ),
     measure(
@@ -633,7 +842,9 @@ CATALOGUE = [
         size="all",
         competence="commune",
         cost=0,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="réaffecter les biens mal acquis à des projets sociaux et inclusifs",
+        scope=ALL,
         indicators=[ind("Nombre de biens réaffectés", frequency="yearly")],
     ),
     measure(
@@ -644,66 +855,76 @@ CATALOGUE = [
         size="medium_large",
         competence="commune",
         cost=2,
-        source=SRC_LOOS,
+        source="product",
         indicators=[ind("Nombre de sites réaménagés"), ind("Nombre de points de deal actifs", kind="impact")],
     ),
     measure(
         "comite-departemental-stupefiants",
-        "Réunir régulièrement l'instance départementale sur les stupéfiants",
-        "Un ordre du jour consacré au trafic et à l'usage, avec l'autorité judiciaire, pour coordonner police, gendarmerie et douane.",
+        "Réunir le comité départemental de sécurité sur les stupéfiants",
+        "Une séance consacrée au trafic et à l'usage, avec l'autorité judiciaire, pour coordonner police, gendarmerie et douane.",
         pillar="supply_reduction",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=0,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="la réunion avec l'autorité judiciaire du Comité départemental de sécurité",
+        estimated=STATE,
         indicators=[ind("Nombre de réunions", frequency="yearly")],
     ),
     measure(
         "controle-alcool-mineurs",
-        "Contrôler l'interdiction de vente d'alcool aux mineurs",
+        "Faire respecter l'interdiction de vente d'alcool aux mineurs",
         "Informer les commerces et débits de boissons, puis contrôler avec les forces de l'ordre.",
         pillar="law_enforcement",
         size="all",
-        competence="commune",
+        competence="state",
         cost=1,
         first_year=True,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="s'assurer du respect de la réglementation concernant la distribution d'alcool chez les plus jeunes",
+        estimated=STATE,
         indicators=[ind("Nombre de commerces informés"), ind("Nombre de contrôles")],
     ),
     measure(
         "arretes-alcool-espace-public",
-        "Encadrer la consommation d'alcool sur l'espace public",
-        "Arrêtés ciblés dans le temps et l'espace, accompagnés d'une information des riverains et des commerces.",
+        "Agir sur les nuisances liées à l'alcool sur l'espace public",
+        "Repérer les lieux et les heures des nuisances ; selon le cas, présence, médiation ou arrêtés ciblés dans le temps et l'espace, avec une information des riverains et des commerces.",
         pillar="law_enforcement",
         size="all",
         competence="commune",
         cost=0,
         first_year=True,
-        source=SRC_SENE,
-        indicators=[ind("Nombre de verbalisations")],
+        source="sene",
+        excerpt="les nuisances liées à la consommation d'alcool sur l'espace public",
+        estimated=NO_SIZE,
+        indicators=[ind("Nombre d'interventions pour nuisances liées à l'alcool")],
     ),
     # Prevention
     measure(
         "campagnes-addictions",
         "Mener des campagnes de prévention de toutes les addictions",
-        "Tabac, alcool, drogues, jeux d'argent et écrans : des campagnes locales adaptées aux publics, co-construites avec les associations.",
+        "Tabac, alcool, drogues, jeux d'argent : des campagnes locales adaptées aux publics, co-construites avec les associations.",
         pillar="prevention",
         size="all",
         competence="commune",
         cost=1,
         first_year=True,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Développer des campagnes de prévention et de sensibilisation aux dangers des addictions",
+        scope=ALL,
         indicators=[ind("Nombre de campagnes menées"), ind("Nombre de personnes touchées")],
     ),
     measure(
         "formations-colleges-lycees",
         "Former les collégiens et lycéens aux risques et aux techniques de recrutement",
-        "Des interventions d'agents formés ou d'associations sur les produits en circulation et sur la manière dont les réseaux attirent et retiennent les plus jeunes.",
+        "Des interventions d'agents municipaux ou d'associations sur les produits en circulation et sur la manière dont les réseaux attirent et retiennent les plus jeunes.",
         pillar="prevention",
         size="medium_large",
         competence="intercommunality",
         cost=1,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Proposer des formations au collège et au lycée via des agents municipaux ou des associations",
+        scope=MEDIUM_LARGE_EPCI,
         indicators=[ind("Nombre d'élèves touchés"), ind("Nombre d'établissements couverts")],
     ),
     measure(
@@ -714,7 +935,9 @@ CATALOGUE = [
         size="all",
         competence="intercommunality",
         cost=1,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Proposer des formations régulières ouvertes à tous",
+        scope=ALL_EPCI,
         indicators=[ind("Nombre de sessions"), ind("Nombre de participants")],
     ),
     measure(
@@ -726,18 +949,22 @@ CATALOGUE = [
         competence="shared",
         cost=2,
         first_year=True,
-        source=SRC_LOOS,
+        source="loos",
+        excerpt="programmes validés de renforcement des compétences psychosociales des enfants et des adolescents",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de classes bénéficiaires"), ind("Nombre d'élèves bénéficiaires")],
     ),
     measure(
         "proces-reconstitue",
         "Organiser des reconstitutions de procès avec le tribunal",
-        "Faire comprendre aux adolescents ce qu'encourt un guetteur ou un revendeur, avec magistrats et avocats.",
+        "Faire comprendre aux adolescents ce qu'encourt un guetteur ou un revendeur, avec magistrats et avocats, comme l'a fait Loos.",
         pillar="prevention",
         size="medium_large",
         competence="shared",
         cost=1,
-        source=SRC_LOOS,
+        source="loos",
+        excerpt="Reconstitution de procès à Loos (Nord) sur le thème de la consommation et trafic de stupéfiants",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de séances"), ind("Nombre de jeunes participants")],
     ),
     measure(
@@ -748,7 +975,9 @@ CATALOGUE = [
         size="all",
         competence="commune",
         cost=1,
-        source=SRC_LOOS,
+        source="loos",
+        excerpt="Promouvoir des parcours positifs et lutter contre les idées reçues sur les trafics",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de jeunes accompagnés")],
     ),
     measure(
@@ -760,29 +989,35 @@ CATALOGUE = [
         competence="commune",
         cost=1,
         first_year=True,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="notamment les parents, premiers acteurs de la prévention",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de familles participantes")],
     ),
     measure(
         "implication-habitants",
-        "Associer les habitants et les bailleurs à la prévention des trafics",
-        "Marches exploratoires, réunions de résidence, signalements facilités des occupations de halls.",
+        "Associer les familles et les habitants à la prévention des trafics",
+        "Marches exploratoires, réunions de résidence avec les bailleurs, signalements facilités des occupations de halls.",
         pillar="prevention",
         size="medium_large",
         competence="commune",
         cost=0,
-        source=SRC_LOOS,
+        source="loos",
+        excerpt="Agir sur l'implication des familles et des habitants dans la prévention des trafics",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de réunions avec les habitants")],
     ),
     measure(
         "stages-sensibilisation",
-        "Développer les stages de sensibilisation aux dangers des stupéfiants",
+        "Développer les stages de sensibilisation aux dangers de l'usage de stupéfiants",
         "Une réponse judiciaire éducative pour les usagers peu ou pas dépendants, organisée avec le parquet.",
         pillar="prevention",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=1,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="un stage de sensibilisation aux dangers de l'usage des drogues",
+        estimated=STATE,
         indicators=[ind("Nombre de stages organisés")],
     ),
     measure(
@@ -793,7 +1028,7 @@ CATALOGUE = [
         size="medium_large",
         competence="commune",
         cost=1,
-        source=SRC_FFSU,
+        source="product",
         indicators=[ind("Nombre d'événements couverts")],
     ),
     measure(
@@ -805,7 +1040,7 @@ CATALOGUE = [
         competence="commune",
         cost=1,
         first_year=True,
-        source=SRC_LOOS,
+        source="product",
         indicators=[ind("Nombre de professionnels formés")],
     ),
     # Risk and harm reduction
@@ -817,7 +1052,9 @@ CATALOGUE = [
         size="medium_large",
         competence="intercommunality",
         cost=3,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="des espaces ou des équipement mobiles de consommations à moindre risque",
+        scope=MEDIUM_LARGE_EPCI,
         indicators=[ind("Nombre de passages"), ind("Nombre d'orientations vers le soin")],
     ),
     measure(
@@ -828,7 +1065,7 @@ CATALOGUE = [
         size="medium_large",
         competence="shared",
         cost=2,
-        source=SRC_FFSU,
+        source="product",
         indicators=[ind("Nombre de maraudes"), ind("Nombre de contacts")],
     ),
     measure(
@@ -840,7 +1077,9 @@ CATALOGUE = [
         competence="shared",
         cost=1,
         first_year=True,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Réduction des risques et prises en charge de la population consommatrice",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de contrôles, de prises en charge et d'orientations")],
     ),
     measure(
@@ -851,7 +1090,7 @@ CATALOGUE = [
         size="medium_large",
         competence="commune",
         cost=2,
-        source=SRC_FFSU,
+        source="product",
         indicators=[
             ind("Nombre de kits distribués"),
             ind("Nombre de seringues récupérées sur l'espace public", kind="impact"),
@@ -862,10 +1101,12 @@ CATALOGUE = [
         "Sensibiliser les consommateurs à l'effet de leur consommation sur la tranquillité",
         "Messages sur les nuisances, les déchets et la sécurité des riverains, diffusés avec les associations.",
         pillar="risk_reduction",
-        size="all",
-        competence="commune",
+        size="medium_large",
+        competence="intercommunality",
         cost=0,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="sensibiliser les consommateurs aux impacts de leur consommations sur la tranquillité et la sûreté",
+        scope=MEDIUM_LARGE_EPCI,
         indicators=[ind("Nombre de supports diffusés")],
     ),
     # Care
@@ -877,7 +1118,9 @@ CATALOGUE = [
         size="medium_large",
         competence="intercommunality",
         cost=3,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Proposer un plan de prévention des conduites addictives, de réduction des risques et dommages et de soin aux personnes dépendantes",
+        scope=MEDIUM_LARGE_EPCI,
         indicators=[
             ind("Nombre de personnes accompagnées"),
             ind("Délai d'attente pour un premier rendez-vous (jours)", kind="impact"),
@@ -886,12 +1129,14 @@ CATALOGUE = [
     measure(
         "consultations-jeunes-consommateurs",
         "Développer les consultations jeunes consommateurs",
-        "Des permanences de proximité pour les jeunes et leur famille, en lien avec les CSAPA.",
+        "Des permanences de proximité pour les jeunes et leur famille, en lien avec les CSAPA (la note de 2008 parlait de « consultations cannabis »).",
         pillar="care",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=2,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="consultations cannabis pour les jeunes consommateurs et leur famille",
+        estimated=STATE,
         indicators=[ind("Nombre de jeunes reçus")],
     ),
     measure(
@@ -900,10 +1145,25 @@ CATALOGUE = [
         "Désigner des médecins relais et suivre les orientations avec le parquet.",
         pillar="care",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=0,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="l'effectivité des injonctions thérapeutiques",
+        estimated=STATE,
         indicators=[ind("Nombre d'injonctions suivies")],
+    ),
+    measure(
+        "communautes-therapeutiques",
+        "Suivre les projets de communautés thérapeutiques",
+        "Des lieux de soin résidentiels sans traitement de substitution, qui diversifient l'offre de soins : accompagner les projets et leur conformité au cahier des charges.",
+        pillar="care",
+        size="all",
+        competence="state",
+        cost=0,
+        source="mildt",
+        excerpt="projets de création de communautés thérapeutiques",
+        estimated=STATE,
+        indicators=[ind("Nombre de places ouvertes", frequency="yearly")],
     ),
     measure(
         "parcours-sortie-delinquance",
@@ -913,7 +1173,9 @@ CATALOGUE = [
         size="all",
         competence="commune",
         cost=2,
-        source=SRC_TOOLBOX,
+        source="toolbox",
+        excerpt="Proposer des « parcours de sortie de la délinquance »",
+        scope=ALL,
         indicators=[
             ind("Nombre de jeunes accompagnés"),
             ind("Part en emploi ou formation à six mois", kind="impact", unit="percentage", frequency="yearly"),
@@ -928,7 +1190,9 @@ CATALOGUE = [
         competence="commune",
         cost=1,
         first_year=True,
-        source=SRC_LOOS,
+        source="loos",
+        excerpt="Agir sur les parcours individuels des jeunes en phase de basculement dans",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de situations examinées")],
     ),
     # Transversal / coordination
@@ -941,19 +1205,23 @@ CATALOGUE = [
         competence="commune",
         cost=0,
         first_year=True,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="par un groupe de pilotage à installer",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de réunions du groupe de pilotage")],
     ),
     measure(
         "diagnostic-territoire",
         "Construire un diagnostic local avec quelques indicateurs clés",
-        "S'appuyer sur les données de l'OFDT, de l'observatoire régional et des partenaires pour suivre les tendances.",
+        "S'appuyer sur les données de l'observatoire national, de l'observatoire régional et des partenaires pour suivre les tendances.",
         pillar="transversal",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=1,
         first_year=True,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="construire un diagnostic de territoire avec quelques indicateurs clefs de tendances",
+        estimated=STATE,
         indicators=[ind("Diagnostic mis à jour", unit="yes_no", frequency="yearly")],
     ),
     measure(
@@ -964,7 +1232,9 @@ CATALOGUE = [
         size="medium_large",
         competence="commune",
         cost=1,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Rapport semestriel",
+        estimated=NO_SIZE,
         indicators=[ind("Rapport semestriel", unit="text", frequency="half_yearly")],
     ),
     measure(
@@ -975,7 +1245,9 @@ CATALOGUE = [
         size="medium_large",
         competence="shared",
         cost=1,
-        source=SRC_SENE,
+        source="sene",
+        excerpt="Système d'alerte",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre et types d'alertes")],
     ),
     measure(
@@ -987,7 +1259,9 @@ CATALOGUE = [
         competence="commune",
         cost=0,
         first_year=True,
-        source=SRC_FFSU,
+        source="ffsu",
+        excerpt="En tant qu'élu local, quelles sont mes options ?",
+        estimated=NO_SIZE,
         indicators=[ind("Nombre de rencontres suivies", frequency="yearly")],
     ),
     measure(
@@ -996,10 +1270,12 @@ CATALOGUE = [
         "Programmer les engagements sur l'année pour éviter la concentration au dernier trimestre et la perte de crédits.",
         pillar="transversal",
         size="all",
-        competence="intercommunality",
+        competence="state",
         cost=0,
         first_year=True,
-        source=SRC_MILDT,
+        source="mildt",
+        excerpt="engager les crédits qui vous sont délégués selon un rythme régulier sans attendre le dernier trimestre",
+        estimated=STATE,
         indicators=[
             ind("Part des crédits engagés avant le quatrième trimestre", unit="percentage", frequency="yearly")
         ],

@@ -31,7 +31,7 @@ REPORTERS = [
     "coordination@val-de-sorne.example",
     "contribution@apjs.example",
     "strategie@zp-sene.example",
-    "terrain@transit.example",
+    "terrain@relais-sante-sene.example",
 ]
 READERS = ["lecture@prefecture.example", "lecture@parquet-sene.example"]
 # What the pages say when a save is refused because someone else saved the same thing in between.

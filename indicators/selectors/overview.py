@@ -106,25 +106,28 @@ class OverviewPage:
     totals: Totals
     by_kind: list = field(default_factory=list)
     by_department: list = field(default_factory=list)  # (département or province, Totals), when there are several
+    # What by_department groups by: départements and provinces, or a province's arrondissements once one is chosen.
+    by_arrondissement: bool = False
 
 
 DEPARTMENT = "territory__department"
+ARRONDISSEMENT = "territory__arrondissement"
 
 
-def _rollups(plans, *, today: datetime.date) -> tuple[dict, dict]:
-    """Totals per département and per pillar kind over every plan kept, in four queries.
+def _rollups(plans, *, today: datetime.date, place: str = DEPARTMENT) -> tuple[dict, dict]:
+    """Totals per place (département, or arrondissement) and per pillar kind over every plan kept, in four queries.
 
-    The actions are read once, grouped by département and pillar kind; money by département. Returns
-    ({département: Totals}, {pillar kind: [actions, done, late, progress sum]}).
+    The actions are read once, grouped by place and pillar kind; money by place. Returns
+    ({place: Totals}, {pillar kind: [actions, done, late, progress sum]}).
     """
     kept = plans.values("pk")
-    by_department: dict = {}
-    for row in plans.order_by().values(DEPARTMENT).annotate(n=Count("pk", distinct=True)):
-        by_department.setdefault(row[DEPARTMENT], Totals()).plans = row["n"]
+    by_place: dict = {}
+    for row in plans.order_by().values(place).annotate(n=Count("pk", distinct=True)):
+        by_place.setdefault(row[place], Totals()).plans = row["n"]
     by_kind: dict = {}
     actions = (
         Action.objects.filter(plan__in=kept)
-        .values(f"plan__{DEPARTMENT}", "axis__pillar__kind")
+        .values(f"plan__{place}", "axis__pillar__kind")
         .annotate(
             n=Count("pk"),
             done=Count("pk", filter=Q(status=ActionStatus.DONE)),
@@ -134,7 +137,7 @@ def _rollups(plans, *, today: datetime.date) -> tuple[dict, dict]:
         .order_by()
     )
     for row in actions:
-        totals = by_department.setdefault(row[f"plan__{DEPARTMENT}"], Totals())
+        totals = by_place.setdefault(row[f"plan__{place}"], Totals())
         totals.actions += row["n"]
         totals.done += row["done"]
         totals.late += row["late"]
@@ -142,13 +145,13 @@ def _rollups(plans, *, today: datetime.date) -> tuple[dict, dict]:
         for index, value in enumerate((row["n"], row["done"], row["late"], row["progress"] or 0)):
             kind[index] += value
     money = (
-        (BudgetLine.objects.filter(plan__in=kept), f"plan__{DEPARTMENT}", "planned_amount", "planned"),
-        (BudgetExecution.objects.filter(line__plan__in=kept), f"line__plan__{DEPARTMENT}", "committed", "committed"),
+        (BudgetLine.objects.filter(plan__in=kept), f"plan__{place}", "planned_amount", "planned"),
+        (BudgetExecution.objects.filter(line__plan__in=kept), f"line__plan__{place}", "committed", "committed"),
     )
     for queryset, key, amount, name in money:
         for row in queryset.values(key).annotate(t=Sum(amount)).order_by():
-            setattr(by_department.setdefault(row[key], Totals()), name, row["t"] or ZERO)
-    return by_department, by_kind
+            setattr(by_place.setdefault(row[key], Totals()), name, row["t"] or ZERO)
+    return by_place, by_kind
 
 
 def plans_overview(*, user, filters: dict | None, sort: str, page: str | None, today: datetime.date) -> OverviewPage:
@@ -160,7 +163,10 @@ def plans_overview(*, user, filters: dict | None, sort: str, page: str | None, t
     for row in result.page.page.object_list:
         row.done_share = percent(row.done_count, row.action_count)
         row.execution_share = percent(row.committed, row.planned)
-    by_department, by_kind = _rollups(plans, today=today)
+    # One province chosen: its plans by arrondissement (Belgium), the next level down.
+    place = ARRONDISSEMENT if (filters or {}).get("department") else DEPARTMENT
+    by_department, by_kind = _rollups(plans, today=today, place=place)
+    result.by_arrondissement = place == ARRONDISSEMENT
     result.totals = Totals(
         **{name: sum(getattr(t, name) for t in by_department.values()) for name in Totals.__dataclass_fields__}
     )

@@ -3,9 +3,19 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans.enums import Country
 from plans.forms.fields import FrenchDateField, FrenchDecimalField
 from plans.forms.keyed import KeyedForms
 from plans.models import Action, BudgetLine, Funding, Plan
+
+# The usual funders, as a coordinator of each country would name them.
+FUNDER_HELP = {
+    Country.FRANCE: _("Un partenaire du plan (MILDECA, préfecture au titre du FIPD, ARS, commune, CAF…)."),
+    Country.BELGIUM: _(
+        "Un partenaire du plan (SPF Intérieur au titre du plan stratégique de sécurité et de prévention, Région, "
+        "Communauté, province, commune…)."
+    ),
+}
 
 
 def _year_choices(plan: Plan):
@@ -26,7 +36,7 @@ class FundingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["funder"].queryset = plan.partners.order_by("name")
-        self.fields["funder"].help_text = _("Un partenaire du plan (MILDECA, préfecture, ARS, commune, CAF…).")
+        self.fields["funder"].help_text = FUNDER_HELP[plan.territory.country]
         self.fields["year"].choices = _year_choices(plan)
         self.fields["convention"].queryset = plan.conventions.order_by("starts_on", "pk")
         self.fields["convention"].empty_label = _("aucune")

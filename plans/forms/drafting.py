@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.enums import PartnerKind
+from partners.enums import PartnerKind, kind_choices
 from partners.models import Partner
 from plans.enums import (
     PLAN_TRANSITIONS,
     ActionPartnerRole,
     ActionStatus,
+    Competence,
     Country,
     MeetingKind,
     MemberRole,
@@ -24,6 +25,7 @@ from plans.enums import (
 from plans.forms.fields import FrenchDateField, IdsChoiceField, MonthOrDateField, SpreadsheetField
 from plans.inputs import clean_text
 from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
+from plans.territories import territory_check
 
 PRIVACY_NOTE = HTML(
     '<p class="privacy-note" role="note">{% load i18n %}{% translate "Rappel : le plan ne contient ni nom de '
@@ -45,14 +47,23 @@ class PlanCreateForm(forms.Form):
     official_code = forms.CharField(
         label=_("Code officiel"),
         max_length=20,
-        help_text=_("Code INSEE (France), code NIS ou numéro de zone de police (Belgique), SIREN pour un EPCI."),
+        help_text=_(
+            "France : code INSEE d'une commune, SIREN d'un EPCI, code d'un département. Belgique : code NIS d'une "
+            "commune ou d'une province, numéro de la zone de police."
+        ),
     )
-    population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
+    population = forms.IntegerField(label=_("Population"), min_value=0, max_value=100_000_000, required=False)
     department = forms.CharField(
         label=_("Département ou province"),
         max_length=80,
         required=False,
-        help_text=_("Par exemple « 59 — Nord » ou « Hainaut »."),
+        help_text=_("Par exemple « 59 — Nord » ou « Hainaut » ; déduit du code NIS d'une commune belge."),
+    )
+    arrondissement = forms.CharField(
+        label=_("Arrondissement (Belgique)"),
+        max_length=80,
+        required=False,
+        help_text=_("L'arrondissement administratif d'une zone de police ; déduit du code NIS d'une commune."),
     )
     title = forms.CharField(label=_("Intitulé du plan"), max_length=200)
     period_start = FrenchDateField(label=_("Début de la période"))
@@ -90,10 +101,14 @@ class PlanCreateForm(forms.Form):
                     css_class="row",
                 ),
                 Div(
-                    Div("country", css_class="col-md-3"),
-                    Div("official_code", css_class="col-md-3"),
-                    Div("population", css_class="col-md-3"),
-                    Div("department", css_class="col-md-3"),
+                    Div("country", css_class="col-md-4"),
+                    Div("official_code", css_class="col-md-4"),
+                    Div("population", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("department", css_class="col-md-6"),
+                    Div("arrondissement", css_class="col-md-6"),
                     css_class="row",
                 ),
             ),
@@ -112,6 +127,16 @@ class PlanCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         _period_clean(cleaned)
+        if {"country", "territory_kind", "official_code"} <= cleaned.keys():
+            errors, cleaned["department"], cleaned["arrondissement"] = territory_check(
+                country=cleaned["country"],
+                kind=cleaned["territory_kind"],
+                official_code=cleaned["official_code"],
+                department=cleaned.get("department", ""),
+                arrondissement=cleaned.get("arrondissement", ""),
+            )
+            for name, message in errors.items():
+                self.add_error("territory_kind" if name == "kind" else name, message)
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and (end - start).days > 366 * 10:
             self.add_error("period_end", _("Un plan couvre au plus dix ans."))
@@ -162,6 +187,12 @@ class PartnerAddForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Adresse de contact"), required=False, help_text=_("Une adresse de service, pas celle d'une personne.")
     )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds of the plan's country only: a Belgian zone is offered the CPAS and the SPF Intérieur, never
+        # a préfecture.
+        self.fields["kind"].choices = kind_choices(plan.territory.country)
 
 
 class MemberInviteForm(forms.Form):
@@ -408,6 +439,9 @@ class CatalogueFilterForm(forms.Form):
         choices=[("any", _("Toutes les mesures")), *SizeClass.choices],
         required=False,
         help_text=_("Par défaut, la taille de votre territoire."),
+    )
+    competence = forms.ChoiceField(
+        label=_("Compétence"), choices=[("", _("Toutes")), *Competence.choices], required=False
     )
     first_year = forms.BooleanField(label=_("Dès la première année"), required=False)
     max_cost = forms.TypedChoiceField(

@@ -29,6 +29,7 @@ from plans.enums import (
     TerritoryKind,
 )
 from plans.inputs import CleanTextModel
+from plans.territories import territory_check
 
 PRIVACY_HELP = _("Pas de nom de personne ni de donnée de santé : des organisations, des publics et des chiffres.")
 
@@ -45,7 +46,10 @@ class Territory(CleanTextModel):
     official_code = models.CharField(
         _("code officiel"),
         max_length=20,
-        help_text=_("Code INSEE (France), code NIS ou numéro de zone de police (Belgique), SIREN pour un EPCI."),
+        help_text=_(
+            "France : code INSEE d'une commune, SIREN d'un EPCI, code d'un département. Belgique : code NIS d'une "
+            "commune ou d'une province, numéro d'une zone de police."
+        ),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     size_class = models.CharField(_("taille"), max_length=10, choices=SizeClass.choices)
@@ -54,6 +58,12 @@ class Territory(CleanTextModel):
         max_length=80,
         blank=True,
         help_text=_("Par exemple « 59 — Nord » ou « Hainaut » : les vues d'ensemble regroupent les plans par là."),
+    )
+    arrondissement = models.CharField(
+        _("arrondissement"),
+        max_length=80,
+        blank=True,
+        help_text=_("En Belgique, l'arrondissement administratif ; déduit du code NIS d'une commune."),
     )
 
     class Meta:
@@ -67,6 +77,19 @@ class Territory(CleanTextModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        errors, self.department, self.arrondissement = territory_check(
+            country=self.country,
+            kind=self.kind,
+            official_code=self.official_code,
+            department=self.department,
+            arrondissement=self.arrondissement,
+        )
+        self.official_code = (self.official_code or "").strip().upper()
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def size_class_for(cls, population: int | None) -> str:
@@ -501,6 +524,7 @@ class PlanTemplate(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=300)
+    source_key = models.CharField(_("document source"), max_length=20, blank=True)
     structure = models.JSONField(_("structure"), default=dict)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
@@ -526,11 +550,13 @@ class PlanTemplate(models.Model):
 
 
 class CatalogueMeasureQuerySet(models.QuerySet):
-    def filtered(self, *, size="", pillar_kind="", first_year=False, max_cost=None, q=""):
+    def filtered(self, *, size="", pillar_kind="", competence="", first_year=False, max_cost=None, q=""):
         """The catalogue's filters; each one left empty keeps every measure."""
         measures = self.suited_to(size) if size in SizeClass.values else self
         if pillar_kind:
             measures = measures.filter(pillar_kind=pillar_kind)
+        if competence:
+            measures = measures.filter(competence=competence)
         if first_year:
             measures = measures.filter(first_year=True)
         if max_cost is not None:
@@ -559,6 +585,13 @@ class CatalogueMeasure(models.Model):
     cost_class = models.PositiveSmallIntegerField(_("classe de coût"), choices=CostClass.choices)
     first_year = models.BooleanField(_("dès la première année"), default=False)
     source = models.CharField(_("source"), max_length=300)
+    source_key = models.CharField(_("document source"), max_length=20, blank=True)
+    source_excerpt = models.TextField(_("passage de la source"), blank=True)
+    source_scope = models.CharField(
+        _("communes et niveau selon la source"), max_length=120, blank=True, help_text=_("Les mots de la source.")
+    )
+    # The qualities ("commune_size", "competence", "cost_class", "first_year") the source does not give: ours.
+    estimated = models.JSONField(_("estimations de la plateforme"), default=list, blank=True)
     indicator_suggestions = models.JSONField(_("indicateurs suggérés"), default=list, blank=True)
 
     objects = CatalogueMeasureQuerySet.as_manager()
@@ -570,6 +603,26 @@ class CatalogueMeasure(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_product_proposal(self) -> bool:
+        return self.source_key == "product"
+
+    @property
+    def estimated_size(self) -> bool:
+        return "commune_size" in self.estimated
+
+    @property
+    def estimated_competence(self) -> bool:
+        return "competence" in self.estimated
+
+    @property
+    def estimated_cost(self) -> bool:
+        return "cost_class" in self.estimated
+
+    @property
+    def estimated_first_year(self) -> bool:
+        return "first_year" in self.estimated
 
 
 class SpreadsheetImport(models.Model):

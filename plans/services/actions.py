@@ -217,7 +217,6 @@ def actions_add_from_catalogue(*, plan: Plan, by: User, axis: Axis, measures: li
             competence=m.competence,
             cost_class=m.cost_class,
             first_year=m.first_year,
-            comments=_("Mesure du catalogue — source : %(source)s") % {"source": m.source},
             indicator_suggestions=m.indicator_suggestions,
             source_measure=m,
         )

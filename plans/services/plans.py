@@ -11,8 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from partners.enums import PartnerKind, kind_for_country
+from partners.models import Partner
 from plans import perms
-from plans.enums import PLAN_TRANSITIONS, MemberRole, PlanStatus
+from plans.enums import PLAN_TRANSITIONS, MemberRole, PlanStatus, TerritoryKind
 from plans.inputs import clean_text
 from plans.models import (
     Action,
@@ -41,24 +43,33 @@ User = get_user_model()
 
 
 def reference_data_sync(*, template_model=PlanTemplate, measure_model=CatalogueMeasure) -> tuple[int, int]:
-    """Load the shipped templates and catalogue (idempotent). Models are parameters for data migrations."""
+    """Load the shipped templates and catalogue (idempotent). Models are parameters for data migrations: only the
+    fields the model has at that migration are written."""
     from plans import reference_data
 
+    def known(model, values: dict) -> dict:
+        names = {f.name for f in model._meta.get_fields()}
+        return {k: v for k, v in values.items() if k in names}
+
     for data in reference_data.TEMPLATES:
-        structure = {"pillars": data["pillars"]}
+        structure = {k: data[k] for k in ("pillars", "partners", "convention") if k in data}
         template_model.objects.update_or_create(
             code=data["code"],
-            defaults={
-                "name": data["name"],
-                "description": data["description"],
-                "source": data["source"],
-                "order": data["order"],
-                "structure": structure,
-            },
+            defaults=known(
+                template_model,
+                {
+                    "name": data["name"],
+                    "description": data["description"],
+                    "source": reference_data.citation(data["source"]),
+                    "source_key": data["source"],
+                    "order": data["order"],
+                    "structure": structure,
+                },
+            ),
         )
     for data in reference_data.CATALOGUE:
         measure_model.objects.update_or_create(
-            code=data["code"], defaults={k: v for k, v in data.items() if k != "code"}
+            code=data["code"], defaults=known(measure_model, {k: v for k, v in data.items() if k != "code"})
         )
     return len(reference_data.TEMPLATES), len(reference_data.CATALOGUE)
 
@@ -76,19 +87,30 @@ def _unique_slug(base: str) -> str:
 
 @transaction.atomic
 def territory_get_or_create(
-    *, name: str, kind: str, country: str, official_code: str, population: int | None, department: str = ""
+    *,
+    name: str,
+    kind: str,
+    country: str,
+    official_code: str,
+    population: int | None,
+    department: str = "",
+    arrondissement: str = "",
 ):
-    territory = Territory.objects.filter(country=country, kind=kind, official_code=official_code.strip()).first()
+    """The territory with this country, kind and official code, created (its code checked, a Belgian one placed
+    in its province and arrondissement) when it does not exist yet."""
+    code = official_code.strip().upper()
+    territory = Territory.objects.filter(country=country, kind=kind, official_code=code).first()
     if territory:
         return territory
     territory = Territory(
         name=name.strip(),
         kind=kind,
         country=country,
-        official_code=official_code.strip(),
+        official_code=code,
         population=population,
         size_class=Territory.size_class_for(population),
         department=department.strip(),
+        arrondissement=arrondissement.strip(),
     )
     territory.full_clean()
     territory.save()
@@ -105,8 +127,10 @@ def plan_create(
     period_end: datetime.date,
     description: str = "",
     template: PlanTemplate | None = None,
+    partners: list[Partner] = (),
 ) -> Plan:
-    """Create a draft plan whose creator coordinates it, optionally from a template."""
+    """Create a draft plan whose creator coordinates it, optionally from a template; `partners` join the plan before
+    the template finds its leads and signatories among them."""
     plan = Plan(
         territory=territory,
         title=title,
@@ -122,13 +146,55 @@ def plan_create(
     reporting_periods_sync(plan=plan)
     if by.partner_id:
         plan.partners.add(by.partner_id)
+    for partner in partners:
+        if kind_for_country(partner.kind, territory.country) != partner.kind:
+            raise ValidationError(_("%(partner)s n'est pas un type d'organisation de ce pays.") % {"partner": partner})
+        plan.partners.add(partner)
     if template:
-        _apply_template(plan, template)
+        _apply_template(plan, template, by=by)
     return plan
 
 
-def _apply_template(plan: Plan, template: PlanTemplate) -> None:
-    partners_by_kind = {p.kind: p for p in plan.partners.all()}
+MILDECA_NAME = "Mission interministérielle de lutte contre les drogues et les conduites addictives"
+
+
+def _territorial_partner(kind: str, territory: Territory) -> Partner:
+    """The organisation of this kind for the territory, as a template names it until the committee renames it: the
+    same name for every plan of the territory's département, so that plans share it."""
+    place = {"place": territory.department or territory.name}
+    own = _("Ville de %(name)s") if territory.kind == TerritoryKind.COMMUNE else "%(name)s"
+    names = {
+        PartnerKind.MILDECA: (MILDECA_NAME, "MILDECA"),
+        PartnerKind.PREFECTURE: (_("Préfecture (%(place)s)") % place, ""),
+        PartnerKind.EDUCATION: (_("Services départementaux de l'Éducation nationale (%(place)s)") % place, "DSDEN"),
+        PartnerKind.PROSECUTOR: (_("Parquet du tribunal judiciaire (%(place)s)") % place, ""),
+        PartnerKind.NATIONAL_POLICE: (_("Police nationale (%(place)s)") % place, ""),
+        PartnerKind.MUNICIPAL_SERVICE: (own % {"name": territory.name}, ""),
+    }
+    name, acronym = names.get(kind) or (f"{PartnerKind(kind).label} ({place['place']})", "")
+    partner = Partner.objects.filter(name__iexact=name, kind=kind).first()
+    if partner is None:
+        partner = Partner(name=name, kind=kind, acronym=acronym)
+        partner.full_clean()
+        partner.save()
+    return partner
+
+
+def _apply_template(plan: Plan, template: PlanTemplate, *, by: User) -> None:
+    """The template's pillars, axes and actions; its partners and its convention when it names them. A lead is the
+    plan's partner of the kind the template gives (or of its equivalent in the plan's country); none when the
+    template names none."""
+    country = plan.territory.country
+    partners_by_kind = {p.kind: p for p in plan.partners.order_by("pk")}
+    for kind in template.structure.get("partners", []):
+        kind = kind_for_country(kind, country)
+        if kind and kind not in partners_by_kind:
+            partners_by_kind[kind] = _territorial_partner(kind, plan.territory)
+            plan.partners.add(partners_by_kind[kind])
+
+    def lead_for(kind: str) -> Partner | None:
+        return partners_by_kind.get(kind_for_country(kind, country)) if kind else None
+
     actions = []
     for p_index, p_data in enumerate(template.structure.get("pillars", []), start=1):
         pillar = Pillar.objects.create(
@@ -156,11 +222,24 @@ def _apply_template(plan: Plan, template: PlanTemplate) -> None:
                         competence=act.get("competence", ""),
                         cost_class=act.get("cost_class"),
                         first_year=act.get("first_year", False),
-                        lead=partners_by_kind.get(act.get("lead_kind")),
+                        lead=lead_for(act.get("lead_kind")),
                         indicator_suggestions=act.get("indicators", []),
                     )
                 )
     bulk_create_with_history(actions, Action)
+    if data := template.structure.get("convention"):
+        from plans.services.conventions import convention_save
+
+        parties = [(lead_for(kind), signatory) for kind, signatory in data["parties"]]
+        convention_save(
+            plan=plan,
+            by=by,
+            parties=[(partner, signatory) for partner, signatory in parties if partner is not None],
+            title=data["title"],
+            kind=data["kind"],
+            starts_on=plan.period_start,
+            duration_months=data["duration_months"],
+        )
 
 
 @transaction.atomic

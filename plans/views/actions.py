@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plans import perms, selectors, services
+from plans.enums import SizeClass
 from plans.forms import ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
 from plans.inputs import parse_id
 from plans.models import Action, Axis, CatalogueMeasure
@@ -18,7 +19,9 @@ from plans.shortcuts import as_context, form_page, get_plan, only_if, plan_conte
 
 def _get_action(plan, action_pk):
     return get_object_or_404(
-        Action.objects.select_related("plan__territory", "axis__pillar", "lead"), plan=plan, pk=action_pk
+        Action.objects.select_related("plan__territory", "axis__pillar", "lead", "source_measure"),
+        plan=plan,
+        pk=action_pk,
     )
 
 
@@ -215,8 +218,13 @@ def catalogue(request, pk):
     only_if(request, perms.can_edit(request.user, plan))
     filters = CatalogueFilterForm(request.GET or {"size": plan.territory.size_class})
     measures = CatalogueMeasure.objects.all()
+    size_without_own = ""
     if filters.is_valid():
         measures = measures.filtered(**filters.cleaned_data)
+        size = filters.cleaned_data["size"]
+        # Say so when no measure is meant for this size alone: those shown suit every commune (or several sizes).
+        if size in SizeClass.values and not CatalogueMeasure.objects.filter(commune_size=size).exists():
+            size_without_own = SizeClass(size).label
     pick = CataloguePickForm(posted(request), plan=plan)
     done = save_form(
         request,
@@ -235,5 +243,14 @@ def catalogue(request, pk):
         request, plan, step="actions", crumbs=[_actions_crumb(plan), (_("Catalogue de mesures"), None)]
     )
     checked = {pk for value in request.POST.getlist("measures") if (pk := parse_id(value))}
-    context.update({"filters": filters, "pick": pick, "measures": measures, "used": used, "checked": checked})
+    context.update(
+        {
+            "filters": filters,
+            "pick": pick,
+            "measures": measures,
+            "used": used,
+            "checked": checked,
+            "size_without_own": size_without_own,
+        }
+    )
     return done or form_page(request, "plans/catalogue.html", context, pick)

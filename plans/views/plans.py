@@ -59,6 +59,7 @@ def plan_create(request):
             official_code=data["official_code"],
             population=data["population"],
             department=data["department"],
+            arrondissement=data["arrondissement"],
         )
         plan = services.plan_create(
             by=request.user,
@@ -135,7 +136,7 @@ def _frame_crumbs(plan, label):
 def plan_partners(request, pk):
     plan = get_plan(request, pk)
     only_if(request, perms.can_edit(request.user, plan))
-    form = PartnerAddForm(posted(request))
+    form = PartnerAddForm(posted(request), plan=plan)
     done = save_form(
         request,
         form,

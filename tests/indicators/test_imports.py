@@ -302,7 +302,7 @@ class TestMessySene:
             "state",
         )
         assert (fourth.lead.kind, fourth.due, fourth.indicators[0].unit) == (
-            "education",
+            "school",  # a collège is a school, not the Éducation nationale itself
             datetime.date(2026, 12, 31),
             "percentage",
         )

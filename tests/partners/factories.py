@@ -17,7 +17,7 @@ class PartnerFactory(DjangoModelFactory):
 
     class Params:
         police = factory.Trait(
-            name=factory.Sequence(lambda n: f"Police municipale {n}"), kind=PartnerKind.LOCAL_POLICE
+            name=factory.Sequence(lambda n: f"Police municipale {n}"), kind=PartnerKind.MUNICIPAL_POLICE
         )
         mildeca = factory.Trait(name="MILDECA", acronym="MILDECA", kind=PartnerKind.MILDECA)
         prefecture = factory.Trait(

@@ -68,12 +68,26 @@ class TestPlanCreation:
         template = PlanTemplate.objects.get(code="sene-modele-suivi")
         coord_client.post(reverse("plans:create"), {**PLAN_FORM, "template": template.pk})
         plan = Plan.objects.get()
-        assert [p.name for p in plan.pillars.order_by("order")] == ["Réduction de l'offre", "Axes transversaux"]
+        # The note's two pillars, then its transversal axes, as the suivi table groups them.
+        pillars = list(plan.pillars.order_by("order"))
+        assert [p.name for p in pillars] == [
+            "Réduction de l'offre",
+            "Attention aux personnes en situation de précarité sociale séjournant de manière illégale sur le "
+            "territoire",
+            "Axes transversaux",
+        ]
+        assert not pillars[1].axes.exists()  # the note gives it no domain yet
         domains = list(
             Axis.objects.filter(pillar__plan=plan).order_by("pillar__order", "number").values_list("name", flat=True)
         )
         assert domains[0] == "Paix publique"
-        assert "Recherche et information" in domains and "Coordination" in domains
+        assert domains[-4:] == [
+            "Réduction des risques, dommages et nuisances",
+            "Recherche et information",
+            "Coordination",
+            "Relations avec les autorités administratives et judiciaires",
+        ]
+        assert not plan.actions.filter(axis__name="Relations avec les autorités administratives et judiciaires")
         labels = [s["label"] for a in plan.actions.all() for s in a.indicator_suggestions]
         for label in [
             "Nombre d'actions menées",

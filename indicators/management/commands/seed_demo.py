@@ -5,8 +5,10 @@ catalogue) is adopted, and a Belgian police zone drafting its plan from the SeNe
 """
 
 import datetime
+import hashlib
 import io
 import itertools
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from indicators import breakdowns
-from indicators.enums import EvidenceHolder, Unit
+from indicators.enums import EvidenceHolder, IndicatorKind, Unit
 from indicators.models import DUE_QUARTERS, Indicator
 from indicators.services import (
     indicator_create,
@@ -41,20 +43,42 @@ FR_PARTNERS = [
     ),
     ("Parquet du tribunal judiciaire (démo)", "Parquet", PartnerKind.PROSECUTOR),
     ("Commissariat de police nationale de Val-de-Sorne", "PN", PartnerKind.NATIONAL_POLICE),
+    ("Police municipale de Val-de-Sorne", "PM", PartnerKind.MUNICIPAL_POLICE),
     ("Services départementaux de l'Éducation nationale (démo)", "DSDEN", PartnerKind.EDUCATION),
     ("CSAPA Le Relais", "CSAPA", PartnerKind.CSAPA),
+    ("CAARUD L'Étape", "CAARUD", PartnerKind.CAARUD),
     ("Association Prévention Jeunesse Sorne", "APJS", PartnerKind.ASSOCIATION),
     ("Agence régionale de santé (démo)", "ARS", PartnerKind.HEALTH_AGENCY),
 ]
 BE_PARTNERS = [
     ("Police locale SeNe", "PL SeNe", PartnerKind.LOCAL_POLICE),
     ("Administration communale de SeNe", "Commune", PartnerKind.MUNICIPAL_SERVICE),
-    ("Parquet du procureur du Roi (démo)", "Parquet", PartnerKind.PROSECUTOR),
-    ("Police judiciaire fédérale (démo)", "PJF", PartnerKind.NATIONAL_POLICE),
-    ("CPAS de SeNe", "CPAS", PartnerKind.MUNICIPAL_SERVICE),
-    ("Association Transit SeNe", "Transit", PartnerKind.ASSOCIATION),
+    ("Parquet du procureur du Roi (démo)", "Parquet", PartnerKind.CROWN_PROSECUTOR),
+    ("Police judiciaire fédérale (démo)", "PJF", PartnerKind.FEDERAL_POLICE),
+    ("CPAS de SeNe", "CPAS", PartnerKind.CPAS),
+    ("Relais Santé SeNe (asbl)", "Relais Santé", PartnerKind.DRUG_AID_SERVICE),
     ("Administration des douanes et accises (démo)", "Douanes", PartnerKind.CUSTOMS),
+    ("SPF Intérieur — Direction Sécurité locale intégrale", "SPF Intérieur", PartnerKind.SPF_INTERIOR),
+    ("Service public de Wallonie — Intérieur et Action sociale", "SPW", PartnerKind.COMMUNITY_REGION),
 ]
+
+# Who leads each measure the French committee took from the catalogue: the organisation whose trade it is.
+FR_LEADS = {
+    "cooperation-forces-demantelement": "PM",
+    "biens-mal-acquis": "VDS",
+    "controle-alcool-mineurs": "PN",
+    "reamenagement-points-deal": "VDS",
+    "implication-habitants": "VDS",
+    "consultations-jeunes-consommateurs": "CSAPA",
+    "parcours-sortie-delinquance": "APJS",
+    "maraudes-rdr": "CAARUD",
+    "groupe-pilotage": "VDS",
+    "diagnostic-territoire": "VDS",
+    "engagement-credits-regulier": "VDS",
+    "campagnes-addictions": "VDS",
+    "formations-parents-tout-public": "APJS",
+    "prevention-milieu-festif": "CAARUD",
+}
 
 FR_EXTRA_STRUCTURE = [
     (
@@ -91,55 +115,139 @@ FR_EXTRA_STRUCTURE = [
     ),
 ]
 
+# (domain, title, field of intervention, lead): what the zone's committee added to the SeNe model so far.
 BE_EXTRA_ACTIONS = [
-    ("Paix publique", "Contrôles ciblés aux abords de la gare et des lieux festifs", "Abords de la gare, week-ends"),
-    ("Paix publique", "Patrouilles pédestres dans les quartiers signalés", "Quartiers du centre"),
-    ("Paix publique", "Sensibilisation des exploitants de débits de boissons", "Débits de boissons et night-shops"),
-    ("Paix publique", "Contrôle de la vente d'alcool aux mineurs dans les night-shops", "Night-shops"),
-    (
-        "Amélioration de la collecte de l'information",
-        "Échange hebdomadaire d'information avec la police judiciaire fédérale",
-        "Actions transversales",
-    ),
-    (
-        "Amélioration de la collecte de l'information",
-        "Veille sur les ventes par réseaux sociaux et messageries",
-        "Actions transversales",
-    ),
-    (
-        "Amélioration de la collecte de l'information",
-        "Fiche de signalement commune aux inspecteurs de quartier",
-        "Inspecteurs de quartier",
-    ),
-    (
-        "Amélioration de l'efficacité du travail de police judiciaire",
-        "Opérations conjointes avec la douane sur les envois postaux",
-        "Centres de tri",
-    ),
-    (
-        "Amélioration de l'efficacité du travail de police judiciaire",
-        "Former les inspecteurs de quartier au repérage des signes de trafic",
-        "Organisation de formations",
-    ),
-    (
-        "Réduction des risques, dommages et nuisances",
-        "Protocole d'orientation avec le CPAS et le réseau d'aide",
-        "Personnes consommatrices en situation de précarité",
-    ),
-    (
-        "Réduction des risques, dommages et nuisances",
-        "Suivi des nuisances liées à l'alcool sur l'espace public",
-        "Espaces publics du centre",
-    ),
-    (
-        "Réduction des risques, dommages et nuisances",
-        "Action aux abords des écoles avec les directions",
-        "Abords des écoles secondaires",
-    ),
-    ("Recherche et information", "Cartographie semestrielle des lieux de consommation", "Études / enquêtes"),
-    ("Coordination", "Réunion trimestrielle du groupe de pilotage", "Groupe de pilotage"),
-    ("Coordination", "Rapport aux autorités administratives et judiciaires", "Bourgmestre et parquet"),
+    ("Paix publique", "Contrôles ciblés aux abords de la gare et des lieux festifs", "Abords de la gare, week-ends",
+     "PL SeNe"),
+    ("Paix publique", "Patrouilles pédestres dans les quartiers signalés", "Quartiers du centre", "PL SeNe"),
+    ("Paix publique", "Sensibilisation des exploitants de débits de boissons", "Débits de boissons et night-shops",
+     "Commune"),
+    ("Paix publique", "Contrôle de la vente d'alcool aux mineurs dans les night-shops", "Night-shops", "PL SeNe"),
+    ("Amélioration de la collecte de l'information",
+     "Échange hebdomadaire d'information avec la police judiciaire fédérale", "Actions transversales", "PL SeNe"),
+    ("Amélioration de la collecte de l'information", "Veille sur les ventes par réseaux sociaux et messageries",
+     "Actions transversales", "PL SeNe"),
+    ("Amélioration de la collecte de l'information", "Fiche de signalement commune aux inspecteurs de quartier",
+     "Inspecteurs de quartier", "PL SeNe"),
+    ("Amélioration de l'efficacité du travail de police judiciaire",
+     "Opérations conjointes avec la douane sur les envois postaux", "Centres de tri", "Douanes"),
+    ("Amélioration de l'efficacité du travail de police judiciaire",
+     "Former les inspecteurs de quartier au repérage des signes de trafic", "Organisation de formations", "PL SeNe"),
+    ("Accompagnement sanitaire et social", "Maraudes conjointes avec le service d'aide en toxicomanie",
+     "Personnes consommatrices sans abri du centre-ville", "Relais Santé"),
+    ("Accompagnement sanitaire et social", "Protocole d'orientation vers le CPAS et le réseau d'aide",
+     "Personnes consommatrices en situation de précarité", "CPAS"),
+    ("Réduction des risques, dommages et nuisances", "Suivi des nuisances liées à l'alcool sur l'espace public",
+     "Espaces publics du centre", "PL SeNe"),
+    ("Réduction des risques, dommages et nuisances", "Action aux abords des écoles avec les directions",
+     "Abords des écoles secondaires", "Commune"),
+    ("Recherche et information", "Cartographie semestrielle des lieux de consommation", "Études / enquêtes",
+     "PL SeNe"),
+    ("Coordination", "Réunion trimestrielle du groupe de pilotage", "Groupe de pilotage", "PL SeNe"),
+    ("Relations avec les autorités administratives et judiciaires",
+     "Rapport semestriel au bourgmestre et au parquet", "Autorités administratives et judiciaires", "PL SeNe"),
+]  # fmt: skip
+
+# Where some actions stand whatever their due date: a steering group is installed first; a pace of commitments and
+# a quarterly meeting go on for the whole plan.
+STATUS_OF = [
+    ("Installer un groupe de pilotage", ActionStatus.DONE),
+    ("Engager les crédits à un rythme régulier", ActionStatus.IN_PROGRESS),
+    ("Réunion trimestrielle du groupe de pilotage", ActionStatus.IN_PROGRESS),
 ]
+
+# Counts per quarter a committee would recognise, by what the indicator counts: (pattern, low, high). The first
+# pattern that matches wins; participants are worked out from the sessions they attended (PER_SESSION).
+COUNT_RANGES = [
+    (r"réunions du groupe de pilotage", 1, 2),
+    (r"^nombre de réunions$", 2, 3),
+    (r"réunions avec les habitants", 1, 3),
+    (r"classes bénéficiaires", 3, 6),
+    (r"établissements couverts", 1, 4),
+    (r"séances|sessions|stages organisés|rencontres organisées|campagnes menées|maraudes", 2, 6),
+    (r"sites réaménagés|biens réaffectés|communications publiques", 0, 2),
+    (r"points de deal actifs", 4, 9),
+    (r"professionnels formés", 6, 16),
+    (r"commerces informés|débits informés", 6, 20),
+    (r"contrôles", 4, 14),
+    (r"signalements|informations", 6, 24),
+    (r"kits distribués", 150, 380),
+    (r"seringues", 15, 40),
+    (r"passages", 180, 420),
+    (r"contacts", 40, 110),
+    (r"jeunes|situations|familles reçues|personnes", 3, 14),
+]
+# People per session: a class, a youth group, a parents' group. (participants pattern, sessions pattern, low, high)
+PER_SESSION = [
+    (r"élèves", r"classes bénéficiaires", 22, 27),
+    (r"élèves", r"établissements couverts", 60, 120),
+    (r"jeunes participants", r"séances", 8, 15),
+    (r"familles participantes|parents touchés", r"séances|sessions", 5, 10),
+    (r"personnes touchées", r"campagnes menées", 150, 400),
+    (r"participants", r"sessions|séances", 10, 25),
+]
+# A count that can never exceed another of the same action: (pattern, the bounding count's pattern).
+BOUNDED_BY = [(r"jeunes orientés", r"situations examinées")]
+PERCENT_RANGES = [(r"refuser", 55, 70), (r"emploi|formation", 30, 45), (r"crédits engagés", 60, 80)]
+# What a committee writes in its quarterly notes, by where the action stands.
+NOTES = {
+    ActionStatus.PLANNED: ["Démarrage prévu le trimestre prochain ; les partenaires sont sollicités."],
+    ActionStatus.IN_PROGRESS: [
+        "Avancement conforme au calendrier arrêté en comité de pilotage.",
+        "Point d'étape présenté au comité technique ; pas de difficulté signalée.",
+        "Retard lié au recrutement de l'intervenant ; rattrapage prévu le trimestre prochain.",
+        "Partenaires mobilisés ; premier bilan attendu en fin d'année.",
+    ],
+    ActionStatus.DONE: ["Action menée à son terme ; bilan présenté au comité de pilotage."],
+    ActionStatus.SUSPENDED: ["Suspendue dans l'attente d'un nouvel intervenant ; reprise à l'étude."],
+    ActionStatus.ABANDONED: [
+        "Abandonnée sur décision du comité de pilotage : le besoin est couvert par un autre dispositif."
+    ],
+}  # fmt: skip
+SESSION_NOTES = [
+    "Séances tenues comme prévu ; fréquentation stable.",
+    "Deux séances reportées pendant les vacances scolaires, rattrapées en fin de trimestre.",
+    "Un groupe supplémentaire ouvert à la demande de l'établissement.",
+]
+
+
+def _pick(key: str, low: int, high: int) -> int:
+    """A number in [low, high] that depends only on `key`: the same demo on every machine."""
+    return low + int(hashlib.sha256(key.encode()).hexdigest(), 16) % (high - low + 1)
+
+
+def demo_counts(labels: list[str], key: str) -> dict[str, int]:
+    """One quarter's counts for an action's indicators (their labels), sessions and participants consistent."""
+    values = {}
+    for label in labels:
+        text = label.lower()
+        low, high = next(((lo, hi) for pattern, lo, hi in COUNT_RANGES if re.search(pattern, text)), (2, 10))
+        values[label] = _pick(f"{key}-{label}", low, high)
+    for label in labels:
+        text = label.lower()
+        for people, sessions, low, high in PER_SESSION:
+            source = next((other for other in labels if other != label and re.search(sessions, other.lower())), None)
+            if re.search(people, text) and source is not None:
+                values[label] = values[source] * _pick(f"{key}-{label}-size", low, high)
+                break
+    for label in labels:
+        for pattern, bound in BOUNDED_BY:
+            source = next((other for other in labels if re.search(bound, other.lower())), None)
+            if re.search(pattern, label.lower()) and source is not None:
+                values[label] = min(values[label], values[source])
+    return values
+
+
+def demo_trend(label: str, step: int, steps: int) -> int:
+    """An impact count of the territory (points de deal still active…), the same whichever action reports it,
+    slowly going down over the quarters."""
+    low, high = next(((lo, hi) for pattern, lo, hi in COUNT_RANGES if re.search(pattern, label.lower())), (2, 10))
+    return round(high - (high - low) * step / steps) + _pick(f"{label}-{step}", 0, 1)
+
+
+def demo_percentage(label: str, key: str) -> int:
+    low, high = next(((lo, hi) for pattern, lo, hi in PERCENT_RANGES if re.search(pattern, label.lower())), (40, 70))
+    return _pick(f"{key}-{label}", low, high)
 
 
 class Command(BaseCommand):
@@ -221,8 +329,12 @@ class Command(BaseCommand):
             logins.append((user, plan.title, MemberRole(role).label))
         return logins
 
-    def _schedule(self, plan, coordinator, *, today, leads, complete=True):
-        """Give every action a lead, dates, a status and progress, as a committee a few months in would."""
+    def _schedule(self, plan, coordinator, *, today, lead_for, complete=True):
+        """Give every action its lead, dates, a status and progress, as a committee a few months in would.
+
+        `lead_for(action)` names the organisation whose trade the action is; an action the template leaves without
+        a lead keeps none (the SeNe model names none for some domains). A draft (`complete=False`) still misses
+        some due dates."""
         # Most actions past their due date are done; a few slipped (late), as in any real plan.
         past = itertools.cycle(
             [
@@ -243,9 +355,12 @@ class Command(BaseCommand):
                 ActionStatus.IN_PROGRESS,
             ]
         )
-        lead_cycle = itertools.cycle(leads)
         span = (plan.period_end - plan.period_start).days
-        actions = list(plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order"))
+        actions = list(
+            plan.actions.select_related("axis", "source_measure").order_by(
+                "axis__pillar__order", "axis__number", "order"
+            )
+        )
         for index, action in enumerate(actions):
             due = plan.period_start + datetime.timedelta(days=int(span * (0.2 + 0.75 * ((index * 37) % 100) / 100)))
             status = next(past) if due < today else next(future)
@@ -253,13 +368,14 @@ class Command(BaseCommand):
             progress = {ActionStatus.DONE: 100, ActionStatus.PLANNED: 0, ActionStatus.SUSPENDED: 30}.get(
                 status, 20 + (index * 13) % 70
             )
-            lead = action.lead or next(lead_cycle)
-            incomplete = not complete and index % 6 == 2
+            if status != ActionStatus.ABANDONED:
+                status = next((s for prefix, s in STATUS_OF if action.title.startswith(prefix)), status)
+                progress = 100 if status == ActionStatus.DONE else min(progress, 80)
             services.action_update(
                 action=action,
                 by=coordinator,
                 expected_version=action.version,
-                lead=None if incomplete else lead,
+                lead=action.lead or lead_for(action),
                 start_date=min(start, due),
                 due_date=None if (not complete and index % 7 == 3) else due,
                 status=status if plan.period_start <= today else ActionStatus.PLANNED,
@@ -295,17 +411,20 @@ class Command(BaseCommand):
                     "Nord et Gare, dans le cadre de la convention signée avec la MILDECA et la préfecture."
                 ),
                 template=PlanTemplate.objects.get(code="prevention-jeunes-trafics"),
+                partners=list(partners.values()),
             )
-            for acronym in partners:
-                self._add_partner(plan, coordinator, partners[acronym])
             for kind, name, axes in FR_EXTRA_STRUCTURE:
                 pillar = services.pillar_create(plan=plan, by=coordinator, kind=kind, name=name)
                 for axis_name, codes in axes:
                     axis = services.axis_create(pillar=pillar, by=coordinator, name=axis_name)
                     measures = list(CatalogueMeasure.objects.filter(code__in=codes))
                     services.actions_add_from_catalogue(plan=plan, by=coordinator, axis=axis, measures=measures)
-            leads = [partners[a] for a in ("VDS", "APJS", "PN", "DSDEN", "CSAPA", "Parquet")]
-            self._schedule(plan, coordinator, today=today, leads=leads)
+            self._schedule(
+                plan,
+                coordinator,
+                today=today,
+                lead_for=lambda action: partners[FR_LEADS[action.source_measure.code]],
+            )
             indicators_accept_suggestions(plan=plan, by=coordinator)
             for action in plan.actions.filter(indicators=None):
                 indicator_create(plan=plan, by=coordinator, action=action, label="Nombre d'actions menées")
@@ -323,12 +442,15 @@ class Command(BaseCommand):
             # The dashboard's key indicators, with targets the committee set at adoption.
             # The usual breakdowns; the young participants are counted by age band.
             dimensions = breakdowns.presets_add(plan=plan, by=coordinator)
-            for index, indicator in enumerate(Indicator.objects.filter(plan=plan, unit=Unit.COUNT).order_by("pk")[:6]):
+            counted = Indicator.objects.filter(plan=plan, unit=Unit.COUNT).select_related("action").order_by("pk")
+            for indicator in counted[:6]:
+                # A quarter's target on the scale of the quarter's values (what the quarter page compares).
+                labels = list(indicator.action.indicators.values_list("label", flat=True))
                 indicator_update(
                     indicator=indicator,
                     by=coordinator,
                     is_key=True,
-                    target_value=Decimal(30 + 10 * index),
+                    target_value=Decimal(demo_counts(labels, f"target-{indicator.action.title}")[indicator.label]),
                     breakdown=dimensions[0] if "jeunes" in indicator.label else None,
                 )
             self._french_tracking(plan, coordinator)
@@ -363,14 +485,16 @@ class Command(BaseCommand):
         evidence_add(plan=plan, by=coordinator, target=target, upload=upload)
 
     def _french_convention(self, plan, coordinator, partners):
-        """Three years binding the commune, the préfecture and MILDECA, with each party's commitments."""
+        """The template's three-year partnership convention, signed by the commune, the préfecture and MILDECA as in
+        Loos, with each party's commitments."""
         from plans.services.conventions import commitment_add, commitment_set_status, convention_save
 
         convention = convention_save(
             plan=plan,
             by=coordinator,
-            title="Convention de financement du plan local 2025-2027",
-            kind="financing",
+            convention=plan.conventions.get(),
+            title="Convention de partenariat pour le plan local de prévention 2025-2027",
+            kind="partnership",
             signed_on=datetime.date(2025, 1, 20),
             starts_on=datetime.date(2025, 1, 1),
             ends_on=None,
@@ -379,7 +503,7 @@ class Command(BaseCommand):
             parties=[
                 (partners["VDS"], "le maire"),
                 (partners["PREF"], "la préfète"),
-                (partners["MILDECA"], "la cheffe de projet MILDECA"),
+                (partners["MILDECA"], "la présidente de la MILDECA"),
             ],
         )
         actions = list(plan.actions.order_by("pk")[:3])
@@ -491,21 +615,42 @@ class Command(BaseCommand):
                     for a, e, r in instalments
                 ],
             )
-        funders = itertools.cycle(
-            [partners["MILDECA"], partners["VDS"], partners["MILDECA"], partners["PREF"], partners["ARS"]]
+        # Who pays for what: MILDECA the prevention, the ARS the care and risk reduction (from 2026), the préfecture's
+        # FIPD the public-space actions (from 2026), the commune the rest and every line its grants do not cover.
+        by_pillar = {
+            PillarKind.PREVENTION: {2025: "MILDECA", 2026: "MILDECA"},
+            PillarKind.CARE: {2025: "MILDECA", 2026: "ARS"},
+            PillarKind.RISK_REDUCTION: {2025: "MILDECA", 2026: "ARS"},
+            PillarKind.SUPPLY_REDUCTION: {2025: "VDS", 2026: "PREF"},
+        }
+        granted = {(a, year): Decimal(amount) for a, year, _label, amount, _i in grants}
+        actions = list(
+            plan.actions.select_related("axis__pillar", "lead").order_by(
+                "axis__pillar__order", "axis__number", "order"
+            )
         )
-        natures = itertools.cycle(["operating", "subsidy", "staff", "equipment", "subsidy"])
-        actions = plan.actions.select_related("axis").order_by("axis__pillar__order", "axis__number", "order")
+        lines = {}  # (funder, year) → [(action, weight)]
         for index, action in enumerate(actions):
-            funder, nature = next(funders), next(natures)
             for year in (2025, 2026):
-                if funder.acronym in {"PREF", "ARS"} and year == 2025:
-                    continue
-                planned = Decimal(1500 + (index * 730) % 6000)
+                funder = by_pillar.get(action.axis.pillar.kind, {}).get(year, "VDS")
+                lines.setdefault((funder, year), []).append((action, 1 + index % 3))
+        for (acronym, year), rows in lines.items():
+            # 90 % of the grant spread over its lines, the larger actions weighing more.
+            total = granted[(acronym, year)] * Decimal("0.9")
+            weights = sum(weight for _action, weight in rows)
+            for action, weight in rows:
+                lead = action.lead.kind if action.lead else ""
+                if lead in {PartnerKind.ASSOCIATION, PartnerKind.CSAPA, PartnerKind.CAARUD}:
+                    nature = "subsidy"
+                elif lead == PartnerKind.MUNICIPAL_SERVICE and action.axis.pillar.kind == PillarKind.TRANSVERSAL:
+                    nature = "staff"
+                else:
+                    nature = "operating"
+                planned = (total * weight / weights).quantize(Decimal("1E1"))
                 line = services.budget_line_create(
                     action=action,
                     by=coordinator,
-                    funder=funder,
+                    funder=partners[acronym],
                     year=year,
                     nature=nature,
                     planned_amount=planned,
@@ -513,56 +658,75 @@ class Command(BaseCommand):
                 )
                 # 2025 is committed late in the year (the pace warning shows it); 2026 more evenly, up to Q3.
                 shares = {2025: [0, 10, 20, 60], 2026: [25, 25, 20, 0]}[year]
+                cent = Decimal("0.01")
                 amounts = {
-                    q: (planned * share / 100, planned * share / 100 * (Decimal("0.8") if q < 3 else Decimal("0.4")))
+                    q: (
+                        (planned * share / 100).quantize(cent),
+                        (planned * share / 100 * (Decimal("0.8") if q < 3 else Decimal("0.4"))).quantize(cent),
+                    )
                     for q, share in enumerate(shares, start=1)
                 }
                 services.execution_record(line=line, by=coordinator, amounts=amounts)
 
     def _french_tracking(self, plan, coordinator):
-        """Quarters filled since T1 2025 and closed up to T2 2026; T3 2026 half done, T4 2026 under way."""
+        """Quarters filled since T1 2025 and closed up to T2 2026; T3 2026 half done, T4 2026 under way.
+
+        Each quarter's counts are what happened in that quarter (not running totals), in ranges a committee would
+        recognise, and the people counted follow from the sessions held (`demo_counts`)."""
         periods = list(plan.periods.filter(year__lte=2026).order_by("year", "quarter"))
         reported = [p for p in periods if (p.year, p.quarter) <= (2026, 3)]
-        actions = list(plan.actions.order_by("pk"))
+        actions = list(plan.actions.select_related("lead").order_by("pk"))
         final = {a.pk: (a.status, a.progress) for a in actions}  # the services update the instances as they go
-        indicators = list(Indicator.objects.filter(plan=plan).order_by("pk"))
-        notes = itertools.cycle(
-            [
-                "Séances réalisées comme prévu avec les partenaires.",
-                "Calendrier tenu ; bilan intermédiaire présenté au comité.",
-                "Démarrage décalé faute d'intervenant ; reprise prévue au trimestre suivant.",
-                "Public au rendez-vous ; un deuxième groupe est ouvert.",
-            ]
-        )
+        indicators = list(Indicator.objects.filter(plan=plan).select_related("breakdown").order_by("pk"))
+        labels = {}
+        for indicator in indicators:
+            labels.setdefault(indicator.action_id, []).append(indicator.label)
         for step, period in enumerate(reported, start=1):
             last = step == len(reported)
             progress = []
-            for action in actions:
+            for index, action in enumerate(actions):
                 final_status, final_progress = final[action.pk]
                 value = final_progress if last else int(final_progress * step / len(reported))
                 status = final_status if last else (ActionStatus.IN_PROGRESS if value else ActionStatus.PLANNED)
+                with_sessions = any(re.search(r"séances|sessions", label) for label in labels.get(action.pk, []))
+                notes = SESSION_NOTES if with_sessions and status == ActionStatus.IN_PROGRESS else NOTES[status]
+                schools = action.lead is not None and action.lead.kind == PartnerKind.EDUCATION
                 progress.append(
                     {
                         "action": action,
                         "status": status,
                         "progress": value,
-                        "note": next(notes),
-                        "blockers": "Attente de la convention avec le collège." if action.pk % 7 == 0 else "",
+                        "note": notes[(index + step) % len(notes)],
+                        "blockers": "Attente de la convention avec le collège." if schools and step == 2 else "",
                     }
                 )
+            # Nothing is counted for an action that has not started, nor for one suspended or abandoned by then.
+            silent = {
+                row["action"].pk
+                for row in progress
+                if row["status"] in {ActionStatus.PLANNED, ActionStatus.SUSPENDED, ActionStatus.ABANDONED}
+            }
             values = []
+            counts = {
+                action_id: demo_counts(names, f"{action_id}-{period.year}-{period.quarter}")
+                for action_id, names in labels.items()
+            }
             for index, indicator in enumerate(indicators):
                 if period.quarter not in DUE_QUARTERS[indicator.frequency] or (last and index % 3 == 0):
                     continue  # T3 2026: a third of the values are still to come
+                if indicator.action_id in silent:
+                    continue
                 number, text = None, ""
                 if indicator.unit == Unit.TEXT:
-                    text = f"Document transmis au comité ({period.label})."
+                    text = f"Document transmis au comité de pilotage ({period.label})."
                 elif indicator.unit == Unit.YES_NO:
                     number = Decimal(1)
                 elif indicator.unit == Unit.PERCENTAGE:
-                    number = Decimal(min(95, 20 + 8 * step + index % 10))
+                    number = Decimal(demo_percentage(indicator.label, f"{indicator.pk}-{period.year}"))
+                elif indicator.kind == IndicatorKind.IMPACT:
+                    number = Decimal(demo_trend(indicator.label, step, len(reported)))
                 else:
-                    number = Decimal(3 + step * (2 + index % 5))
+                    number = Decimal(counts[indicator.action_id][indicator.label])
                 value = {"indicator": indicator, "value_number": number, "value_text": text, "comment": ""}
                 if indicator.breakdown_id:  # young people by age band: mostly minors, some young adults
                     bands = list(indicator.breakdown.categories.order_by("order"))
@@ -578,7 +742,7 @@ class Command(BaseCommand):
 
     def _belgian_zone(self):
         partners = self._partners(BE_PARTNERS)
-        coordinator = self._user("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"])
+        coordinator = self._user("strategie@zp-sene.example", "Thomas", "Renard", partners["PL SeNe"])
         if coordinator is None:
             return []
         plan = Plan.objects.filter(slug="zone-de-police-sene-2026-2027").first()
@@ -587,9 +751,10 @@ class Command(BaseCommand):
                 name="Zone de police SeNe",
                 kind=TerritoryKind.POLICE_ZONE,
                 country=Country.BELGIUM,
-                official_code="5999",
+                official_code="5999",  # outside the real zones' numbers: a fictional zone
                 population=95_000,
-                department="Province fictive de démonstration",
+                department="Liège",
+                arrondissement="Liège",
             )
             plan = services.plan_create(
                 by=coordinator,
@@ -602,34 +767,29 @@ class Command(BaseCommand):
                     "liées aux consommations sur l'espace public, avec les partenaires sociaux et médicaux."
                 ),
                 template=PlanTemplate.objects.get(code="sene-modele-suivi"),
+                partners=list(partners.values()),
             )
-            for acronym in partners:
-                self._add_partner(plan, coordinator, partners[acronym])
+            # The committee gave the second pillar its first domain.
+            precarity = plan.pillars.get(kind=PillarKind.RISK_REDUCTION)
+            services.axis_create(pillar=precarity, by=coordinator, name="Accompagnement sanitaire et social")
             axes = {axis.name: axis for pillar in plan.pillars.all() for axis in pillar.axes.all()}
-            for axis_name, title, field in BE_EXTRA_ACTIONS:
+            for axis_name, title, field, lead in BE_EXTRA_ACTIONS:
                 services.action_create(
                     plan=plan,
                     by=coordinator,
                     axis=axes[axis_name],
                     title=title,
                     field_of_intervention=field,
-                    competence="commune",
+                    lead=partners[lead],
                 )
-            leads = [partners[a] for a in ("PL SeNe", "PL SeNe", "Commune", "CPAS", "Transit", "PJF")]
-            self._schedule(plan, coordinator, today=datetime.date(2026, 11, 22), leads=leads, complete=False)
+            # The template's domains without a gestionnaire keep none: the committee has yet to name one.
+            self._schedule(
+                plan, coordinator, today=datetime.date(2026, 11, 22), lead_for=lambda action: None, complete=False
+            )
             # Half the suggestions accepted so far: the drafting is under way.
             first_half = plan.actions.order_by("pk")[: plan.actions.count() // 2]
             indicators_accept_suggestions(plan=plan, by=coordinator, actions=Action.objects.filter(pk__in=first_half))
-            for index, action in enumerate(plan.actions.order_by("pk")[:10]):
-                services.budget_line_create(
-                    action=action,
-                    by=coordinator,
-                    funder=partners["Commune"],
-                    year=2026 + index % 2,
-                    nature="staff" if index % 3 == 0 else "operating",
-                    planned_amount=Decimal(2000 + 500 * index),
-                    fte=Decimal("0.10") if index % 3 == 0 else None,
-                )
+            self._belgian_budget(plan, coordinator, partners)
             services.meeting_record(
                 plan=plan,
                 by=coordinator,
@@ -638,9 +798,63 @@ class Command(BaseCommand):
                 decisions="Installation du groupe de pilotage ; validation de la structure du plan.",
             )
         people = [
-            ("strategie@zp-sene.example", "Yves", "Hendrickx", partners["PL SeNe"], MemberRole.COORDINATOR),
+            ("strategie@zp-sene.example", "Thomas", "Renard", partners["PL SeNe"], MemberRole.COORDINATOR),
             ("pilotage@zp-sene.example", "Nadia", "El Amrani", partners["Commune"], MemberRole.EDITOR),
-            ("terrain@transit.example", "Luc", "Peeters", partners["Transit"], MemberRole.CONTRIBUTOR),
+            ("terrain@relais-sante-sene.example", "Luc", "Peeters", partners["Relais Santé"], MemberRole.CONTRIBUTOR),
             ("lecture@parquet-sene.example", "Anne", "Dubois", partners["Parquet"], MemberRole.VIEWER),
         ]
         return self._members(plan, coordinator, people)
+
+    def _belgian_budget(self, plan, coordinator, partners):
+        """What a police zone's drugs plan runs on: the SPF Intérieur's strategic security and prevention plan
+        (PSSP), the Walloon social cohesion plan (PCS) for the social work, the commune's prevention service and the
+        zone's own staff. 2026 is granted; 2027 is asked, in the same amounts."""
+        grants = [
+            ("SPF Intérieur", "Plan stratégique de sécurité et de prévention (PSSP) — volet drogues", "30000",
+             [("22500", (2026, 6, 30), (2026, 7, 14)), ("7500", (2027, 3, 31), None)]),
+            ("SPW", "Plan de cohésion sociale — action assuétudes", "18000",
+             [("18000", (2026, 9, 30), (2026, 10, 9))]),
+            ("Commune", "Budget communal — service de prévention", "8000", []),
+            ("PL SeNe", "Budget de la zone — personnel affecté au plan", "40000", []),
+        ]  # fmt: skip
+        for acronym, label, amount, instalments in grants:
+            services.funding_create(
+                plan=plan,
+                by=coordinator,
+                funder=partners[acronym],
+                year=2026,
+                label=label,
+                amount_granted=Decimal(amount),
+                instalments=[
+                    {"amount": Decimal(a), "expected_on": datetime.date(*e), "received_on": r and datetime.date(*r)}
+                    for a, e, r in instalments
+                ],
+            )
+        # (the action's title begins with, funder, nature, amount a year, FTE): an inspector costs about 65 000 € a
+        # year, so 0.15 FTE is 9 750 €.
+        lines = [
+            ("Organisation d'actions communes", "PL SeNe", "staff", "9750", "0.15"),
+            ("Contrôles ciblés aux abords de la gare", "PL SeNe", "staff", "13000", "0.20"),
+            ("Patrouilles pédestres", "PL SeNe", "staff", "13000", "0.20"),
+            ("Sensibilisation des exploitants", "Commune", "operating", "2500", None),
+            ("Veille sur les ventes par réseaux sociaux", "SPF Intérieur", "equipment", "4800", None),
+            ("Former les inspecteurs de quartier", "SPF Intérieur", "operating", "3600", None),
+            ("Maraudes conjointes", "SPW", "subsidy", "12000", None),
+            ("Protocole d'orientation vers le CPAS", "SPF Intérieur", "staff", "16250", "0.25"),
+            ("Réduction des risques et prises en charge", "SPW", "subsidy", "5000", None),
+            ("Action aux abords des écoles", "Commune", "operating", "3000", None),
+            ("Cartographie semestrielle", "SPF Intérieur", "operating", "2400", None),
+            ("Réunion trimestrielle du groupe de pilotage", "Commune", "operating", "600", None),
+        ]
+        for title, acronym, nature, amount, fte in lines:
+            action = plan.actions.get(title__startswith=title)
+            for year in (2026, 2027):
+                services.budget_line_create(
+                    action=action,
+                    by=coordinator,
+                    funder=partners[acronym],
+                    year=year,
+                    nature=nature,
+                    planned_amount=Decimal(amount),
+                    fte=Decimal(fte) if fte else None,
+                )
