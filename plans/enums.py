@@ -98,7 +98,15 @@ class MeetingKind(models.TextChoices):
     STEERING = "steering", _("Comité de pilotage")
     TECHNICAL = "technical", _("Comité technique")
     CLSPD = "clspd", _("Séance plénière du CLSPD / CISPD")
+    ZONAL_COUNCIL = "zonal_council", _("Conseil zonal de sécurité")
     OTHER = "other", _("Autre réunion")
+
+
+# The bodies each country's plans meet in: a French CLSPD, a Belgian police zone's conseil zonal de sécurité.
+MEETING_KINDS = {
+    Country.FRANCE: (MeetingKind.STEERING, MeetingKind.TECHNICAL, MeetingKind.CLSPD, MeetingKind.OTHER),
+    Country.BELGIUM: (MeetingKind.STEERING, MeetingKind.TECHNICAL, MeetingKind.ZONAL_COUNCIL, MeetingKind.OTHER),
+}
 
 
 class BudgetNature(models.TextChoices):

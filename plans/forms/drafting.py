@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.enums import PartnerKind, kind_choices
 from partners.models import Partner
 from plans.enums import (
+    MEETING_KINDS,
     PLAN_TRANSITIONS,
     ActionPartnerRole,
     ActionStatus,
@@ -49,7 +50,7 @@ class PlanCreateForm(forms.Form):
         max_length=20,
         help_text=_(
             "France : code INSEE d'une commune, SIREN d'un EPCI, code d'un département. Belgique : code NIS d'une "
-            "commune ou d'une province, numéro de la zone de police."
+            "commune ou d'une province, numéro d'une zone de police."
         ),
     )
     population = forms.IntegerField(label=_("Population"), min_value=0, max_value=100_000_000, required=False)
@@ -410,6 +411,7 @@ class AdoptionForm(forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in MEETING_KINDS[plan.territory.country]]
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from partners.enums import PartnerKind, kind_for_country
 from partners.models import Partner
 from plans import perms
-from plans.enums import PLAN_TRANSITIONS, MemberRole, PlanStatus, TerritoryKind
+from plans.enums import MEETING_KINDS, PLAN_TRANSITIONS, MemberRole, PlanStatus, TerritoryKind
 from plans.inputs import clean_text
 from plans.models import (
     Action,
@@ -317,6 +317,8 @@ def plan_change_status(
 def meeting_record(*, plan: Plan, by: User, date: datetime.date, kind: str, decisions: str = "") -> Meeting:
     if perms.role(by, plan) != MemberRole.COORDINATOR:
         raise PermissionDenied
+    if kind not in MEETING_KINDS[plan.territory.country]:
+        raise ValidationError({"kind": _("Cette instance n'existe pas dans ce pays.")}, code="kind_country")
     meeting = Meeting(plan=plan, date=date, kind=kind, decisions=decisions)
     meeting.full_clean()
     meeting.save()

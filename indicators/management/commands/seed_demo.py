@@ -368,7 +368,9 @@ class Command(BaseCommand):
             progress = {ActionStatus.DONE: 100, ActionStatus.PLANNED: 0, ActionStatus.SUSPENDED: 30}.get(
                 status, 20 + (index * 13) % 70
             )
-            if status != ActionStatus.ABANDONED:
+            if plan.period_start > today:  # a plan being prepared: nothing has started yet
+                status, progress = ActionStatus.PLANNED, 0
+            elif status != ActionStatus.ABANDONED:
                 status = next((s for prefix, s in STATUS_OF if action.title.startswith(prefix)), status)
                 progress = 100 if status == ActionStatus.DONE else min(progress, 80)
             services.action_update(
@@ -378,7 +380,7 @@ class Command(BaseCommand):
                 lead=action.lead or lead_for(action),
                 start_date=min(start, due),
                 due_date=None if (not complete and index % 7 == 3) else due,
-                status=status if plan.period_start <= today else ActionStatus.PLANNED,
+                status=status,
                 progress=progress,
             )
 
@@ -745,7 +747,7 @@ class Command(BaseCommand):
         coordinator = self._user("strategie@zp-sene.example", "Thomas", "Renard", partners["PL SeNe"])
         if coordinator is None:
             return []
-        plan = Plan.objects.filter(slug="zone-de-police-sene-2026-2027").first()
+        plan = Plan.objects.filter(slug="zone-de-police-sene-2027-2028").first()
         if plan is None:
             territory = services.territory_get_or_create(
                 name="Zone de police SeNe",
@@ -759,9 +761,9 @@ class Command(BaseCommand):
             plan = services.plan_create(
                 by=coordinator,
                 territory=territory,
-                title="Plan d'actions drogues 2026-2027",
-                period_start=datetime.date(2026, 1, 1),
-                period_end=datetime.date(2027, 12, 31),
+                title="Plan d'actions drogues 2027-2028",
+                period_start=datetime.date(2027, 1, 1),
+                period_end=datetime.date(2028, 12, 31),
                 description=(
                     "Contribuer à la sécurité publique en réduisant l'offre de drogues illicites et les nuisances "
                     "liées aux consommations sur l'espace public, avec les partenaires sociaux et médicaux."
@@ -808,12 +810,11 @@ class Command(BaseCommand):
     def _belgian_budget(self, plan, coordinator, partners):
         """What a police zone's drugs plan runs on: the SPF Intérieur's strategic security and prevention plan
         (PSSP), the Walloon social cohesion plan (PCS) for the social work, the commune's prevention service and the
-        zone's own staff. 2026 is granted; 2027 is asked, in the same amounts."""
+        zone's own staff. 2027 is decided (nothing received yet); 2028 is asked, in the same amounts."""
         grants = [
             ("SPF Intérieur", "Plan stratégique de sécurité et de prévention (PSSP) — volet drogues", "30000",
-             [("22500", (2026, 6, 30), (2026, 7, 14)), ("7500", (2027, 3, 31), None)]),
-            ("SPW", "Plan de cohésion sociale — action assuétudes", "18000",
-             [("18000", (2026, 9, 30), (2026, 10, 9))]),
+             [("22500", (2027, 6, 30), None), ("7500", (2028, 3, 31), None)]),
+            ("SPW", "Plan de cohésion sociale — action assuétudes", "18000", [("18000", (2027, 9, 30), None)]),
             ("Commune", "Budget communal — service de prévention", "8000", []),
             ("PL SeNe", "Budget de la zone — personnel affecté au plan", "40000", []),
         ]  # fmt: skip
@@ -822,7 +823,7 @@ class Command(BaseCommand):
                 plan=plan,
                 by=coordinator,
                 funder=partners[acronym],
-                year=2026,
+                year=2027,
                 label=label,
                 amount_granted=Decimal(amount),
                 instalments=[
@@ -848,7 +849,7 @@ class Command(BaseCommand):
         ]
         for title, acronym, nature, amount, fte in lines:
             action = plan.actions.get(title__startswith=title)
-            for year in (2026, 2027):
+            for year in (2027, 2028):
                 services.budget_line_create(
                     action=action,
                     by=coordinator,
