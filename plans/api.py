@@ -200,7 +200,17 @@ class ActionViewSet(
 class TerritorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Territory
-        fields = ["id", "name", "kind", "country", "official_code", "population", "size_class", "department"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "country",
+            "official_code",
+            "population",
+            "size_class",
+            "department",
+            "arrondissement",
+        ]
 
 
 class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):

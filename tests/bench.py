@@ -73,14 +73,16 @@ def build_national(count: int):
     viewer = User.objects.create_user(email="prefecture@exemple.invalid", password="banc-d-essai-2026")
     lead = PartnerFactory(name="Association de prévention")
     funder = PartnerFactory(mildeca=True)
-    kinds = [TerritoryKind.COMMUNE, TerritoryKind.INTERCOMMUNALITY, TerritoryKind.POLICE_ZONE]
+    # French communes and intercommunalities (INSEE, SIREN), one plan in ten a Belgian police zone (its number).
+    kinds = [TerritoryKind.COMMUNE, TerritoryKind.INTERCOMMUNALITY, TerritoryKind.COMMUNE]
     sizes = [SizeClass.SMALL, SizeClass.MEDIUM, SizeClass.LARGE]
+    codes = {TerritoryKind.COMMUNE: "{n:05d}", TerritoryKind.INTERCOMMUNALITY: "{n:09d}"}
     territories = Territory.objects.bulk_create(
         Territory(
             name=f"Territoire {n:04d}",
             kind=kinds[n % 3] if n % 10 else TerritoryKind.POLICE_ZONE,
             country=Country.BELGIUM if n % 10 == 0 else Country.FRANCE,
-            official_code=f"{n:05d}",
+            official_code=f"{5000 + n // 10:04d}" if n % 10 == 0 else codes[kinds[n % 3]].format(n=n),
             population=[5_000, 30_000, 120_000][n % 3],
             size_class=sizes[n % 3],
             department=f"Province {n % 10:02d}" if n % 10 == 0 else f"{n % 95 + 1:02d} — Département {n % 95 + 1}",

@@ -161,7 +161,7 @@ MILDECA_NAME = "Mission interministérielle de lutte contre les drogues et les c
 def _territorial_partner(kind: str, territory: Territory) -> Partner:
     """The organisation of this kind for the territory, as a template names it until the committee renames it: the
     same name for every plan of the territory's département, so that plans share it."""
-    place = {"place": territory.department or territory.name}
+    place = {"place": territory.department or _("département de %(name)s") % {"name": territory.name}}
     own = _("Ville de %(name)s") if territory.kind == TerritoryKind.COMMUNE else "%(name)s"
     names = {
         PartnerKind.MILDECA: (MILDECA_NAME, "MILDECA"),
@@ -185,7 +185,10 @@ def _apply_template(plan: Plan, template: PlanTemplate, *, by: User) -> None:
     plan's partner of the kind the template gives (or of its equivalent in the plan's country); none when the
     template names none."""
     country = plan.territory.country
-    partners_by_kind = {p.kind: p for p in plan.partners.order_by("pk")}
+    partners_by_kind = {}
+    # One of each kind: the creator's own organisation first, then the oldest.
+    for partner in sorted(plan.partners.all(), key=lambda p: (p.pk != by.partner_id, p.pk)):
+        partners_by_kind.setdefault(partner.kind, partner)
     for kind in template.structure.get("partners", []):
         kind = kind_for_country(kind, country)
         if kind and kind not in partners_by_kind:

@@ -1,7 +1,9 @@
 """Demo data for `make run`: idempotent, fictional, and it prints the logins.
 
-Two territories: a French commune whose youth-prevention plan (from the MILDECA template, enriched from the
-catalogue) is adopted, and a Belgian police zone drafting its plan from the SeNe tracking model.
+Two territories: a French commune whose youth-prevention plan (from the Loos template, with its partnership
+convention, enriched from the catalogue) is adopted and tracked since 2025, and a Belgian police zone drafting its
+2027-2028 plan from the SeNe tracking model. Leads are the organisations whose trade each action is, values follow
+from one another (participants from the sessions held), and no real person is named.
 """
 
 import datetime
@@ -300,11 +302,6 @@ class Command(BaseCommand):
             )
             return None
         return user
-
-    def _add_partner(self, plan, coordinator, partner):
-        services.plan_partner_add(
-            plan=plan, by=coordinator, name=partner.name, kind=partner.kind, acronym=partner.acronym
-        )
 
     def _partners(self, rows):
         partners = {}
