@@ -367,7 +367,7 @@ PILLAR_KINDS = [
 ]
 
 
-def guess_partner_kind(name: str, country: str = "FR") -> str:
+def guess_partner_kind(name: str, country: str) -> str:
     """The kind an organisation's name says, among the kinds of the plan's country ("autre" when none fits)."""
     text = normalised(name)
     for pattern, kind in PARTNER_KINDS:

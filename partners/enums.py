@@ -99,17 +99,22 @@ KIND_EQUIVALENTS = {
 }
 
 
+def kind_in_country(kind: str, country: str) -> bool:
+    """Whether plans of this country offer this kind of organisation."""
+    return country in KIND_COUNTRIES.get(kind, ())
+
+
 def kind_choices(country: str) -> list[tuple[str, str]]:
     """The kinds a plan of this country offers, in the enum's order."""
-    return [(value, label) for value, label in PartnerKind.choices if country in KIND_COUNTRIES[value]]
+    return [(value, label) for value, label in PartnerKind.choices if kind_in_country(value, country)]
 
 
 def kind_for_country(kind: str, country: str) -> str:
     """`kind` itself when the country has it, else its equivalent there ("" when there is none)."""
-    if country in KIND_COUNTRIES.get(kind, ()):
+    if kind_in_country(kind, country):
         return kind
     other = KIND_EQUIVALENTS.get(kind, "")
-    return other if country in KIND_COUNTRIES.get(other, ()) else ""
+    return other if kind_in_country(other, country) else ""
 
 
 class NoticeKind(models.TextChoices):

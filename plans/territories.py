@@ -131,8 +131,8 @@ def territory_check(*, country: str, kind: str, official_code: str, department: 
             "kinds": names,
         }
         return errors, department, arrondissement
-    pattern = CODE_PATTERNS[(country, kind)]
-    if not pattern.fullmatch(code):
+    province = country == Country.BELGIUM and kind == TerritoryKind.PROVINCE
+    if not CODE_PATTERNS[(country, kind)].fullmatch(code) or (province and code not in BELGIAN_PROVINCES):
         errors["official_code"] = _("Code non reconnu : attendu %(what)s.") % {"what": code_help(country, kind)}
         return errors, department, arrondissement
     if country == Country.BELGIUM:
@@ -150,12 +150,7 @@ def territory_check(*, country: str, kind: str, official_code: str, department: 
                     "p": province,
                 }
             return errors, province, arrondissement_name
-        if kind == TerritoryKind.PROVINCE:
-            if code not in BELGIAN_PROVINCES:
-                errors["official_code"] = _("Code non reconnu : attendu %(what)s.") % {
-                    "what": code_help(country, kind)
-                }
-                return errors, department, arrondissement
+        if province:
             return errors, BELGIAN_PROVINCES[code], ""
         # A police zone: its province (and arrondissement, if given) from the official lists.
         if department:

@@ -608,22 +608,6 @@ class CatalogueMeasure(models.Model):
     def is_product_proposal(self) -> bool:
         return self.source_key == "product"
 
-    @property
-    def estimated_size(self) -> bool:
-        return "commune_size" in self.estimated
-
-    @property
-    def estimated_competence(self) -> bool:
-        return "competence" in self.estimated
-
-    @property
-    def estimated_cost(self) -> bool:
-        return "cost_class" in self.estimated
-
-    @property
-    def estimated_first_year(self) -> bool:
-        return "first_year" in self.estimated
-
 
 class SpreadsheetImport(models.Model):
     """A spreadsheet someone uploaded to bring a plan in: kept from the preview to the confirmation, then as the

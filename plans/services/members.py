@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from partners.enums import kind_choices
+from partners.enums import kind_in_country
 from partners.models import Partner
 from plans import perms
 from plans.enums import MemberRole
@@ -34,8 +34,7 @@ def plan_partner_add(
     """Attach an organisation to the plan, reusing the existing record with the same name and kind."""
     if not perms.can_edit(by, plan):
         raise PermissionDenied
-    country = plan.territory.country
-    if kind not in dict(kind_choices(country)):
+    if not kind_in_country(kind, plan.territory.country):
         raise ValidationError(
             {
                 "kind": _("Ce type d'organisation n'existe pas en %(country)s : choisissez-en un de la liste.")

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from partners.enums import PartnerKind, kind_for_country
+from partners.enums import PartnerKind, kind_for_country, kind_in_country
 from partners.models import Partner
 from plans import perms
 from plans.enums import MEETING_KINDS, PLAN_TRANSITIONS, MemberRole, PlanStatus, TerritoryKind
@@ -147,7 +147,7 @@ def plan_create(
     if by.partner_id:
         plan.partners.add(by.partner_id)
     for partner in partners:
-        if kind_for_country(partner.kind, territory.country) != partner.kind:
+        if not kind_in_country(partner.kind, territory.country):
             raise ValidationError(_("%(partner)s n'est pas un type d'organisation de ce pays.") % {"partner": partner})
         plan.partners.add(partner)
     if template:

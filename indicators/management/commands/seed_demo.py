@@ -218,13 +218,16 @@ def _pick(key: str, low: int, high: int) -> int:
     return low + int(hashlib.sha256(key.encode()).hexdigest(), 16) % (high - low + 1)
 
 
+def _range(table: list, label: str, default: tuple[int, int]) -> tuple[int, int]:
+    """The (low, high) of the first pattern of `table` the label matches."""
+    return next(((low, high) for pattern, low, high in table if re.search(pattern, label.lower())), default)
+
+
 def demo_counts(labels: list[str], key: str) -> dict[str, int]:
     """One quarter's counts for an action's indicators (their labels), sessions and participants consistent."""
     values = {}
     for label in labels:
-        text = label.lower()
-        low, high = next(((lo, hi) for pattern, lo, hi in COUNT_RANGES if re.search(pattern, text)), (2, 10))
-        values[label] = _pick(f"{key}-{label}", low, high)
+        values[label] = _pick(f"{key}-{label}", *_range(COUNT_RANGES, label, (2, 10)))
     for label in labels:
         text = label.lower()
         for people, sessions, low, high in PER_SESSION:
@@ -243,13 +246,12 @@ def demo_counts(labels: list[str], key: str) -> dict[str, int]:
 def demo_trend(label: str, step: int, steps: int) -> int:
     """An impact count of the territory (points de deal still active…), the same whichever action reports it,
     slowly going down over the quarters."""
-    low, high = next(((lo, hi) for pattern, lo, hi in COUNT_RANGES if re.search(pattern, label.lower())), (2, 10))
+    low, high = _range(COUNT_RANGES, label, (2, 10))
     return round(high - (high - low) * step / steps) + _pick(f"{label}-{step}", 0, 1)
 
 
 def demo_percentage(label: str, key: str) -> int:
-    low, high = next(((lo, hi) for pattern, lo, hi in PERCENT_RANGES if re.search(pattern, label.lower())), (40, 70))
-    return _pick(f"{key}-{label}", low, high)
+    return _pick(f"{key}-{label}", *_range(PERCENT_RANGES, label, (40, 70)))
 
 
 class Command(BaseCommand):
