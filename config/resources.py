@@ -13,7 +13,19 @@ from rest_framework import serializers, viewsets
 from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
 
 
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """Another object by its id, read strictly: `1e400` (infinity once parsed), `1.5`, `true`, "²" or an id
+    beyond a bigint are a 400 with a message, never an OverflowError."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float | bool) or parse_id(data) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(parse_id(data))
+
+
 class StrictSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdRelatedField
+
     """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each."""
 
     def validate(self, attrs):

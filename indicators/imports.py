@@ -850,22 +850,42 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
     return preview
 
 
+def read_upload_sheets(upload: SpreadsheetImport) -> list[Sheet] | SpreadsheetError:
+    """The upload's sheets, or why they cannot be read. The slow part of an import (a big file takes seconds):
+    done before any transaction opens, so that no write lock is held meanwhile."""
+    try:
+        return read_spreadsheet(bytes(upload.content))
+    except SpreadsheetError as error:
+        return error
+
+
+def preview_sheets(sheets: list[Sheet] | SpreadsheetError, plan: Plan) -> ImportPreview:
+    """What the sheets would create in the plan; a file that cannot be read is one blocking problem."""
+    if isinstance(sheets, SpreadsheetError):
+        return ImportPreview(problems=[Problem("", None, "", str(sheets))])
+    return interpret(sheets, plan)
+
+
 def preview_upload(upload: SpreadsheetImport) -> ImportPreview:
     """The preview of a stored upload; a file that cannot be read is one blocking problem."""
-    try:
-        sheets = read_spreadsheet(bytes(upload.content))
-    except SpreadsheetError as error:
-        return ImportPreview(problems=[Problem("", None, "", str(error))])
-    return interpret(sheets, upload.plan)
+    return preview_sheets(read_upload_sheets(upload), upload.plan)
 
 
 # --- Writing --------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) -> dict:
     """Create what the preview showed, all or nothing. `kinds`: the pillar kinds the preview asked for, by
-    pillar name. Recorded in the plan's history with the file's name and who imported it."""
+    pillar name. Recorded in the plan's history with the file's name and who imported it.
+
+    The file is read first, outside the transaction; what it means for the plan (existing pillars, axes,
+    partners) is worked out inside, on the locked plan."""
+    sheets = read_upload_sheets(upload)
+    with transaction.atomic():
+        return _import_sheets(upload=upload, sheets=sheets, by=by, kinds=kinds)
+
+
+def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[str, str]) -> dict:
     plan = Plan.objects.select_for_update().get(pk=upload.plan_id)
     check_edit(by, plan)
     if not plan.is_draft:
@@ -875,7 +895,7 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
         raise ValidationError(
             _("Ce fichier a déjà été importé le %(d)s.") % {"d": date_format(upload.applied_at, "SHORT_DATE_FORMAT")}
         )
-    preview = preview_upload(upload)
+    preview = preview_sheets(sheets, plan)
     if preview.blocking:
         raise ValidationError(_("Le fichier a des problèmes à corriger avant l'import."))
     for pillar in preview.pillars:

@@ -53,11 +53,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "django_tasks_db",
     # Ours, in dependency order: partners <- plans <- indicators
     "partners",
     "plans",
     "indicators",
+    # After ours, so that our `db_worker` (which leaves SQLite unlocked while idle) replaces the package's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Must be last: it turns axes' lockout signal into the lockout page.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that met a transient lock runs once more, then answers 503 with what was typed (never a traceback).
+    "config.middleware.RetryTransientMiddleware",
+    # Must be last: it turns axes' lockout signal into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -106,6 +109,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serves `make run`: a web server with several threads and a worker beside it. Readers never wait for
+    # the writer (WAL); a transaction that writes takes the write lock when it begins (IMMEDIATE) instead of
+    # failing at once with "database is locked" when it upgrades from reading; a writer waits up to 20 s for
+    # another (the busy timeout) instead of failing. The worker only takes the lock when a task is ready
+    # (indicators/management/commands/db_worker.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication

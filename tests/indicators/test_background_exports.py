@@ -23,7 +23,7 @@ def world(db, settings, monkeypatch):
     settings.TASKS = DATABASE_QUEUE
     # The worker closes connections that are not in autocommit between tasks; inside a test's transaction that
     # would close PostgreSQL's only connection, so the test keeps it.
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    monkeypatch.setattr("indicators.management.commands.db_worker.close_old_connections", lambda: None)
     return second_year_plan(actions=3, indicators=1)
 
 
