@@ -3,6 +3,11 @@ PYTHON ?= $(shell command -v python3.13 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# Where `make run` serves: `make run PORT=8001` (or HOST=0.0.0.0 to be reached from another machine).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The address printed by seed_demo and written in the mails' links follows them.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format install messages migrate demo clean bench load
 
@@ -27,10 +32,11 @@ demo: migrate
 	$(MANAGE) seed_demo
 
 # The web server and, beside it, a worker for the background exports; Ctrl+C stops both.
+# Mail is written to mails/, one readable file a message.
 run: demo
 	@trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 1 & \
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: messages
 	$(BIN)/pytest

@@ -138,10 +138,7 @@ def busy_response(request, retry_after: int):
     else:
         # What was typed, to send again with one click (files must be chosen again: a browser cannot refill them).
         fields = [
-            (name, value)
-            for name, values in request.POST.lists()
-            if name != "csrfmiddlewaretoken"
-            for value in values
+            (name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken" for value in values
         ]
         context = {"message": message, "fields": fields, "had_files": bool(request.FILES), "retry_after": retry_after}
         response = TemplateResponse(request, "503.html", context, status=503).render()

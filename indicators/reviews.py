@@ -8,6 +8,7 @@ its progress and values no longer change, on any page or through the API (indica
 to whoever must act next.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -192,7 +193,9 @@ def _mail_on_commit(event: str, review: ActionReview, *, to: list, base_url: str
     if not recipients:
         return
     period, action = review.period, review.action
-    url = base_url + reverse("indicators:quarter", args=[period.plan_id, period.year, period.quarter])
+    url = (base_url or settings.SITE_URL.rstrip("/")) + reverse(
+        "indicators:quarter", args=[period.plan_id, period.year, period.quarter]
+    )
     context = {"event": event, "review": review, "action": action, "period": period, "reviews": reviews}
     context["url"] = url if reviews else f"{url}#action-{action.pk}"
     subject = _subject(event) % {"action": action.title[:80], "period": period.label, "count": len(reviews)}

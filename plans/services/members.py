@@ -1,5 +1,6 @@
 """Writes on who takes part: the plan's partner organisations and its members' roles."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,6 +104,7 @@ def member_invite(
 
 
 def _send_invitation(*, plan, user, by: User, role, new, base_url) -> None:
+    base_url = base_url or settings.SITE_URL.rstrip("/")
     context = {"plan": plan, "user": user, "by": by, "role": role, "new": new, "base_url": base_url}
     if new:
         uid = urlsafe_base64_encode(force_bytes(user.pk))

@@ -62,7 +62,9 @@ class Worker(package.Worker):
                 logger.info("No more tasks to run for worker_id=%s - exiting gracefully.", self.worker_id)
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
-                logger.info("Run maximum tasks (%d) on worker=%s - exiting gracefully.", self.max_tasks, self.worker_id)
+                logger.info(
+                    "Run maximum tasks (%d) on worker=%s - exiting gracefully.", self.max_tasks, self.worker_id
+                )
                 return
             close_old_connections()
             if self.running and not task_result:

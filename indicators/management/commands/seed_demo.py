@@ -282,7 +282,7 @@ class Command(BaseCommand):
         logins += self._french_commune()
         logins += self._belgian_zone()
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/ with (password for all):")
+            self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL.rstrip('/')}/ with (password for all):")
         )
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for user, plan, role in logins:
