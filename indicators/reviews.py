@@ -193,9 +193,8 @@ def _mail_on_commit(event: str, review: ActionReview, *, to: list, base_url: str
     if not recipients:
         return
     period, action = review.period, review.action
-    url = (base_url or settings.SITE_URL.rstrip("/")) + reverse(
-        "indicators:quarter", args=[period.plan_id, period.year, period.quarter]
-    )
+    base_url = base_url or settings.SITE_URL.rstrip("/")
+    url = base_url + reverse("indicators:quarter", args=[period.plan_id, period.year, period.quarter])
     context = {"event": event, "review": review, "action": action, "period": period, "reviews": reviews}
     context["url"] = url if reviews else f"{url}#action-{action.pk}"
     subject = _subject(event) % {"action": action.title[:80], "period": period.label, "count": len(reviews)}
