@@ -84,3 +84,22 @@ class TestEvidenceStorage:
             ALLOWED_HOSTS="plans.example.org",
         )
         assert local.stdout.split()[-1] == "FileSystemStorage", local.stderr
+
+
+class TestSharedCache:
+    def test_production_counts_rate_limits_in_one_cache_for_every_worker(self):
+        """gunicorn's workers are processes: an in-process cache would count each one's requests apart."""
+        code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+        env = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "plans.example.org"}
+        result = run_manage("shell", "--no-imports", "-c", code, **env)
+        assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", result.stderr
+        result = run_manage("shell", "--no-imports", "-c", code, CACHE_URL="redis://cache:6379/0", **env)
+        assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+    def test_two_processes_share_the_database_cache(self, db, settings):
+        """What one worker process counted, another reads: the migrations created the table."""
+        from django.core.cache.backends.db import DatabaseCache
+
+        first, second = (DatabaseCache(settings.CACHE_TABLE, {}) for _ in range(2))
+        first.set("throttle_user_1", [1, 2, 3])
+        assert second.get("throttle_user_1") == [1, 2, 3]

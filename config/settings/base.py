@@ -123,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The table of the shared cache in production (config/settings/production.py), created by a migration everywhere.
+CACHE_TABLE = "cache_entries"
 
 # Authentication
 AUTH_USER_MODEL = "partners.User"

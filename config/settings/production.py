@@ -41,3 +41,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# One cache for every worker process (the API's rate limits count per person across gunicorn's workers; report
+# previews are computed once): Redis when CACHE_URL names one (redis://…), else a table of the database, created
+# by the migrations.
+if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}  # noqa: F405
