@@ -129,6 +129,15 @@ def _decide(review: ActionReview, by: User) -> tuple[ActionReview, ReportingPeri
 def review_validate(*, review: ActionReview, by: User, base_url: str = "") -> ActionReview:
     review, _period = _decide(review, by)
     _check_state(review, ReviewState.SUBMITTED)
+    if review.submitted_by_id == by.pk:
+        # Four eyes: what someone reported is validated by someone else, whatever their roles.
+        raise ValidationError(
+            _(
+                "Vous avez soumis ce trimestre de l'action : un autre validateur du plan doit le valider (le "
+                "coordinateur peut en désigner un sur la page Membres)."
+            ),
+            code="own_submission",
+        )
     review = _save(review, by, state=ReviewState.VALIDATED, decided_by=by, decided_at=timezone.now(), reason="")
     _mail_on_commit("validated", review, to=[review.submitted_by], base_url=base_url)
     return review

@@ -63,12 +63,14 @@ def _closed_values(indicator: Indicator) -> list[ReportingPeriod]:
     return [closed[pk] for pk in sorted(held, key=lambda pk: (closed[pk].year, closed[pk].quarter))]
 
 
-def _reviewed_values(*, indicator: Indicator | None = None, actions=None) -> list[ReportingPeriod]:
-    """The open quarters where these values (of an indicator, or of actions) are submitted or validated."""
+def _reviewed_values(*, indicator: Indicator | None = None, actions=None, under=None) -> list[ReportingPeriod]:
+    """The open quarters where these values (of an indicator, or of actions) are submitted or validated.
+    `under`: the action the indicator's values would be reviewed with (its own by default)."""
     if indicator is not None:
-        if indicator.action_id is None:
+        action_id = indicator.action_id if under is None else under.pk
+        if action_id is None:
             return []
-        reviews = ActionReview.objects.filter(action_id=indicator.action_id, period__measurements__indicator=indicator)
+        reviews = ActionReview.objects.filter(action_id=action_id, period__measurements__indicator=indicator)
     else:
         reviews = ActionReview.objects.filter(action__in=list(actions))
     reviews = reviews.filter(state__in=ActionReview.LOCKED).select_related("period").order_by("period__year")
@@ -98,6 +100,18 @@ def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
         )
     if changed and (reviewed := _reviewed_values(indicator=saved)):
         raise _reviewed_error(reviewed, _("Des valeurs de cet indicateur"))
+    # Moved under an action whose quarter is submitted or validated, its values would read as validated with it.
+    if "action" in changed and fields["action"] is not None and _reviewed_values(indicator=saved, under=fields["action"]):
+        raise ValidationError(
+            {
+                "action": _(
+                    "Cette action est soumise ou validée pour un trimestre où cet indicateur a une valeur : ses "
+                    "valeurs ne peuvent pas la rejoindre sans avoir été relues. Renvoyez d'abord ce trimestre de "
+                    "l'action."
+                )
+            },
+            code="reviewed",
+        )
     regrouped = [
         name
         for name in ("breakdown", "breakdown_second")

@@ -1,0 +1,127 @@
+"""The findings of the hostile walk (issue 25), each replayed: what the tester did, and what must happen now."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from indicators.enums import ReviewState
+from indicators.models import ActionReview, Measurement
+from indicators.reviews import review_submit, review_validate
+from plans.enums import MemberRole
+from tests.indicators.factories import IndicatorFactory, second_year_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return second_year_plan(actions=2, indicators=1)
+
+
+def fresh_indicator(world, action):
+    """An indicator created this quarter on a draft action, with a value in the open quarter only."""
+    indicator = IndicatorFactory(action=action, label="Nouvel indicateur")
+    Measurement.objects.create(
+        indicator=indicator, period=world.open, value_number=Decimal(5), entered_by=world.users[MemberRole.EDITOR]
+    )
+    return indicator
+
+
+def api(client, user, method, url, body):
+    client.force_login(user)
+    return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+
+
+class TestF7IndicatorMovedUnderAValidatedAction:
+    def test_refused_with_a_message_and_the_value_stays_unvalidated(self, client, world):
+        draft_action, validated_action = world.actions
+        indicator = fresh_indicator(world, draft_action)
+        ActionReview.objects.create(
+            action=validated_action,
+            period=world.open,
+            state=ReviewState.VALIDATED,
+            submitted_by=world.users[MemberRole.EDITOR],
+            decided_by=world.users[MemberRole.COORDINATOR],
+        )
+        response = api(
+            client,
+            world.users[MemberRole.COORDINATOR],
+            "patch",
+            f"/api/v1/indicators/{indicator.pk}/",
+            {"action": validated_action.pk, "version": indicator.updated_at.isoformat()},
+        )
+        assert response.status_code == 400, response.content
+        assert "soumise ou validée" in response.json()["action"][0]
+        indicator.refresh_from_db()
+        assert indicator.action_id == draft_action.pk
+
+    def test_moving_under_an_action_whose_quarter_is_a_draft_still_works(self, client, world):
+        first, second = world.actions
+        indicator = fresh_indicator(world, first)
+        response = api(
+            client,
+            world.users[MemberRole.COORDINATOR],
+            "patch",
+            f"/api/v1/indicators/{indicator.pk}/",
+            {"action": second.pk, "version": indicator.updated_at.isoformat()},
+        )
+        assert response.status_code == 200, response.content
+        indicator.refresh_from_db()
+        assert indicator.action_id == second.pk
+
+
+class TestF2NoOneValidatesTheirOwnSubmission:
+    def test_the_coordinator_cannot_validate_what_they_submitted(self, world):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        action = world.actions[0]
+        review = review_submit(action=action, period=world.open, by=coordinator)
+        with pytest.raises(ValidationError, match="un autre validateur"):
+            review_validate(review=review, by=coordinator)
+        review.refresh_from_db()
+        assert review.state == ReviewState.SUBMITTED
+
+    def test_another_validator_can(self, world):
+        action = world.actions[0]
+        review = review_submit(action=action, period=world.open, by=world.users[MemberRole.EDITOR])
+        review = review_validate(review=review, by=world.users[MemberRole.COORDINATOR])
+        assert review.state == ReviewState.VALIDATED
+
+    def test_the_quarter_page_says_so_and_changes_nothing(self, client, world):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        action = world.actions[0]
+        review = review_submit(action=action, period=world.open, by=coordinator)
+        client.force_login(coordinator)
+        url = reverse(
+            "indicators:review_decide", args=[world.plan.pk, world.open.year, world.open.quarter, action.pk]
+        )
+        response = client.post(url, {"decision": "valider"}, follow=True)
+        assert response.status_code == 200
+        assert "un autre validateur" in response.content.decode()
+        review.refresh_from_db()
+        assert review.state == ReviewState.SUBMITTED
+
+
+class TestF9HugeJsonIds:
+    @pytest.mark.parametrize("bad", [1e400, 1.5, True, "²", 10**30, -3])
+    def test_a_400_with_a_message_on_every_related_field(self, client, world, bad):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        raw = '{"indicator": %s, "period": %s, "value_number": "3"}' % (
+            "1e400" if bad == 1e400 else json.dumps(bad),
+            world.open.pk,
+        )
+        client.force_login(coordinator)
+        response = client.post("/api/v1/measurements/", raw, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert "indicator" in response.json()
+        action = world.actions[0]
+        response = api(
+            client,
+            coordinator,
+            "patch",
+            f"/api/v1/actions/{action.pk}/",
+            {"axis": 1e300 if bad == 1e400 else bad, "version": action.version},
+        )
+        assert response.status_code == 400, response.content
