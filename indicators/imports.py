@@ -37,6 +37,7 @@ from plans.enums import Competence, PillarKind
 from plans.inputs import MAX_YEAR, MIN_YEAR
 from plans.models import Action, Axis, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
+from plans.services.members import partner_for_plan, territory_partners
 from plans.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
 
 logger = logging.getLogger(__name__)
@@ -518,9 +519,10 @@ class _Reader:
         self.existing_pillars = {normalised(p.name): p for p in plan.pillars.prefetch_related("axes")}
         # By name and acronym, the plan's own partners first (two organisations may share an acronym).
         self.partners = {}
-        # Organisations of other plans only when the plan's country has their kind: a Belgian file's "Parquet"
-        # is never a French parquet.
-        others = Partner.objects.filter(kind__in=[k for k, _label in kind_choices(plan.territory.country)])
+        # Organisations of the territory's other plans only (never another territory's), of a kind the plan's
+        # country has: a Belgian file's "Parquet" is never a French parquet.
+        country_kinds = [k for k, _label in kind_choices(plan.territory.country)]
+        others = territory_partners(plan).filter(kind__in=country_kinds)
         for partner in [*plan.partners.order_by("pk"), *others.order_by("pk")]:
             for name in (partner.name, partner.acronym):
                 if name:
@@ -908,7 +910,7 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
 
     created_partners = len(preview.new_leads)
     for lead in preview.new_leads:
-        lead.partner, _created = Partner.objects.get_or_create(name=lead.name, kind=lead.kind)
+        lead.partner = partner_for_plan(plan=plan, name=lead.name, kind=lead.kind)
     plan.partners.add(*{lead.partner.pk for lead in preview.leads.values()})
 
     order = plan.pillars.aggregate(m=Max("order"))["m"] or 0

@@ -101,7 +101,11 @@ def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
     if changed and (reviewed := _reviewed_values(indicator=saved)):
         raise _reviewed_error(reviewed, _("Des valeurs de cet indicateur"))
     # Moved under an action whose quarter is submitted or validated, its values would read as validated with it.
-    if "action" in changed and fields["action"] is not None and _reviewed_values(indicator=saved, under=fields["action"]):
+    if (
+        "action" in changed
+        and fields["action"] is not None
+        and _reviewed_values(indicator=saved, under=fields["action"])
+    ):
         raise ValidationError(
             {
                 "action": _(

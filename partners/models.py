@@ -27,9 +27,9 @@ class Partner(models.Model):
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(Lower("name"), "kind", name="partner_unique_name_kind"),
-        ]
+        # No uniqueness across the platform: two territories' "Parquet" are two records, each seen only by its
+        # territory's plans (plans.services.members.partner_for_plan reuses one within a territory).
+        indexes = [models.Index(Lower("name"), "kind", name="partner_name_kind")]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

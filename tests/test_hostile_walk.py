@@ -94,9 +94,7 @@ class TestF2NoOneValidatesTheirOwnSubmission:
         action = world.actions[0]
         review = review_submit(action=action, period=world.open, by=coordinator)
         client.force_login(coordinator)
-        url = reverse(
-            "indicators:review_decide", args=[world.plan.pk, world.open.year, world.open.quarter, action.pk]
-        )
+        url = reverse("indicators:review_decide", args=[world.plan.pk, world.open.year, world.open.quarter, action.pk])
         response = client.post(url, {"decision": "valider"}, follow=True)
         assert response.status_code == 200
         assert "un autre validateur" in response.content.decode()
@@ -125,3 +123,32 @@ class TestF9HugeJsonIds:
             {"axis": 1e300 if bad == 1e400 else bad, "version": action.version},
         )
         assert response.status_code == 400, response.content
+
+
+class TestF1PartnersStayInTheirTerritory:
+    def test_another_territorys_partner_is_never_found_by_name(self, client, world):
+        other = second_year_plan(actions=1, indicators=1)
+        secret = other.plan.partners.exclude(pk__in=world.plan.partners.values("pk")).order_by("pk").first()
+        secret.contact_email = "secretariat@autre-territoire.example"
+        secret.save()
+        response = api(
+            client,
+            world.users[MemberRole.COORDINATOR],
+            "post",
+            "/api/v1/partners/",
+            {"plan": world.plan.pk, "name": secret.name.upper(), "kind": secret.kind},
+        )
+        assert response.status_code == 201, response.content
+        created = response.json()
+        assert created["id"] != secret.pk
+        assert created["contact_email"] == "" and created["acronym"] == ""
+        assert not world.plan.partners.filter(pk=secret.pk).exists()
+
+    def test_the_same_name_within_a_plan_is_one_organisation(self, client, world):
+        coordinator = world.users[MemberRole.COORDINATOR]
+        body = {"plan": world.plan.pk, "name": "Maison des adolescents", "kind": "association"}
+        first = api(client, coordinator, "post", "/api/v1/partners/", body)
+        second = api(client, coordinator, "post", "/api/v1/partners/", {**body, "name": "MAISON DES ADOLESCENTS"})
+        assert first.status_code == second.status_code == 201
+        assert first.json()["id"] == second.json()["id"]
+        assert world.plan.partners.filter(name__iexact="maison des adolescents").count() == 1

@@ -46,6 +46,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # previews are computed once): Redis when CACHE_URL names one (redis://…), else a table of the database, created
 # by the migrations.
 if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}  # noqa: F405

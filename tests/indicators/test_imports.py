@@ -259,6 +259,7 @@ MESSY = [
 class TestMessySene:
     def test_the_tree_it_reads(self, draft):
         known = PartnerFactory(name="Police municipale de Sorne")
+        draft.partners.add(known)  # an organisation of the plan: matched by name
         content = xlsx(MESSY, merges=["A6:A8"])
         preview = interpret(read_spreadsheet(content), draft)
         assert preview.blocking == []
@@ -442,7 +443,7 @@ class TestMessySene:
             sene("Prévention", "Écoles", "Ville\nAction datée", "bientôt"),
             sene("Prévention", "Écoles", "Ville de Sorne", "2026"),
         ]
-        PartnerFactory(name="Ville de Sorne")
+        draft.partners.add(PartnerFactory(name="Ville de Sorne"))
         upload = upload_into(draft, xlsx(rows, sheet="Feuil1"))
         preview = preview_upload(upload)
         assert [(p.sheet, p.row, p.column[:1]) for p in preview.blocking] == [
@@ -746,10 +747,20 @@ class TestPages:
 
 def test_partners_are_matched_by_name_or_acronym_whatever_the_case(draft):
     partner = PartnerFactory(name="Centre de soins (CSAPA) de Sorne", acronym="CSAPA Sorne")
+    PlanFactory(territory=draft.territory).partners.add(partner)  # another plan of the same territory
     rows = [SENE, sene("Soins", "Accès", "csapa sorne\nConsultations", "2026")]
     preview = interpret(read_spreadsheet(xlsx(rows)), draft)
     assert preview.actions[0].lead.partner == partner
     assert Partner.objects.count() == Partner.objects.filter(pk__lte=partner.pk).count()
+
+
+def test_another_territorys_partners_are_never_matched(draft):
+    """Issue 25 (F1): a lead named like another territory's organisation is a new organisation of this plan."""
+    elsewhere = PartnerFactory(name="Parquet du tribunal judiciaire (démo)", acronym="Parquet", kind="prosecutor")
+    PlanFactory().partners.add(elsewhere)
+    rows = [SENE, sene("Justice", "Rappel à la loi", "Parquet\nStages de sensibilisation", "2026")]
+    preview = interpret(read_spreadsheet(xlsx(rows)), draft)
+    assert preview.actions[0].lead.partner is None
 
 
 class TestBigFilesInTheBackground:
