@@ -106,10 +106,8 @@ class TestF9HugeJsonIds:
     @pytest.mark.parametrize("bad", [1e400, 1.5, True, "²", 10**30, -3])
     def test_a_400_with_a_message_on_every_related_field(self, client, world, bad):
         coordinator = world.users[MemberRole.COORDINATOR]
-        raw = '{"indicator": %s, "period": %s, "value_number": "3"}' % (
-            "1e400" if bad == 1e400 else json.dumps(bad),
-            world.open.pk,
-        )
+        indicator = "1e400" if bad == 1e400 else json.dumps(bad)
+        raw = f'{{"indicator": {indicator}, "period": {world.open.pk}, "value_number": "3"}}'
         client.force_login(coordinator)
         response = client.post("/api/v1/measurements/", raw, content_type="application/json")
         assert response.status_code == 400, response.content
