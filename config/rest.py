@@ -66,8 +66,11 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_handler
 
     if isinstance(exc, DjangoValidationError):
-        if not hasattr(exc, "error_dict") and exc.error_list and exc.error_list[0].code in FORBIDDEN_CODES:
-            exc = exceptions.PermissionDenied(exc.messages[0])
+        errors = (
+            [e for field in exc.error_dict.values() for e in field] if hasattr(exc, "error_dict") else exc.error_list
+        )
+        if errors and all(error.code in FORBIDDEN_CODES for error in errors):
+            exc = exceptions.PermissionDenied(errors[0].messages[0])
         elif hasattr(exc, "error_dict"):
             detail = {}
             for key, messages in exc.message_dict.items():
@@ -82,4 +85,5 @@ def exception_handler(exc, context):
 
 
 # Refusals that are about the state of the plan (a closed quarter, a plan not tracked), not about the input.
-FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter"}
+# "locked": what an action reported this quarter is submitted or validated (indicators.reviews).
+FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked"}

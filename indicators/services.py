@@ -334,7 +334,7 @@ def quarter_save(
         if not decision:
             continue
         if action.pk in locks:
-            errors[f"a{action.pk}.__all__"] = [locked_message(locks[action.pk])]
+            errors[f"a{action.pk}.__all__"] = [ValidationError(locked_message(locks[action.pk]), code="locked")]
             continue
         update = update or ProgressUpdate(action=action, period=period)
         for name, value in values.items():
@@ -391,7 +391,9 @@ def quarter_save(
         if not decision:
             continue
         if indicator.action_id in locks:
-            errors[f"m{indicator.pk}.__all__"] = [locked_message(locks[indicator.action_id])]
+            errors[f"m{indicator.pk}.__all__"] = [
+                ValidationError(locked_message(locks[indicator.action_id]), code="locked")
+            ]
             continue
         if number is None and not text and not comment:
             if measurement:

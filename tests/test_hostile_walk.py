@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators.enums import ReviewState
-from indicators.models import ActionReview, Measurement
+from indicators.models import ActionReview, Measurement, ProgressUpdate
 from indicators.reviews import review_submit, review_validate
 from plans.enums import MemberRole
 from tests.indicators.factories import IndicatorFactory, second_year_plan
@@ -150,3 +150,36 @@ class TestF1PartnersStayInTheirTerritory:
         assert first.status_code == second.status_code == 201
         assert first.json()["id"] == second.json()["id"]
         assert world.plan.partners.filter(name__iexact="maison des adolescents").count() == 1
+
+
+class TestF13LockedQuarterIsA403:
+    def test_patching_a_submitted_quarters_progress(self, client, world):
+        editor = world.users[MemberRole.EDITOR]
+        action = world.actions[0]
+        review_submit(action=action, period=world.open, by=editor)
+        update = ProgressUpdate.objects.get(action=action, period=world.open)
+        response = api(
+            client,
+            editor,
+            "patch",
+            f"/api/v1/progress-updates/{update.pk}/",
+            {"progress": 80, "version": update.fingerprint},
+        )
+        assert response.status_code == 403, response.content
+        assert "Soumis pour validation" in response.json()["detail"]
+        update.refresh_from_db()
+        assert update.progress != 80
+
+    def test_a_value_of_a_submitted_action(self, client, world):
+        editor = world.users[MemberRole.EDITOR]
+        action = world.actions[0]
+        review_submit(action=action, period=world.open, by=editor)
+        value = Measurement.objects.get(indicator__action=action, period=world.open)
+        response = api(
+            client,
+            editor,
+            "patch",
+            f"/api/v1/measurements/{value.pk}/",
+            {"value_number": "1", "version": value.fingerprint},
+        )
+        assert response.status_code == 403, response.content

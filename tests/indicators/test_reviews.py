@@ -168,7 +168,7 @@ class TestLocks:
             {"value_number": "5", "version": value.fingerprint},
             content_type="application/json",
         )
-        assert response.status_code == 400 and "Soumis pour validation" in str(response.json())
+        assert response.status_code == 403 and "Soumis pour validation" in str(response.json())
         after = (
             ProgressUpdate.objects.get(action=world.led, period=world.open).progress,
             list(
