@@ -3,6 +3,7 @@ by the same services as the pages (never in a closed quarter, never what is subm
 
 Every update carries the `version` read (409 with the current state when someone changed it since)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
@@ -88,6 +89,18 @@ class QuarterItemViewSet(
             if version != instance.fingerprint:
                 return None, None, _conflict(self.get_serializer(instance).data)
         return posted, version, None
+
+    def _conflicted(self, save, **item) -> Response | None:
+        """Run the quarter's service; when someone else saved the same item meanwhile (checked under the quarter's
+        lock), 409 with what is saved now instead of a silent overwrite."""
+        try:
+            save()
+        except ValidationError as error:
+            codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}
+            if "conflict" not in codes:
+                raise
+            return _conflict(self.get_serializer(self.get_queryset().get(**item)).data)
+        return None
 
     def _already_there(self, version, period, **item):
         """A POST over an item the quarter already holds: only knowingly (its version), else 409 with it. A
@@ -222,7 +235,15 @@ class MeasurementViewSet(QuarterItemViewSet):
         item = {k: data.get(k, "" if k != "value_number" else None) for k in ("value_number", "value_text", "comment")}
         if version is not None:
             item["loaded"] = version  # the service checks it again, under the quarter's lock
-        services.quarter_save(period=period, by=request.user, measurements=[{"indicator": indicator, **item}])
+        elif instance is None:
+            item["expect_new"] = True  # …and that no one created it since _already_there() looked
+        measurements = [{"indicator": indicator, **item}]
+        if refused := self._conflicted(
+            lambda: services.quarter_save(period=period, by=request.user, measurements=measurements),
+            indicator=indicator,
+            period=period,
+        ):
+            return refused
         saved = self.get_queryset().filter(indicator=indicator, period=period).first()
         body = self.get_serializer(saved).data if saved else {}
         return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
@@ -425,7 +446,14 @@ class ProgressUpdateViewSet(QuarterItemViewSet):
         item = {name: data[name] for name in ("action", "status", "progress", "note", "blockers")}
         if version is not None:
             item["loaded"] = version
-        services.quarter_save(period=period, by=request.user, progress=[item])
+        elif instance is None:
+            item["expect_new"] = True
+        if refused := self._conflicted(
+            lambda: services.quarter_save(period=period, by=request.user, progress=[item]),
+            action=action,
+            period=period,
+        ):
+            return refused
         saved = self.get_queryset().filter(action=action, period=period).first()
         body = self.get_serializer(saved).data if saved else {}
         return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)

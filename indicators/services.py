@@ -323,13 +323,16 @@ def quarter_save(
         }
         saved = update.fingerprint if update else fingerprint(action.status, action.progress, "", "")
         decision = _should_write(loaded=item.get("loaded"), mine=fingerprint(*values.values()), saved=saved)
+        if item.get("expect_new") and update is not None:
+            decision = None  # created by someone else since the client looked (an API POST without a version)
         if decision is None:
             current = (
                 f"{update.get_status_display()}, {update.progress} %" + (f" — {update.note}" if update.note else "")
                 if update
                 else f"{action.get_status_display()}, {action.progress} %"
             )
-            errors[f"a{action.pk}.__all__"] = [_conflict(_("cette action"), update and update.entered_by, current)]
+            conflict = _conflict(_("cette action"), update and update.entered_by, current)
+            errors[f"a{action.pk}.__all__"] = [ValidationError(conflict, code="conflict")]
             continue
         if not decision:
             continue
@@ -380,13 +383,16 @@ def quarter_save(
         saved = measurement.fingerprint if measurement else fingerprint(None, "", "")
         mine = measurement_fingerprint(number, text, comment, parts)
         decision = _should_write(loaded=item.get("loaded"), mine=mine, saved=saved)
+        if item.get("expect_new") and measurement is not None:
+            decision = None  # created by someone else since the client looked (an API POST without a version)
         if decision is None:
             measurement.indicator = indicator
-            errors[f"m{indicator.pk}.__all__"] = [
+            conflict = (
                 _conflict(_("cet indicateur"), measurement.entered_by, measurement.display)
                 if measurement
                 else _conflict(_("cet indicateur"), None, _("la valeur a été effacée"))
-            ]
+            )
+            errors[f"m{indicator.pk}.__all__"] = [ValidationError(conflict, code="conflict")]
             continue
         if not decision:
             continue

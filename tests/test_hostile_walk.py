@@ -183,3 +183,34 @@ class TestF13LockedQuarterIsA403:
             {"value_number": "1", "version": value.fingerprint},
         )
         assert response.status_code == 403, response.content
+
+
+class TestF5ParallelCreatesOfOneItem:
+    """Two clients POST the same empty slot at once: both looked before either wrote. Replayed by letting the
+    second skip the early look (as it would in the race): the service, under the quarter's lock, sees the first."""
+
+    @pytest.fixture
+    def raced(self, monkeypatch):
+        monkeypatch.setattr("indicators.api.QuarterItemViewSet._already_there", lambda *args, **kwargs: None)
+
+    def test_a_value(self, client, world, raced):
+        editor = world.users[MemberRole.EDITOR]
+        indicator = IndicatorFactory(action=world.actions[0], label="Compté deux fois")
+        body = {"indicator": indicator.pk, "period": world.open.pk, "comment": "premier"}
+        first = api(client, editor, "post", "/api/v1/measurements/", {**body, "value_number": "4"})
+        second = api(client, editor, "post", "/api/v1/measurements/", {**body, "value_number": "9", "comment": "x"})
+        assert first.status_code == 201, first.content
+        assert second.status_code == 409, second.content
+        assert second.json()["current"]["value_number"] == "4.00"
+        value = Measurement.objects.get(indicator=indicator, period=world.open)
+        assert (value.value_number, value.comment) == (Decimal(4), "premier")
+
+    def test_a_progress_update(self, client, world, raced):
+        editor = world.users[MemberRole.EDITOR]
+        action = world.actions[1]
+        ProgressUpdate.objects.filter(action=action, period=world.open).delete()
+        body = {"action": action.pk, "period": world.open.pk, "status": "in_progress"}
+        first = api(client, editor, "post", "/api/v1/progress-updates/", {**body, "progress": 40})
+        second = api(client, editor, "post", "/api/v1/progress-updates/", {**body, "progress": 70})
+        assert (first.status_code, second.status_code) == (201, 409), second.content
+        assert ProgressUpdate.objects.get(action=action, period=world.open).progress == 40
