@@ -26,6 +26,7 @@ from indicators.models import Category, Dimension, Indicator, Measurement, forma
 from indicators.opendata import BREAKDOWNS, OpenData
 from indicators.reports.base import DECIMAL, Column, Section
 from partners.models import User
+from plans import services as plan_services
 from plans.inputs import clean_text
 from plans.models import Plan
 
@@ -313,14 +314,17 @@ def presets_add(*, plan: Plan, by: User) -> list[Dimension]:
     ]
 
 
-def used_categories(dimension: Dimension) -> dict[int, int]:
-    """{category id: how many values hold a part on it}, over every indicator using the breakdown."""
+def used_categories(dimension: Dimension, *, periods=None) -> dict[int, int]:
+    """{category id: how many values hold a part on it}, over every indicator using the breakdown (in `periods`
+    only, when given)."""
     counts: dict[int, int] = {}
     rows = (
         Measurement.objects.filter(Q(indicator__breakdown=dimension) | Q(indicator__breakdown_second=dimension))
         .exclude(parts={})
         .values_list("parts", "indicator__breakdown_id")
     )
+    if periods is not None:
+        rows = rows.filter(period__in=list(periods))
     for parts, first in rows.order_by():
         position = 0 if first == dimension.pk else 1
         for key in {key.split("-")[position] for key in parts if len(key.split("-")) > position}:
@@ -345,6 +349,8 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
     if unknown := set(categories) - set(existing):
         raise ValidationError(_("%(n)s catégorie(s) n'existent plus : rechargez la page.") % {"n": len(unknown)})
     used = used_categories(dimension)
+    # What a closed quarter published under a category's name keeps that name (reports, open data).
+    published = used_categories(dimension, periods=plan_services.closed_quarters(dimension.plan).values())
     labels = _labels(added)
     _too_long(labels, "added")
     kept = [
@@ -355,7 +361,7 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
     folded = [label.casefold() for label in kept + labels]
     if len(folded) != len(set(folded)):
         raise ValidationError({"added": _("Deux catégories portent le même nom : renommez l'une d'elles.")})
-    errors = {}
+    errors, relabelled, renamed = {}, [], []
     for pk, change in categories.items():
         category = existing[pk]
         if change.get("delete"):
@@ -369,14 +375,27 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
             category.delete()
             existing.pop(pk)
             continue
-        category.label = clean_text(change.get("label", category.label)).strip()
-        category.retired = bool(change.get("retired"))
+        label = clean_text(change.get("label", category.label)).strip()
+        if label != category.label and published.get(pk):
+            errors[f"c-{pk}-label"] = _(
+                "« %(label)s » porte des valeurs de trimestres clos, publiées sous ce nom : il ne change plus. "
+                "Décochez « proposée » et ajoutez une nouvelle catégorie."
+            ) % {"label": category.label}
+            continue
+        if label != category.label:
+            renamed.append(category.pk)
+        category.label, category.retired = label, bool(change.get("retired"))
         if not category.label:
             errors[f"c-{pk}-label"] = _("Donnez un nom à la catégorie, ou supprimez-la.")
             continue
         if len(category.label) > 80:
             errors[f"c-{pk}-label"] = _("Une catégorie compte au plus 80 caractères.")
             continue
+        relabelled.append(category)
+    # Saved in two steps, so that two categories may swap their names in one save (each name is unique).
+    for pk in renamed:
+        Category.objects.filter(pk=pk).update(label=f"\u2060{pk}")
+    for category in relabelled:
         category._history_user = by
         category.save()
     order = max([c.order for c in existing.values()], default=0)

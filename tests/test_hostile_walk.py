@@ -214,3 +214,75 @@ class TestF5ParallelCreatesOfOneItem:
         second = api(client, editor, "post", "/api/v1/progress-updates/", {**body, "progress": 70})
         assert (first.status_code, second.status_code) == (201, 409), second.content
         assert ProgressUpdate.objects.get(action=action, period=world.open).progress == 40
+
+
+@pytest.fixture
+def broken_down(world):
+    from indicators import breakdowns
+
+    coordinator = world.users[MemberRole.COORDINATOR]
+    world.age = breakdowns.dimension_create(
+        plan=world.plan, by=coordinator, name="Âge", categories=["Moins de 18 ans", "18-25 ans", "Plus de 25 ans"]
+    )
+    world.minors, world.young, world.older = world.age.categories.order_by("order")
+    world.indicator = IndicatorFactory(action=world.actions[0], label="Participants", breakdown=world.age)
+    return world
+
+
+def _relabel(world, labels: dict):
+    from indicators import breakdowns
+
+    return breakdowns.dimension_update(
+        dimension=world.age,
+        by=world.users[MemberRole.COORDINATOR],
+        name="Âge",
+        categories={c.pk: {"label": labels.get(c.pk, c.label)} for c in world.age.categories.all()},
+        added=[],
+    )
+
+
+class TestF10SwappingTwoCategoryNames:
+    def test_in_one_save(self, broken_down):
+        world = broken_down
+        _relabel(world, {world.minors.pk: "18-25 ans", world.young.pk: "Moins de 18 ans"})
+        world.minors.refresh_from_db()
+        world.young.refresh_from_db()
+        assert (world.minors.label, world.young.label) == ("18-25 ans", "Moins de 18 ans")
+
+
+class TestF8ClosedQuartersKeepTheirCategoryNames:
+    def test_a_category_published_in_a_closed_quarter_is_not_renamed(self, broken_down):
+        from indicators.services import quarter_close, quarter_save
+
+        world = broken_down
+        coordinator = world.users[MemberRole.COORDINATOR]
+        parts = {str(world.minors.pk): Decimal(18), str(world.young.pk): Decimal(7), str(world.older.pk): Decimal(9)}
+        quarter_save(
+            period=world.open,
+            by=coordinator,
+            measurements=[{"indicator": world.indicator, "value_number": None, "parts": parts}],
+        )
+        quarter_close(period=world.open, by=coordinator)
+        for labels in (
+            {world.minors.pk: "Temporaire"},
+            {world.minors.pk: "18-25 ans", world.young.pk: "Moins de 18 ans"},
+        ):
+            with pytest.raises(ValidationError) as refused:
+                _relabel(world, labels)
+            assert "trimestres clos" in str(refused.value)
+        world.minors.refresh_from_db()
+        assert world.minors.label == "Moins de 18 ans"
+
+    def test_a_category_with_values_only_in_open_quarters_may_be_renamed(self, broken_down):
+        from indicators.services import quarter_save
+
+        world = broken_down
+        parts = {str(world.minors.pk): Decimal(3), str(world.young.pk): Decimal(7), str(world.older.pk): Decimal(9)}
+        quarter_save(
+            period=world.open,
+            by=world.users[MemberRole.COORDINATOR],
+            measurements=[{"indicator": world.indicator, "value_number": None, "parts": parts}],
+        )
+        _relabel(world, {world.minors.pk: "Mineurs"})
+        world.minors.refresh_from_db()
+        assert world.minors.label == "Mineurs"
