@@ -286,3 +286,30 @@ class TestF8ClosedQuartersKeepTheirCategoryNames:
         _relabel(world, {world.minors.pk: "Mineurs"})
         world.minors.refresh_from_db()
         assert world.minors.label == "Mineurs"
+
+
+class TestF11SameSlugAtTheSameMoment:
+    def test_the_second_plan_gets_the_next_free_slug(self, world, monkeypatch):
+        """Two plans of a territory created at once both chose the same slug: the second is saved under another."""
+        from plans.models import Plan
+        from plans.services import plan_create
+        from plans.services import plans as plan_services
+
+        taken = world.plan.slug
+        monkeypatch.setattr(Plan, "validate_unique", lambda self, exclude=None: None)  # it looked before the other
+        calls = []
+
+        def slug(base):
+            calls.append(base)
+            return taken if len(calls) == 1 else f"{taken}-libre"
+
+        monkeypatch.setattr(plan_services, "_unique_slug", slug)
+        plan = plan_create(
+            by=world.users[MemberRole.COORDINATOR],
+            territory=world.plan.territory,
+            title="Un autre plan",
+            period_start=world.plan.period_start,
+            period_end=world.plan.period_end,
+        )
+        assert plan.slug == f"{taken}-libre"
+        assert Plan.objects.filter(slug=taken).count() == 1

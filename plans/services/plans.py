@@ -6,7 +6,8 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -77,6 +78,21 @@ def reference_data_sync(*, template_model=PlanTemplate, measure_model=CatalogueM
 # --- Plans --------------------------------------------------------------------------------------------------
 
 
+def _save_with_free_slug(plan: Plan) -> None:
+    """Save a new plan; when someone else took its slug since it was chosen (two plans of a territory created at the
+    same moment), the next free one."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                plan.save()
+            return
+        except IntegrityError:
+            if not Plan.objects.filter(slug=plan.slug).exists():
+                raise
+            plan.slug = _unique_slug(f"{plan.slug}-{get_random_string(4).lower()}")
+    raise IntegrityError(f"no free slug for {plan.slug}")
+
+
 def _unique_slug(base: str) -> str:
     root = slugify(base)[:70] or "plan"
     slug, n = root, 2
@@ -113,7 +129,14 @@ def territory_get_or_create(
         arrondissement=arrondissement.strip(),
     )
     territory.full_clean()
-    territory.save()
+    try:
+        with transaction.atomic():
+            territory.save()
+    except IntegrityError:  # created by someone else since the look above
+        existing = Territory.objects.filter(country=country, kind=kind, official_code=code).first()
+        if existing is None:
+            raise
+        return existing
     return territory
 
 
@@ -141,7 +164,7 @@ def plan_create(
         slug=_unique_slug(f"{territory.name} {period_start.year}-{period_end.year}"),
     )
     plan.full_clean()
-    plan.save()
+    _save_with_free_slug(plan)
     Membership.objects.create(plan=plan, user=by, role=MemberRole.COORDINATOR)
     reporting_periods_sync(plan=plan)
     if by.partner_id:
