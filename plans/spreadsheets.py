@@ -13,6 +13,7 @@ cells carry the merged value in each cell they cover.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,11 @@ MAX_RATIO = 100  # decompressed / compressed, for any member of the archive
 MAX_ROWS = 5000  # rows holding something, over every sheet
 MAX_COLUMNS = 200
 MAX_CELL = 20_000  # characters in one cell: a long action summary is 2,000
+# Cells a file may declare before anything is expanded: written cells (XLSX), and cells covered by merged ranges
+# (XLSX mergeCell, ODS spans). A real plan of 5,000 rows has far fewer; a 1.5 kB file covering a million cells
+# with one merge cost 76 s and 562 MB before these were counted first.
+MAX_CELLS = 500_000
+MAX_MERGED_CELLS = 100_000
 
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected XLSX or DOCX
@@ -172,9 +178,51 @@ def _identify_archive(data: bytes) -> str:
 # --- XLSX -----------------------------------------------------------------------------------------------------
 
 
+_XLSX_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _too_many_cells() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "Le fichier déclare bien plus de cellules (fusionnées ou répétées) qu'un plan n'en compte : il n'est pas "
+            "lu. Supprimez les fusions et les lignes ou colonnes vides en trop, ou copiez le tableau dans un "
+            "nouveau fichier."
+        )
+    )
+
+
+def _check_xlsx_sizes(data: bytes) -> None:
+    """Count the cells the worksheets write and cover by merges, from their XML, before openpyxl builds any: it
+    makes one object a cell, merged ones included."""
+    archive = open_archive(data)
+    cells = merged = 0
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        xml = archive.read(name)
+        cells += len(_XLSX_CELL.findall(xml))
+        for first_col, first_row, last_col, last_row in _XLSX_MERGE.findall(xml):
+            if not last_col:
+                continue
+            rows = abs(int(last_row) - int(first_row)) + 1
+            columns = abs(_column_number(last_col) - _column_number(first_col)) + 1
+            merged += rows * columns
+        if cells > MAX_CELLS or merged > MAX_MERGED_CELLS:
+            raise _too_many_cells()
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
     from openpyxl import load_workbook  # reads its XML through defusedxml
 
+    _check_xlsx_sizes(data)
     try:
         # data_only: the values saved with the formulas, never the formulas themselves.
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
@@ -268,7 +316,7 @@ def _read_ods(content: bytes) -> list[Sheet]:
         root = ElementTree.fromstring(content)
     except Exception as error:  # malformed XML, entities refused by defusedxml
         raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
-    counter, sheets = _Counter(), []
+    counter, sheets, merged = _Counter(), [], 0
     for table in root.iter(_q("table", "table")):
         rows, spans = [], {}  # spans: (row, column) → the value of the merged cell covering it
         for row in table.iter(_q("table", "table-row")):
@@ -276,6 +324,8 @@ def _read_ods(content: bytes) -> list[Sheet]:
             for cell in row:
                 if cell.tag not in {_q("table", "table-cell"), _q("table", "covered-table-cell")}:
                     continue
+                if len(cells) > MAX_COLUMNS:
+                    break  # the row is refused for its columns anyway: nothing further is made
                 repeat = _repeat(cell, "number-columns-repeated")
                 covered = cell.tag == _q("table", "covered-table-cell")
                 value = None if covered else _ods_value(cell)
@@ -290,6 +340,10 @@ def _read_ods(content: bytes) -> list[Sheet]:
                     column += 1
                 if not covered:
                     down, across = _repeat(cell, "number-rows-spanned"), _repeat(cell, "number-columns-spanned")
+                    if down * across > 1:
+                        merged += min(down, MAX_ROWS) * min(across, MAX_COLUMNS)
+                        if merged > MAX_MERGED_CELLS:
+                            raise _too_many_cells()  # counted before any is made
                     for r in range(len(rows), len(rows) + min(down, MAX_ROWS)):
                         for c in range(column - 1, column - 1 + min(across, MAX_COLUMNS)):
                             spans[(r, c)] = value

@@ -1,6 +1,7 @@
 """The findings of the hostile walk (issue 25), each replayed: what the tester did, and what must happen now."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -313,3 +314,92 @@ class TestF11SameSlugAtTheSameMoment:
         )
         assert plan.slug == f"{taken}-libre"
         assert Plan.objects.filter(slug=taken).count() == 1
+
+
+def _xlsx_with(xml_before_close: bytes) -> bytes:
+    """A small real workbook whose first sheet's XML gets `xml_before_close` inserted before its end."""
+    import io
+    import zipfile
+
+    from tests.indicators.test_imports import xlsx
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx([["Pilier", "Action"], ["Prévention", "Forum"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</worksheet>", xml_before_close + b"</worksheet>")
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def _ods_with(cells: str) -> bytes:
+    import io
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Plan"><table:table-row>{cells}</table:table-row></table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+BOMBS = {
+    "xlsx_merge_of_a_million_cells": lambda: _xlsx_with(
+        b'<mergeCells count="30">' + b'<mergeCell ref="A1:GR5000"/>' * 30 + b"</mergeCells>"
+    ),
+    "ods_thirty_spans": lambda: _ods_with(
+        '<table:table-cell table:number-rows-spanned="5000" table:number-columns-spanned="200" '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell>' * 30
+    ),
+    "ods_columns_repeated": lambda: _ods_with(
+        '<table:table-cell table:number-columns-repeated="1000000" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell>" * 30
+    ),
+}
+
+
+class TestF6SpreadsheetBombs:
+    @pytest.mark.parametrize("name", sorted(BOMBS))
+    def test_refused_in_seconds_and_megabytes(self, name):
+        import time
+        import tracemalloc
+
+        from plans.spreadsheets import SpreadsheetError, read_spreadsheet
+
+        data = BOMBS[name]()
+        assert len(data) < 5000
+        tracemalloc.start()
+        started = time.perf_counter()
+        with pytest.raises(SpreadsheetError):
+            read_spreadsheet(data)
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert elapsed < 5, elapsed
+        assert peak < 100 * 1024 * 1024, peak
+
+    def test_the_import_page_says_why(self, client, world):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from plans.enums import PlanStatus
+
+        world.plan.status = PlanStatus.DRAFT
+        world.plan.save()
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        upload = SimpleUploadedFile("plan.xlsx", BOMBS["xlsx_merge_of_a_million_cells"]())
+        response = client.post(reverse("indicators:import_upload", args=[world.plan.pk]), {"spreadsheet": upload})
+        assert response.status_code in {200, 400}
+        assert "fusionnées ou répétées" in response.content.decode(), re.sub(r"\s+", " ", response.content.decode())[
+            -3000:
+        ]
