@@ -1,7 +1,6 @@
 """The findings of the hostile walk (issue 25), each replayed: what the tester did, and what must happen now."""
 
 import json
-import re
 from decimal import Decimal
 
 import pytest
