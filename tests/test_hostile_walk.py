@@ -399,6 +399,4 @@ class TestF6SpreadsheetBombs:
         upload = SimpleUploadedFile("plan.xlsx", BOMBS["xlsx_merge_of_a_million_cells"]())
         response = client.post(reverse("indicators:import_upload", args=[world.plan.pk]), {"spreadsheet": upload})
         assert response.status_code in {200, 400}
-        assert "fusionnées ou répétées" in response.content.decode(), re.sub(r"\s+", " ", response.content.decode())[
-            -3000:
-        ]
+        assert "fusionnées ou répétées" in response.content.decode()
