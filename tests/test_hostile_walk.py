@@ -400,3 +400,75 @@ class TestF6SpreadsheetBombs:
         response = client.post(reverse("indicators:import_upload", args=[world.plan.pk]), {"spreadsheet": upload})
         assert response.status_code in {200, 400}
         assert "fusionnées ou répétées" in response.content.decode()
+
+
+class TestATransientLockIsRetriedThenA503:
+    """A write that meets "database is locked" (SQLite) or a serialization failure (PostgreSQL) runs once more; if it
+    meets it again, a 503 with Retry-After that keeps what was typed — never a traceback."""
+
+    @pytest.fixture
+    def locked(self, monkeypatch):
+        from django.db import OperationalError
+
+        from plans import services
+
+        calls = {"n": 0, "fail": 1}
+        real = services.action_update
+
+        def flaky(**kwargs):
+            calls["n"] += 1
+            if calls["n"] <= calls["fail"]:
+                raise OperationalError("database is locked")
+            return real(**kwargs)
+
+        monkeypatch.setattr("plans.views.actions.services.action_update", flaky)
+        return calls
+
+    def _post(self, client, world, title):
+        action = world.actions[0]
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        url = reverse("plans:action_edit", args=[world.plan.pk, action.pk])
+        from tests.test_hostile_input import Forms
+
+        forms = Forms()
+        forms.feed(client.get(url).content.decode())
+        fields = max(forms.forms, key=lambda f: len(f["fields"]))["fields"]
+        return action, client.post(url, {**fields, "title": title})
+
+    def test_once_is_run_again_and_saved(self, client, world, locked):
+        action, response = self._post(client, world, "Titre enregistré malgré le verrou")
+        assert response.status_code == 302
+        assert locked["n"] == 2
+        action.refresh_from_db()
+        assert action.title == "Titre enregistré malgré le verrou"
+
+    def test_twice_is_a_503_that_keeps_what_was_typed(self, client, world, locked):
+        locked["fail"] = 2
+        action, response = self._post(client, world, "Titre tapé à <garder>")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        page = response.content.decode()
+        assert 'name="title" value="Titre tapé à &lt;garder&gt;"' in page
+        assert "Envoyer à nouveau" in page and "Traceback" not in page
+        action.refresh_from_db()
+        assert action.title != "Titre tapé à <garder>"
+
+    def test_the_api_answers_json(self, client, world, monkeypatch):
+        from django.db import OperationalError
+
+        def locked(**kwargs):
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr("indicators.api.services.quarter_save", locked)
+        editor = world.users[MemberRole.EDITOR]
+        indicator = IndicatorFactory(action=world.actions[0], label="Verrou")
+        response = api(
+            client,
+            editor,
+            "post",
+            "/api/v1/measurements/",
+            {"indicator": indicator.pk, "period": world.open.pk, "value_number": "2"},
+        )
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        assert "réessayez" in response.json()["detail"]
