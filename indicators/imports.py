@@ -34,7 +34,7 @@ from indicators.models import Indicator
 from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
 from plans.enums import Competence, PillarKind
-from plans.inputs import MAX_YEAR, MIN_YEAR
+from plans.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
 from plans.models import Action, Axis, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
 from plans.services.members import partner_for_plan, territory_partners
@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
 PREVIEW_ACTIONS = 200  # rows of the preview's tree; a 5,000-row file would be 3 MB of HTML
 PREVIEW_PROBLEMS = 100
+# What Indicator.target_value holds.
+TARGET_DIGITS = {"max_digits": 14, "decimal_places": 2}
 MAX_AMOUNT = Decimal("1000000000")  # a billion euros: beyond, a typing mistake
 
 
@@ -847,6 +849,16 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
             known = details.get((normalised(action.title), normalised(indicator.label)))
             if known:
                 indicator.unit, indicator.target = known
+            if indicator.target is not None and not decimal_fits(indicator.target, **TARGET_DIGITS):
+                preview.problems.append(
+                    Problem(
+                        sheet.name,
+                        action.row,
+                        "",
+                        _("La cible « %(target)s » de l'indicateur « %(label)s » dépasse ce qu'une cible peut valoir.")
+                        % {"target": cell_text(indicator.target), "label": indicator.label[:80]},
+                    )
+                )
     if not preview.actions and not preview.blocking:
         preview.problems.append(Problem(sheet.name, None, "", _("Le tableau ne contient aucune action.")))
     return preview

@@ -37,6 +37,20 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", _BREAKS.sub("\n", value))
 
 
+def decimal_fits(value, *, max_digits: int, decimal_places: int) -> bool:
+    """Whether a number is finite and holds in a DecimalField(max_digits, decimal_places) once rounded to its
+    places: NaN, infinity and 1e20 do not (PostgreSQL refuses them; SQLite would store what no page can show)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return False
+    if not number.is_finite():
+        return False
+    return abs(number) < Decimal(10) ** (max_digits - decimal_places)
+
+
 def year_in_range(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
 

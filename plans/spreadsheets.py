@@ -94,9 +94,11 @@ class _Counter:
             return _("oui") if value else _("non")
         if isinstance(value, int | float):
             try:
-                return Decimal(str(value))
+                value = Decimal(str(value))
             except InvalidOperation:
                 return None
+        if isinstance(value, Decimal) and not value.is_finite():
+            return None  # NaN or infinity: no cell of a plan means that
         return value
 
 

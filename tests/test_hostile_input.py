@@ -284,3 +284,27 @@ class TestHostileInput:
                 if response.status_code >= 500:
                     failures.append((url, repr(value)[:30], response.status_code))
         assert not failures, failures
+
+
+NUMBERS = ["NaN", "1e20", "Infinity", "-inf", "1E+5", "99999999999999999", "0.0000001", "1e-20"]
+
+
+@pytest.mark.django_db
+def test_out_of_range_numbers_in_every_number_field(client, world):
+    """Issue 25: NaN, infinity and 1e20 in each number field: a message or a value in the column's range, never a
+    500, and every page of the plan still opens afterwards."""
+    forms = discover(client, world)
+    failures = []
+    for name, form in forms.items():
+        numbers = [field for field, kind in form["kinds"].items() if kind == "number"]
+        shapes = {re.sub(r"-[0-9]+-", "-*-", field): field for field in numbers}
+        for field in shapes.values():
+            for value in NUMBERS:
+                response = client.post(form["url"], {**form["fields"], field: value})
+                if response.status_code >= 500:
+                    failures.append((name, field, value, response.status_code))
+    for url in plan_pages(world):
+        status = client.get(url).status_code
+        if status >= 500:
+            failures.append(("page afterwards", url, status))
+    assert not failures, failures

@@ -472,3 +472,25 @@ class TestATransientLockIsRetriedThenA503:
         assert response.status_code == 503
         assert response["Retry-After"] == "5"
         assert "réessayez" in response.json()["detail"]
+
+
+class TestRowsAlreadyOutOfRange:
+    def test_the_data_migration_repairs_them_and_the_pages_open_again(self, client, world):
+        from importlib import import_module
+        from types import SimpleNamespace
+
+        from django.apps import apps
+        from django.db import connection
+
+        migration = import_module("indicators.migrations.0013_repair_out_of_range_numbers")
+        value = Measurement.objects.filter(indicator__action=world.actions[0], period=world.open).first()
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE indicators_measurement SET value_number = 'NaN' WHERE id = %s", [value.pk])
+            cursor.execute("UPDATE indicators_indicator SET target_value = 'NaN' WHERE id = %s", [value.indicator_id])
+        migration.repair(apps, SimpleNamespace(connection=connection))
+        value.refresh_from_db()
+        value.indicator.refresh_from_db()
+        assert value.value_number is None and value.indicator.target_value is None
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        for name in ("indicators:dashboard", "indicators:plan_indicators"):
+            assert client.get(reverse(name, args=[world.plan.pk])).status_code == 200

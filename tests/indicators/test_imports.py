@@ -7,6 +7,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -868,3 +869,21 @@ def test_a_big_file_is_not_read_in_the_upload_request_and_its_problems_show_in_t
     page = client.get(response.url).content.decode()
     assert "plus de 5" in page and "Envoyer le fichier corrigé" in page
     assert draft.actions.count() == 0
+
+
+@pytest.mark.parametrize("target", [float("nan"), float("inf"), 1e20, -1e15])
+def test_a_target_no_indicator_can_hold_is_a_problem_not_a_500(draft, target):
+    """Issue 25: NaN, infinity or 1e20 in the "Indicateurs" sheet of an export: named, never a server error."""
+    rows = [SENE, sene("Prévention", "Écoles", "Ville\nForum des parents", "2026", "Participants (R)")]
+    indicators = [["Action", "Indicateur", "Unité", "Cible"], ["Forum des parents", "Participants", "Nombre", target]]
+    upload = upload_into(draft, xlsx(rows, extra_sheets=[("Indicateurs", indicators)]))
+    preview = preview_upload(upload)
+    nan_or_inf = target != target or target in {float("inf"), float("-inf")}
+    if nan_or_inf:  # no number at all: the target is left empty, as an empty cell
+        assert not preview.blocking
+        assert preview.actions[0].indicators[0].target is None
+    else:
+        assert any("dépasse ce qu'une cible peut valoir" in p.message for p in preview.blocking)
+        with pytest.raises(ValidationError):
+            import_apply(upload=upload, by=upload.uploaded_by, kinds={"Prévention": "prevention"})
+        assert draft.actions.count() == 0
