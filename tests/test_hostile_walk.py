@@ -494,3 +494,47 @@ class TestRowsAlreadyOutOfRange:
         client.force_login(world.users[MemberRole.COORDINATOR])
         for name in ("indicators:dashboard", "indicators:plan_indicators"):
             assert client.get(reverse(name, args=[world.plan.pk])).status_code == 200
+
+
+class TestF4ValidatedOnlyCoversStatusAndProgress:
+    def test_a_draft_done_action_is_not_published_as_done(self, client, world):
+        import datetime
+
+        from indicators.selectors.dashboards import plan_dashboard
+        from indicators.services import quarter_save, share_link_create
+        from plans.enums import ActionStatus
+
+        coordinator = world.users[MemberRole.COORDINATOR]
+        world.plan.validated_only = True
+        world.plan.save()
+        action = world.actions[0]
+        quarter_save(
+            period=world.open,
+            by=coordinator,
+            progress=[{"action": action, "status": ActionStatus.DONE, "progress": 100, "note": "Fini"}],
+        )
+        action.refresh_from_db()
+        assert action.status == ActionStatus.DONE  # the action itself, as entered
+        today = datetime.date(2026, 10, 15)
+        published = plan_dashboard(plan=world.plan, today=today, publish=True)
+        assert dict(published.status_rows)[ActionStatus.DONE.label] == 0
+        assert all(series_value < 100 for chart in published.charts if chart.key == "piliers"
+                   for series in chart.series for series_value in series.values)  # fmt: skip
+        _link, token = share_link_create(plan=world.plan, by=coordinator, label="Préfecture", days=30)
+        page = client.get(reverse("shared_dashboard", args=[token]))
+        assert page.status_code == 200
+        # Once validated by someone else, it is.
+        review = review_submit(action=action, period=world.open, by=coordinator)
+        review_validate(review=review, by=_validator(world))
+        published = plan_dashboard(plan=world.plan, today=today, publish=True)
+        assert dict(published.status_rows)[ActionStatus.DONE.label] == 1
+
+
+def _validator(world):
+    """A second validator of the plan (the coordinator submitted)."""
+    from plans.models import Membership
+
+    membership = Membership.objects.get(plan=world.plan, user=world.users[MemberRole.EDITOR])
+    membership.validator = True
+    membership.save()
+    return membership.user

@@ -242,6 +242,24 @@ def plan_quarters(plan: Plan, *, upto: tuple[int, int] | None = None) -> list[tu
     return quarters
 
 
+def _as_published(plan: Plan, actions: list, reviewed: frozenset[str]) -> None:
+    """Each action's status and progress as its latest quarter in the `reviewed` states says (one query), not as
+    it is being entered: an action no such quarter covers yet is shown as planned, at 0 %. In memory only."""
+    updates = (
+        ProgressUpdate.objects.filter(action__plan=plan)
+        .filter(
+            Exists(
+                ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed)
+            )
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("action_id", "status", "progress")
+    )
+    latest = {action_id: (status, progress) for action_id, status, progress in updates}
+    for action in actions:
+        action.status, action.progress = latest.get(action.pk, (ActionStatus.PLANNED, 0))
+
+
 def progress_by_quarter(*, plan: Plan, upto=None, reviewed: frozenset[str] | None = None) -> list[dict]:
     """Average progress, actions done and actions reported, per quarter reported (up to `upto`; in the `reviewed`
     states only, if given): one query."""
@@ -333,6 +351,8 @@ def plan_dashboard(
     quarters, and of submitted ones too when `include_submitted` (each marked)."""
     reviewed = published_states(plan, include_submitted=include_submitted)
     actions = _dashboard_actions(plan)
+    if reviewed is not None:
+        _as_published(plan, actions, reviewed)
     by_status = Counter(a.status for a in actions)
     by_pillar, progress_by_pillar = actions_by_pillar(actions)
     late = [action for action in actions if action.is_late(today)]
