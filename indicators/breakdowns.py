@@ -177,19 +177,37 @@ def as_numbers(parts: dict) -> dict[str, Decimal]:
 
 
 def masked(values: dict[str, Decimal | None], *, unit: str) -> dict[str, str | None]:
-    """For publication: counts of 1 to 4 as "< 5", and, when only one is hidden, the next smallest as "masqué".
-    Amounts in euros are not about people: shown as they are (None: show the number)."""
+    """For publication: counts of 1 to 4 as "< 5", and, when any is hidden, the smallest other count as "masqué"
+    too: with the total published beside them, hidden small counts alone would be the total minus what is shown
+    (two "< 5" beside 30 and 20 of 52 are 1 and 1). Amounts in euros are not about people: shown as they are
+    (None: show the number)."""
     shown = dict.fromkeys(values)
     if unit != Unit.COUNT:
         return shown
     small = [key for key, value in values.items() if value is not None and 0 < value < SMALL]
     for key in small:
         shown[key] = HIDDEN
-    if len(small) == 1:
+    if small:
         others = sorted((value, key) for key, value in values.items() if value and key not in small)
         if others:
             shown[others[0][1]] = str(_("masqué"))
     return shown
+
+
+def total_masked(indicator: Indicator, grid: Grid, parts: dict) -> str | None:
+    """What a published total of broken-down counts says instead of its number, or None to show it: "< 5" when it
+    is small itself, "masqué" when its hidden parts are all small counts with nothing else to hide them among (the
+    total minus the parts shown would give them back)."""
+    if indicator.unit != Unit.COUNT:
+        return None
+    numbers = as_numbers(parts)
+    total = sum((numbers.get(key) or Decimal(0) for key in grid.cells()), Decimal(0))
+    if 0 < total < SMALL:
+        return HIDDEN
+    hidden = grid_masked(grid, numbers, unit=indicator.unit)
+    if HIDDEN in hidden.values() and str(_("masqué")) not in hidden.values():
+        return str(_("masqué"))
+    return None
 
 
 def grid_masked(grid: Grid, numbers: dict[str, Decimal], *, unit: str) -> dict[str, str | None]:
@@ -216,6 +234,7 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[str]]] = field(default_factory=list)
     chart: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (label, value) for a bar chart
+    total_hidden: str | None = None  # published: what the value's total says instead of its number (total_masked)
 
 
 def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: bool) -> Table:
@@ -223,6 +242,8 @@ def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: b
     numbers = as_numbers(parts)
     table = Table(grid.title, [c.label for c in grid.columns] if grid.second else [str(_("Valeur"))])
     hidden = grid_masked(grid, numbers, unit=indicator.unit) if publish else {}
+    if publish:
+        table.total_hidden = total_masked(indicator, grid, parts)
     for row in grid.rows:
         keys = [part_key(row.pk, column.pk if column else None) for column in grid.columns]
         cells = [hidden.get(key) or format_value(indicator, numbers.get(key), "") for key in keys]

@@ -538,3 +538,62 @@ def _validator(world):
     membership.validator = True
     membership.save()
     return membership.user
+
+
+class TestF3NoSubtractionGivesASmallCountAway:
+    @pytest.fixture
+    def reported(self, broken_down):
+        from indicators.services import quarter_save
+
+        world = broken_down
+        world.indicator.is_key = True
+        world.indicator.save()
+
+        def report(minors, young, older):
+            parts = {str(world.minors.pk): minors, str(world.young.pk): young, str(world.older.pk): older}
+            quarter_save(
+                period=world.open,
+                by=world.users[MemberRole.COORDINATOR],
+                measurements=[
+                    {
+                        "indicator": world.indicator,
+                        "value_number": None,
+                        "parts": {k: Decimal(v) for k, v in parts.items()},
+                    }
+                ],  # fmt: skip
+            )
+            return self.published(world)
+
+        world.report = report
+        return world
+
+    @staticmethod
+    def published(world):
+        import datetime
+
+        from indicators.selectors.dashboards import plan_dashboard
+
+        dashboard = plan_dashboard(plan=world.plan, today=datetime.date(2026, 10, 15), publish=True)
+        key = next(k for k in dashboard.key_indicators if k.indicator.pk == world.indicator.pk)
+        return key.value, [cells[0] for _label, cells in key.breakdown.table.rows]
+
+    def test_a_small_total_is_masked_with_its_only_part(self, reported):
+        assert reported.report(0, 3, 0) == ("< 5", ["0", "< 5", "0"])
+
+    def test_two_small_parts_beside_a_total_hide_a_third(self, reported):
+        assert reported.report(30, 1, 1) == ("32", ["masqué", "< 5", "< 5"])
+
+    def test_small_parts_with_nothing_to_hide_among_mask_the_total(self, reported):
+        assert reported.report(0, 3, 4) == ("masqué", ["0", "< 5", "< 5"])
+
+    def test_nothing_small_nothing_masked(self, reported):
+        assert reported.report(30, 20, 9) == ("59", ["30", "20", "9"])
+
+    def test_the_quarter_reports_open_data_masks_the_total_too(self, reported):
+        from indicators.jobs import build_report
+
+        reported.report(0, 3, 4)
+        report = build_report(reported.plan, "trimestre", {"year": 2026, "quarter": 3})
+        section = next(s for s in report.sections if s.key == "indicateurs")
+        record = next(r for r in section.open_data.records if r["indicator_id"] == reported.indicator.pk)
+        assert record["value"] is None and record["value_text"] == "masqué"

@@ -154,6 +154,16 @@ def _quarter_indicators(plan: Plan, period: ReportingPeriod, states: list[Action
     return result
 
 
+def _mask_totals(lines: list[IndicatorLine], broken: list) -> None:
+    """A total published beside its masked parts is masked too when it would give them away (breakdowns)."""
+    hidden = {item.indicator.pk: item.table.total_hidden for item in broken if item.table.total_hidden}
+    for line in lines:
+        if mask := hidden.get(line.indicator.pk):
+            line.values[1] = line.facts["value"] = mask
+            line.reached, line.facts["reached"] = None, target_label(None)  # "at target" would tell about it
+            line.record.update(value=None, value_text=mask)
+
+
 def _decisions(states: list[ActionState], missing: list, warnings: list) -> list[str]:
     late = [
         _("Action en retard : %(title)s (échéance %(due)s, %(lead)s)")
@@ -205,6 +215,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
     decisions = _decisions(states, indicators.missing, summary.warnings)
     # The values due this quarter that are broken down by group: a table and a chart each, small counts masked.
     broken = breakdowns.period_breakdowns(plan, period, [line.indicator for line in indicators.lines])
+    _mask_totals(indicators.lines, broken)
     value_columns = [
         Column(_("Cible"), DECIMAL, 10),
         Column(_("Valeur"), DECIMAL, 10),

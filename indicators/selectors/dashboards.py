@@ -142,10 +142,14 @@ def key_indicators(*, plan: Plan, reviewed: frozenset[str] | None = None, publis
     for indicator in indicators:
         value = indicator.latest_number if indicator.unit != Unit.TEXT else None
         has_value = indicator.latest_year is not None
+        shown = format_value(indicator, indicator.latest_number, indicator.latest_text) if has_value else "—"
+        hidden = broken[indicator.pk].table.total_hidden if indicator.pk in broken else None
+        if hidden:  # published, a total that would give away its small parts is masked like them
+            value, shown = None, hidden
         rows.append(
             KeyIndicator(
                 indicator=indicator,
-                value=format_value(indicator, indicator.latest_number, indicator.latest_text) if has_value else "—",
+                value=shown,
                 when=f"T{indicator.latest_quarter} {indicator.latest_year}" if has_value else "",
                 target=format_value(indicator, indicator.target_value, "")
                 if indicator.target_value is not None

@@ -22,9 +22,10 @@ class TestMasking:
         values = {"1": Decimal(12), "2": Decimal(3), "3": Decimal(8), "4": Decimal(0)}
         assert breakdowns.masked(values, unit=Unit.COUNT) == {"1": None, "2": "< 5", "3": "masqué", "4": None}
 
-    def test_two_small_counts_hide_each_other(self):
+    def test_two_small_counts_hide_a_bigger_one_too(self):
+        """Issue 25 (F3): beside their published total (43), two "< 5" alone would be 3 between them."""
         values = {"1": Decimal(1), "2": Decimal(2), "3": Decimal(40)}
-        assert breakdowns.masked(values, unit=Unit.COUNT) == {"1": "< 5", "2": "< 5", "3": None}
+        assert breakdowns.masked(values, unit=Unit.COUNT) == {"1": "< 5", "2": "< 5", "3": "masqué"}
 
     def test_amounts_are_not_about_people(self):
         assert breakdowns.masked({"1": Decimal(3), "2": Decimal(900)}, unit=Unit.EUROS) == {"1": None, "2": None}
