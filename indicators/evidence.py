@@ -133,45 +133,37 @@ def evidence_add(*, plan: Plan, by: User, target: Target, upload) -> Evidence:
         data, kind, name = read_upload(upload)
     except UploadError as error:
         raise ValidationError({"file": str(error)}, code="file") from error
-    with transaction.atomic():
-        # The plan's row lock makes the quota hold when two people upload at the same time.
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        if target.period is not None:
-            target = Target(
-                target.holder,
-                target.action,
-                target.indicator,
-                ReportingPeriod.objects.get(pk=target.period.pk),
-                target.meeting,
-                target.convention,
-            )
-        if reason := frozen_reason(plan, target):
-            raise ValidationError({"file": reason}, code="frozen")
-        used = Evidence.objects.filter(plan=plan).aggregate(total=Sum("size"))["total"] or 0
-        if used + len(data) > settings.EVIDENCE_PLAN_QUOTA:
-            raise _quota_error(used, len(data))
-        evidence = Evidence(
-            plan=plan,
-            holder=target.holder,
-            action=target.action,
-            indicator=target.indicator,
-            period=target.period,
-            meeting=target.meeting,
-            convention=target.convention,
-            name=name,
-            kind=kind,
-            size=len(data),
-            uploaded_by=by,
-        )
-        evidence.file.save(f"{evidence.pk.hex}.{name.rpartition('.')[2]}", ContentFile(data), save=False)
-        # Stored before the row: if the row fails, the file is removed below; never a row without its file.
-        try:
+    # The file is stored before the transaction (a bucket upload takes its time; no lock is held meanwhile), the
+    # row inside it; whatever refuses the row removes the file: never a row without its file, nor a file left.
+    evidence = Evidence(plan=plan, name=name, kind=kind, size=len(data), uploaded_by=by)  # plan: the folder
+    evidence.file.save(f"{evidence.pk.hex}.{name.rpartition('.')[2]}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            # The plan's row lock makes the quota hold when two people upload at the same time.
+            plan = Plan.objects.select_for_update().get(pk=plan.pk)
+            if target.period is not None:
+                target = Target(
+                    target.holder,
+                    target.action,
+                    target.indicator,
+                    ReportingPeriod.objects.get(pk=target.period.pk),
+                    target.meeting,
+                    target.convention,
+                )
+            if reason := frozen_reason(plan, target):
+                raise ValidationError({"file": reason}, code="frozen")
+            used = Evidence.objects.filter(plan=plan).aggregate(total=Sum("size"))["total"] or 0
+            if used + len(data) > settings.EVIDENCE_PLAN_QUOTA:
+                raise _quota_error(used, len(data))
+            evidence.plan, evidence.holder = plan, target.holder
+            evidence.action, evidence.indicator, evidence.period = target.action, target.indicator, target.period
+            evidence.meeting, evidence.convention = target.meeting, target.convention
             evidence.full_clean(exclude=["file"])
             evidence._history_user = by
             evidence.save()
-        except Exception:
-            evidence.file.storage.delete(evidence.file.name)
-            raise
+    except BaseException:
+        evidence.file.storage.delete(evidence.file.name)
+        raise
     return evidence
 
 
