@@ -112,6 +112,7 @@ class ActionRow:
     review: ActionReview | None = None  # where this quarter of the action stands with its validator
     can_submit: bool = False
     can_decide: bool = False  # validate or return
+    own_submission: bool = False  # submitted by the reader: someone else validates it (indicators.reviews)
     can_reopen: bool = False
     evidence_count: int = 0  # files backing its progress and values this quarter (indicators.evidence)
 
@@ -323,6 +324,7 @@ def quarter_sheet(
             review=review,
             can_submit=scope.action(action) and update is not None and not locked,
             can_decide=deciding and state == ReviewState.SUBMITTED,
+            own_submission=review is not None and review.submitted_by_id == user.pk,
             can_reopen=scope.open and scope.role == MemberRole.COORDINATOR and state == ReviewState.VALIDATED,
             evidence_count=action.evidence_count or 0,
         )
