@@ -24,9 +24,10 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class StrictSerializer(serializers.ModelSerializer):
-    serializer_related_field = IdRelatedField
+    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each; reads
+    the ids of related objects strictly (IdRelatedField)."""
 
-    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each."""
+    serializer_related_field = IdRelatedField
 
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
