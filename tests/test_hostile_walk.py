@@ -600,3 +600,34 @@ class TestF3NoSubtractionGivesASmallCountAway:
         section = next(s for s in report.sections if s.key == "indicateurs")
         record = next(r for r in section.open_data.records if r["indicator_id"] == reported.indicator.pk)
         assert record["value"] is None and record["value_text"] == "masqué"
+
+
+class TestNumbersThroughTheApi:
+    @pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "1e20", "123456789012345678", 1e400])
+    def test_a_value_out_of_range_is_a_400_and_nothing_changes(self, client, world, bad):
+        editor = world.users[MemberRole.EDITOR]
+        value = Measurement.objects.filter(indicator__action=world.actions[0], period=world.open).first()
+        before = value.value_number
+        body = '{"value_number": %s, "version": "%s"}' % (  # noqa: UP031 — 1e400 is no Python float to dump
+            "1e400" if bad == 1e400 else json.dumps(bad),
+            value.fingerprint,
+        )
+        client.force_login(editor)
+        response = client.patch(f"/api/v1/measurements/{value.pk}/", body, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert "value_number" in response.json()
+        value.refresh_from_db()
+        assert value.value_number == before
+
+    @pytest.mark.parametrize("bad", [1e20, -1, 101, "NaN"])
+    def test_progress_out_of_range_is_a_400(self, client, world, bad):
+        editor = world.users[MemberRole.EDITOR]
+        update = ProgressUpdate.objects.get(action=world.actions[0], period=world.open)
+        response = api(
+            client,
+            editor,
+            "patch",
+            f"/api/v1/progress-updates/{update.pk}/",
+            {"progress": bad, "version": update.fingerprint},
+        )
+        assert response.status_code == 400, response.content
