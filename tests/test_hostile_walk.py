@@ -631,3 +631,37 @@ class TestNumbersThroughTheApi:
             {"progress": bad, "version": update.fingerprint},
         )
         assert response.status_code == 400, response.content
+
+
+@pytest.mark.skipif(
+    not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="threads writing at once need a server database (the suite's SQLite is one in-memory connection)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_f11_the_same_partner_added_by_two_people_at_once_is_one_record():
+    import threading
+
+    from django.db import connection
+
+    from plans.services import plan_partner_add
+
+    world = second_year_plan(actions=1, indicators=1)
+    people = [world.users[MemberRole.COORDINATOR], world.users[MemberRole.EDITOR]] * 3
+    barrier, errors = threading.Barrier(len(people)), []
+
+    def add(user):
+        try:
+            barrier.wait()
+            plan_partner_add(plan=world.plan, by=user, name="Maison des adolescents", kind="association")
+        except Exception as error:  # noqa: BLE001 — collected for the assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert world.plan.partners.filter(name__iexact="maison des adolescents").count() == 1
