@@ -1,6 +1,7 @@
 """The findings of the hostile walk (issue 25), each replayed: what the tester did, and what must happen now."""
 
 import json
+import os
 from decimal import Decimal
 
 import pytest
@@ -634,7 +635,7 @@ class TestNumbersThroughTheApi:
 
 
 @pytest.mark.skipif(
-    not __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="threads writing at once need a server database (the suite's SQLite is one in-memory connection)",
 )
 @pytest.mark.django_db(transaction=True)
@@ -665,3 +666,31 @@ def test_f11_the_same_partner_added_by_two_people_at_once_is_one_record():
         thread.join()
     assert errors == []
     assert world.plan.partners.filter(name__iexact="maison des adolescents").count() == 1
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the write lock taken by polling is SQLite's (PostgreSQL claims rows with SKIP LOCKED)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_idle_worker_takes_no_write_lock_on_sqlite(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from indicators.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test", excluded_queue_names=[])  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        assert worker.claim(worker.ready_tasks()) == (None, True)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("BEGIN")], queries.captured_queries
+    from indicators.jobs import build_export
+
+    build_export.enqueue(0)  # a ready task: now it takes the lock, to claim it
+    assert DBTaskResult.objects.ready().exists()
+    with CaptureQueriesContext(connection) as queries:
+        claimed, _read = worker.claim(worker.ready_tasks())
+    assert claimed is not None
+    assert any(q["sql"] == "BEGIN EXCLUSIVE" for q in queries.captured_queries)
