@@ -103,3 +103,43 @@ class TestSharedCache:
         first, second = (DatabaseCache(settings.CACHE_TABLE, {}) for _ in range(2))
         first.set("throttle_user_1", [1, 2, 3])
         assert second.get("throttle_user_1") == [1, 2, 3]
+
+
+class TestDevelopmentSetUp:
+    def test_make_run_serves_on_the_port_asked_and_says_so(self):
+        result = subprocess.run(
+            ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        )
+        assert "runserver 127.0.0.1:8123" in result.stdout
+        code = "from django.conf import settings; print(settings.SITE_URL, '127.0.0.1' in settings.ALLOWED_HOSTS)"
+        env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+        shown = subprocess.run(
+            ["make", "-s", "--no-print-directory", "-f", "-", "show"],
+            cwd=ROOT,
+            input=f'include Makefile\nshow:\n\t@DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py shell --no-imports -c "{code}"\n',
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, "PORT": "8123"},
+        )
+        assert shown.stdout.strip() == "http://127.0.0.1:8123 True", shown.stdout + shown.stderr
+
+    def test_development_mail_is_a_readable_file_per_message(self, tmp_path):
+        from django.core.mail import EmailMessage
+
+        from config.mail import ReadableFileBackend
+
+        backend = ReadableFileBackend(file_path=str(tmp_path / "mails"))
+        message = EmailMessage(
+            "À valider : « Prévention », T3 2026",
+            "Vérifiez les valeurs :\nhttp://127.0.0.1:8123/plans/1/suivi/2026/T3/",
+            "noreply@example.org",
+            ["coordination@val-de-sorne.example"],
+        )
+        assert backend.send_messages([message, message]) == 2
+        files = sorted((tmp_path / "mails").iterdir())
+        assert len(files) == 2
+        text = files[0].read_text(encoding="utf-8")
+        assert "Objet : À valider : « Prévention », T3 2026" in text
+        assert "http://127.0.0.1:8123/plans/1/suivi/2026/T3/" in text
+        assert "=C3" not in text and "quoted-printable" not in text
