@@ -116,7 +116,10 @@ class TestDevelopmentSetUp:
         shown = subprocess.run(
             ["make", "-s", "--no-print-directory", "-f", "-", "show"],
             cwd=ROOT,
-            input=f'include Makefile\nshow:\n\t@DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py shell --no-imports -c "{code}"\n',
+            input=(
+                "include Makefile\nshow:\n\t@DJANGO_SETTINGS_MODULE=config.settings.dev "
+                f'$(BIN)/python manage.py shell --no-imports -c "{code}"\n'
+            ),
             capture_output=True,
             text=True,
             timeout=60,
