@@ -231,3 +231,28 @@ def test_a_quarter_submitted_returned_corrected_validated_and_closed(live_server
     assert ActionReview.objects.get(action=mine, period=world.open).state == "validated"
     assert Measurement.objects.get(indicator=indicator, period=world.open).value_number == 31
     assert indicator.evidence.get().name == "émargement T3.pdf"
+
+
+def test_a_save_that_meets_a_lock_twice_is_sent_again_from_the_503_page(live_server, page, monkeypatch):
+    """Issue 25: the busy page keeps what was typed; one click sends it again once the lock is gone."""
+    from django.db import OperationalError
+
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=2, indicators=1)
+    action = world.actions[0]
+    _log_in(page, live_server, world.users["coordinator"])
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("plans.views.actions.services.action_update", locked)
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/actions/{action.pk}/modifier/")
+    page.get_by_label("Intitulé").fill("Titre tapé pendant un verrou")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    expect(page.get_by_role("heading", name="Enregistrement à refaire dans quelques secondes")).to_be_visible()
+    monkeypatch.undo()
+    page.get_by_role("button", name="Envoyer à nouveau").click()
+    expect(page.get_by_text("L'action est enregistrée.")).to_be_visible()
+    action.refresh_from_db()
+    assert action.title == "Titre tapé pendant un verrou"
