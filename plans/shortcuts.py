@@ -103,6 +103,27 @@ STEPS = [
 ]
 
 
+# What the button at the foot of each drafting page says: the next step of STEPS, never another one.
+NEXT_STEP_LABELS = {
+    "structure": _("Étape suivante : la structure"),
+    "actions": _("Étape suivante : les actions"),
+    "budget": _("Étape suivante : le budget"),
+    "indicators": _("Étape suivante : les indicateurs"),
+    "review": _("Étape suivante : la relecture"),
+    "adoption": _("Étape suivante : l’adoption"),
+}
+
+
+def next_step(steps: list[dict] | None) -> dict | None:
+    """The step after the current one in the stepper, with the button's label; None on the last step."""
+    keys = [step["key"] for step in steps or []]
+    current = next((n for n, step in enumerate(steps or []) if step["current"]), None)
+    if current is None or current + 1 >= len(keys):
+        return None
+    following = steps[current + 1]
+    return {**following, "button": NEXT_STEP_LABELS[following["key"]]}
+
+
 def stepper(plan: Plan, current: str, counts: dict) -> list[dict]:
     done = {
         "frame": counts["members"] > 0,
@@ -180,6 +201,7 @@ def plan_tabs(request, plan: Plan, counts: dict) -> list[Tab]:
 def plan_context(request, plan: Plan, *, step: str | None = None, crumbs=(), counts=None) -> dict:
     """What every plan page's frame shows: header, tabs, stepper, breadcrumbs and the user's rights."""
     counts = counts if counts is not None else plan_counts(plan=plan)
+    steps = stepper(plan, step, counts) if step else None
     breadcrumbs = [(_("Mes plans"), reverse("home")), (plan.title, reverse("plans:detail", args=[plan.pk]))]
     breadcrumbs.extend(crumbs)
     return {
@@ -188,7 +210,8 @@ def plan_context(request, plan: Plan, *, step: str | None = None, crumbs=(), cou
         "role": plan.user_role,
         "counts": counts,
         "tabs": plan_tabs(request, plan, counts),
-        "steps": stepper(plan, step, counts) if step else None,
+        "steps": steps,
+        "next_step": next_step(steps),
         "breadcrumbs": breadcrumbs,
     }
 

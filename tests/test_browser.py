@@ -256,3 +256,26 @@ def test_a_save_that_meets_a_lock_twice_is_sent_again_from_the_503_page(live_ser
     expect(page.get_by_text("L'action est enregistrée.")).to_be_visible()
     action.refresh_from_db()
     assert action.title == "Titre tapé pendant un verrou"
+
+
+def test_the_pdf_link_opens_its_preparation_page_instead_of_downloading_it(live_server, page, settings):
+    """Issue 26: a PDF is prepared by a worker; its link opens the page that follows it, with the file when ready."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.indicators.factories import second_year_plan
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world = second_year_plan(actions=2, indicators=1)
+    _log_in(page, live_server, world.users["coordinator"])
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/rapports/trimestre/{world.open.year}/T{world.open.quarter}/")
+    assert page.get_by_role("link", name="PDF", exact=True).get_attribute("download") is None
+    page.get_by_role("link", name="PDF", exact=True).click()
+    expect(page.get_by_role("heading", name="Préparation du fichier")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/rapports/exports/\d+/$"))
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger", exact=True).click()
+    assert download.value.suggested_filename.endswith(".pdf")

@@ -142,3 +142,13 @@ class TestTranslations:
             b for b in blocks[1:] if b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b or "#, fuzzy" in b
         ]
         assert untranslated == []
+
+
+def test_english_format_labels_follow_the_language():
+    """Issue 26: the formats' labels were translated once, at import, in French."""
+    from django.utils import translation
+
+    from indicators.views.reports import FORMAT_LABELS
+
+    with translation.override("en"):
+        assert str(FORMAT_LABELS["csv"]) == "CSV (spreadsheet)"

@@ -22,8 +22,8 @@ FORMAT_LABELS = {
     "pdf": "PDF",
     "ods": "ODS",
     "xlsx": "XLSX",
-    "csv": _("CSV (tableur)"),
-    "csv-opendata": _("CSV (données ouvertes)"),
+    "csv": _lazy("CSV (tableur)"),
+    "csv-opendata": _lazy("CSV (données ouvertes)"),
 }
 
 

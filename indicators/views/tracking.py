@@ -1,5 +1,7 @@
 """The quarter page: every action's status, progress and note, and every indicator due, saved in one go."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -249,18 +251,19 @@ def _close_crumbs(plan, period, label):
 def quarter_close(request, pk, year, quarter):
     plan = get_plan(request, pk, perms.can_close_quarter)
     _periods, period = _period(plan, year, quarter)
+    refused = None
     if request.method == "POST":
         try:
             event = services.quarter_close(
                 period=period, by=request.user, confirm_pending=request.POST.get("avec_soumissions") == "1"
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            refused = " ".join(error.messages)  # said on this page, beside the box to tick
         else:
             messages.success(
                 request, _("Le %(period)s est clos. %(summary)s") % {"period": period.label, "summary": event.summary}
             )
-        return redirect(_quarter_url(plan, period))
+            return redirect(_quarter_url(plan, period))
     context = plan_context(request, plan, crumbs=_close_crumbs(plan, period, _("Clôture")))
     context.update(
         {
@@ -268,9 +271,10 @@ def quarter_close(request, pk, year, quarter):
             "missing": quarter_missing(period),
             "pending": pending_reviews(period),
             "ended": period.end < timezone.localdate(),
+            "refused": refused,
         }
     )
-    return render(request, "indicators/quarter_close.html", context)
+    return render(request, "indicators/quarter_close.html", context, status=400 if refused else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,7 +311,9 @@ def review_decide(request, pk, year, quarter, action_pk):
     decision = request.POST.get("decision", "")
     if decision not in REVIEW_DONE:
         raise Http404
-    back = f"{_quarter_url(plan, period)}?pilier={action.axis.pillar_id}#action-{action.pk}"
+    # Back to the quarter page filtered as it was (its pillar, "mine", its page), at the action.
+    kept = {name: request.POST[name][:20] for name in ("pilier", "moi", "page") if request.POST.get(name)}
+    back = f"{_quarter_url(plan, period)}{'?' + urlencode(kept) if kept else ''}#action-{action.pk}"
     by, base_url = request.user, request.build_absolute_uri("/")[:-1]
     reason = clean_text(request.POST.get("reason", ""))[:2000]
     review = ActionReview.objects.filter(action=action, period=period).first()

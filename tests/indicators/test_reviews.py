@@ -209,9 +209,13 @@ class TestClosing:
         url = reverse("indicators:quarter_close", args=[world.plan.pk, world.open.year, world.open.quarter])
         page = client.get(url).content.decode()
         assert world.led.title in page and 'name="avec_soumissions"' in page
-        client.post(url)
+        refused = client.post(url)
         world.open.refresh_from_db()
         assert not world.open.is_closed
+        # Issue 26: the confirmation page stays, with the refusal beside the box to tick.
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert 'id="close-refused"' in html and "attendent encore d" in html and 'name="avec_soumissions"' in html
         client.post(url, {"avec_soumissions": "1"})
         world.open.refresh_from_db()
         assert world.open.is_closed
@@ -281,6 +285,21 @@ class TestPage:
         return reverse(
             "indicators:review_decide", args=[world.plan.pk, world.open.year, world.open.quarter, world.led.pk]
         )
+
+    def test_a_decision_leaves_the_pillar_filter_as_it_was(self, client, world):
+        """Issue 26: validating from the "all pillars" page comes back to it, not to the action's pillar only."""
+        submit(world)
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
+        page = client.get(quarter, {"pilier": "tous"}).content.decode()
+        assert '<input type="hidden" name="pilier" value="tous">' in page
+        response = client.post(
+            self.url(world), {"decision": "renvoyer", "reason": "Chiffre à revoir", "pilier": "tous"}
+        )
+        assert response["Location"] == f"{quarter}?pilier=tous#action-{world.led.pk}"
+        submit(world)
+        response = client.post(self.url(world), {"decision": "valider"})
+        assert response["Location"] == f"{quarter}#action-{world.led.pk}"
 
     def test_the_journey_through_the_buttons(self, client, world):
         quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])

@@ -1,6 +1,7 @@
 """The drafting journey: frame, structure, actions, catalogue, review and adoption, with bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -457,3 +458,35 @@ class TestReadiness:
         readiness = selectors.plan_readiness(plan=plan)
         assert (readiness.pillar_count, readiness.axis_count, readiness.action_count) == (2, 1, 0)
         assert readiness.empty_axes and not readiness.ready
+
+
+class TestNextStep:
+    """Issue 26: "Étape suivante" on each drafting page goes to the stepper's next step, never past one; readers
+    are not offered it."""
+
+    PAGES = [
+        ("plans:frame", "plans:structure"),
+        ("plans:structure", "plans:actions"),
+        ("plans:actions", "plans:budget"),
+        ("plans:budget", "indicators:plan_indicators"),
+        ("indicators:plan_indicators", "plans:review"),
+        ("plans:review", "plans:adopt"),
+    ]
+
+    @pytest.fixture
+    def plan(self, coordinator):
+        plan = PlanFactory()
+        MembershipFactory(plan=plan, user=coordinator, role=MemberRole.COORDINATOR)
+        return plan
+
+    def test_each_page_leads_to_the_next_step(self, coord_client, plan):
+        for page, following in self.PAGES:
+            html = coord_client.get(reverse(page, args=[plan.pk])).content.decode()
+            buttons = re.findall(r'href="([^"]+)">Étape suivante', html)
+            assert buttons == [reverse(following, args=[plan.pk])], (page, buttons)
+
+    def test_readers_are_not_offered_it(self, client, plan):
+        reader = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
+        client.force_login(reader)
+        for page, _following in self.PAGES:
+            assert "Étape suivante" not in client.get(reverse(page, args=[plan.pk])).content.decode(), page
