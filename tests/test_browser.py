@@ -279,3 +279,25 @@ def test_the_pdf_link_opens_its_preparation_page_instead_of_downloading_it(live_
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger", exact=True).click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_a_share_link_is_copied_with_a_button_and_revoked_only_once_confirmed(live_server, page):
+    """Issue 26: the link shown once has a copy button; "Révoquer" asks before it acts."""
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=1, indicators=1)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _log_in(page, live_server, world.users["coordinator"])
+    page.goto(f"{live_server.url}/plans/{world.plan.pk}/tableau-de-bord/partage/")
+    page.get_by_label("Destinataire").fill("Préfecture")
+    page.get_by_role("button", name="Créer le lien").click()
+    link = page.locator("#new-link").input_value()
+    page.get_by_role("button", name="Copier le lien").click()
+    expect(page.get_by_role("button", name="Lien copié")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    page.get_by_text("Révoquer…").click()
+    expect(page.get_by_text("ne pourra plus ouvrir le tableau de bord")).to_be_visible()
+    assert world.plan.share_links.get().revoked_at is None  # opening the question changed nothing
+    page.get_by_role("button", name="Révoquer ce lien").click()
+    expect(page.get_by_text("est révoqué")).to_be_visible()
+    assert world.plan.share_links.get().revoked_at is not None

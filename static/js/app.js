@@ -27,4 +27,17 @@
       window.scrollBy({ top: field.bottom - top + 16, behavior: "instant" });
     }
   });
+
+  // A "Copier" button copies the field it names (data-copy="#id") and says so; without JavaScript, the field is
+  // selected text to copy by hand, and the button stays hidden.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.querySelector(button.dataset.copy);
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.dataset.copied;
+      });
+    });
+  });
 })();
