@@ -108,8 +108,8 @@ def member_invite(
     membership = Membership(plan=plan, user=user, role=role)
     membership.full_clean()
     membership.save()
-    if user.partner_id:
-        plan.partners.add(user.partner_id)
+    # A member's organisation is not made a partner of the plan: partners (leads, funders) are chosen on their own
+    # page, never as a side effect of an invitation.
     if notify:
         _send_invitation(
             plan=plan, user=user, by=by, role=membership.get_role_display(), new=created, base_url=base_url

@@ -415,6 +415,17 @@ class TestMembers:
         user.refresh_from_db()
         assert user.check_password("Un-mot-de-passe-2026")
 
+    def test_inviting_someone_does_not_make_their_organisation_a_partner(self, coord_client, plan_with_tree):
+        """Issue 26: an existing account's organisation joined the plan's partners, leads and funders silently."""
+        plan, *_ = plan_with_tree
+        elsewhere = UserFactory(partner=PartnerFactory(name="Parquet d'ailleurs", kind="prosecutor"))
+        before = set(plan.partners.values_list("pk", flat=True))
+        response = coord_client.post(
+            reverse("plans:members", args=[plan.pk]), {"email": elsewhere.email, "role": "viewer"}
+        )
+        assert response.status_code == 302
+        assert set(plan.partners.values_list("pk", flat=True)) == before
+
     def test_inviting_an_existing_member_is_refused(self, coord_client, coordinator, plan_with_tree):
         plan, *_ = plan_with_tree
         response = coord_client.post(

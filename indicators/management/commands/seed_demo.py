@@ -318,6 +318,8 @@ class Command(BaseCommand):
             user = self._user(email, first, last, partner)
             if user is None:
                 continue
+            if partner is not None:
+                plan.partners.add(partner)  # the demo's members come from the plan's partner organisations
             membership = plan.memberships.filter(user=user).first()
             if membership is None:
                 services.member_invite(
