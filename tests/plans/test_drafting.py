@@ -500,4 +500,6 @@ class TestNextStep:
         reader = MembershipFactory(plan=plan, role=MemberRole.VIEWER).user
         client.force_login(reader)
         for page, _following in self.PAGES:
-            assert "Étape suivante" not in client.get(reverse(page, args=[plan.pk])).content.decode(), page
+            html = client.get(reverse(page, args=[plan.pk])).content.decode()
+            assert "Étape suivante" not in html, page
+            assert 'class="stepper' not in html, page  # nor the drafting steps
