@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -20,6 +21,18 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """One failure before the lockout, the page says so (and offers a new password) instead of locking
+        without warning."""
+        from axes.handlers.proxy import AxesProxyHandler
+
+        username = (form.data.get("username") or "").strip().lower()
+        failures = AxesProxyHandler.get_failures(self.request, {"username": username}) if username else 0
+        remaining = settings.AXES_FAILURE_LIMIT - failures
+        response = super().form_invalid(form)
+        response.context_data["last_try"] = remaining == 1
+        return response
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

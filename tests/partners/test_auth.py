@@ -75,13 +75,18 @@ class TestLogout:
 class TestLockout:
     def test_sixth_failure_in_a_row_is_locked_out(self, client, user, password):
         """Five wrong passwords are answered normally; the sixth locks the account from that address."""
-        for _ in range(5):
+        for n in range(1, 6):
             response = attempt(client, user.email, "mauvais")
             assert response.status_code == 200
             assert WRONG_CREDENTIALS in response.content.decode()
+            # Issue 26: the fifth says that one more locks, and offers a new password.
+            warned = "encore un échec et la connexion à ce compte sera bloquée" in response.content.decode()
+            assert warned == (n == 5), n
+        assert reverse("password_reset") in response.content.decode()
         locked = attempt(client, user.email, "mauvais")
         assert locked.status_code == 429
         assert "Connexion temporairement bloquée" in locked.content.decode()
+        assert reverse("password_reset") in locked.content.decode()
         # Even the right password is refused while locked.
         still_locked = attempt(client, user.email, password)
         assert still_locked.status_code == 429
