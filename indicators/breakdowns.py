@@ -235,6 +235,7 @@ class Table:
     rows: list[tuple[str, list[str]]] = field(default_factory=list)
     chart: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (label, value) for a bar chart
     total_hidden: str | None = None  # published: what the value's total says instead of its number (total_masked)
+    chart_masks: dict[int, str] = field(default_factory=dict)  # a hidden bar (by its index): what its table says
 
 
 def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: bool) -> Table:
@@ -253,6 +254,9 @@ def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: b
             publish and indicator.unit == Unit.COUNT and (any(hidden.get(key) for key in keys) or 0 < total < SMALL)
         )
         table.chart.append((row.label, None if row_hidden else total))
+        if row_hidden:  # the data table says why the bar is missing, as the caption does
+            small = 0 < total < SMALL or any(hidden.get(key) == HIDDEN for key in keys)
+            table.chart_masks[len(table.chart) - 1] = HIDDEN if small else str(_("masqué"))
     return table
 
 
@@ -549,4 +553,5 @@ def breakdown_chart(item: Broken, *, key: str = "ventilation"):
         categories=[label for label, _value in item.table.chart],
         series=[Series(_("Valeur"), [value for _label, value in item.table.chart])],
         unit="€" if item.indicator.unit == Unit.EUROS else "",
+        masks=item.table.chart_masks,
     )

@@ -58,6 +58,7 @@ class Chart:
     references: list[Reference] = field(default_factory=list)
     width: int = WIDTH
     small: bool = False  # one of several small charts side by side (small multiples)
+    masks: dict[int, str] = field(default_factory=dict)  # categories not published: what the data table says instead
 
     @property
     def svg(self) -> SafeString:
@@ -66,7 +67,10 @@ class Chart:
 
     @property
     def table_rows(self):
-        return [[c, *[s.values[i] for s in self.series]] for i, c in enumerate(self.categories)]
+        return [
+            [c, *[self.masks[i] if i in self.masks else s.values[i] for s in self.series]]
+            for i, c in enumerate(self.categories)
+        ]
 
     @property
     def colored_series(self) -> list[Series]:

@@ -694,3 +694,21 @@ def test_the_idle_worker_takes_no_write_lock_on_sqlite(settings):
         claimed, _read = worker.claim(worker.ready_tasks())
     assert claimed is not None
     assert any(q["sql"] == "BEGIN EXCLUSIVE" for q in queries.captured_queries)
+
+
+class TestMaskedBarsSayWhy:
+    def test_the_charts_data_table_reads_less_than_5_or_masked_not_a_dash(self, broken_down):
+        """Issue 26: a hidden bar's row read "—" (missing) while the caption promised "< 5"."""
+        from indicators import breakdowns
+        from indicators.services import quarter_save
+
+        world = broken_down
+        parts = {str(world.minors.pk): Decimal(30), str(world.young.pk): Decimal(2), str(world.older.pk): Decimal(9)}
+        quarter_save(
+            period=world.open,
+            by=world.users[MemberRole.COORDINATOR],
+            measurements=[{"indicator": world.indicator, "value_number": None, "parts": parts}],
+        )
+        item = breakdowns.period_breakdowns(world.plan, world.open, [world.indicator])[0]
+        rows = breakdowns.breakdown_chart(item).table_rows
+        assert rows == [["Moins de 18 ans", Decimal(30)], ["18-25 ans", "< 5"], ["Plus de 25 ans", "masqué"]]
