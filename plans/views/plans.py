@@ -174,8 +174,9 @@ def plan_members(request, pk):
             plan=plan, by=request.user, base_url=request.build_absolute_uri("/")[:-1], **data
         ),
         success=lambda membership: (
-            _("%(user)s est %(role)s du plan ; une invitation lui a été envoyée.")
-            % {"user": membership.user, "role": membership.get_role_display().lower()}
+            # The role's name stays as written ("Lecteur"): a sentence around it would guess the person's gender.
+            _("%(user)s a le rôle « %(role)s » sur le plan ; une invitation lui a été envoyée.")
+            % {"user": membership.user, "role": membership.get_role_display()}
         ),
         then=reverse("plans:members", args=[plan.pk]),
     )

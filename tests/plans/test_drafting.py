@@ -398,6 +398,10 @@ class TestMembers:
             {"email": "Nouvelle.Personne@Exemple.fr", "first_name": "Nora", "last_name": "Diallo", "role": "editor"},
         )
         assert response.status_code == 302
+        said = [str(m) for m in coord_client.get(response["Location"]).context["messages"]]
+        assert said == [
+            "Nora Diallo a le rôle « Rédacteur (comité de pilotage) » sur le plan ; une invitation lui a été envoyée."
+        ]
         user = User.objects.get(email="nouvelle.personne@exemple.fr")
         assert not user.has_usable_password()
         assert Membership.objects.get(plan=plan, user=user).role == MemberRole.EDITOR
