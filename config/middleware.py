@@ -104,7 +104,11 @@ class RetryTransientMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if is_api(request) and request.content_type != "multipart/form-data":
+        if (
+            is_api(request)
+            and request.method in {"POST", "PUT", "PATCH"}
+            and request.content_type != "multipart/form-data"
+        ):
             request.body  # noqa: B018 — kept, so that a second run of the view reads it again (at most 1 MB)
         return self.get_response(request)
 

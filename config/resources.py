@@ -18,9 +18,10 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     beyond a bigint are a 400 with a message, never an OverflowError."""
 
     def to_internal_value(self, data):
-        if isinstance(data, float | bool) or parse_id(data) is None:
+        object_id = None if isinstance(data, float | bool) else parse_id(data)
+        if object_id is None:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(parse_id(data))
+        return super().to_internal_value(object_id)
 
 
 class StrictSerializer(serializers.ModelSerializer):

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import CharField, Max, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -194,17 +195,13 @@ def masked(values: dict[str, Decimal | None], *, unit: str) -> dict[str, str | N
     return shown
 
 
-def total_masked(indicator: Indicator, grid: Grid, parts: dict) -> str | None:
+def total_masked(grid: Grid, numbers: dict[str, Decimal], hidden: dict[str, str | None]) -> str | None:
     """What a published total of broken-down counts says instead of its number, or None to show it: "< 5" when it
-    is small itself, "masqué" when its hidden parts are all small counts with nothing else to hide them among (the
-    total minus the parts shown would give them back)."""
-    if indicator.unit != Unit.COUNT:
-        return None
-    numbers = as_numbers(parts)
+    is small itself, "masqué" when its hidden parts (`hidden`, from grid_masked) are all small counts with nothing
+    else to hide them among (the total minus the parts shown would give them back)."""
     total = sum((numbers.get(key) or Decimal(0) for key in grid.cells()), Decimal(0))
     if 0 < total < SMALL:
         return HIDDEN
-    hidden = grid_masked(grid, numbers, unit=indicator.unit)
     if HIDDEN in hidden.values() and str(_("masqué")) not in hidden.values():
         return str(_("masqué"))
     return None
@@ -243,8 +240,8 @@ def breakdown_table(indicator: Indicator, grid: Grid, parts: dict, *, publish: b
     numbers = as_numbers(parts)
     table = Table(grid.title, [c.label for c in grid.columns] if grid.second else [str(_("Valeur"))])
     hidden = grid_masked(grid, numbers, unit=indicator.unit) if publish else {}
-    if publish:
-        table.total_hidden = total_masked(indicator, grid, parts)
+    if publish and indicator.unit == Unit.COUNT:
+        table.total_hidden = total_masked(grid, numbers, hidden)
     for row in grid.rows:
         keys = [part_key(row.pk, column.pk if column else None) for column in grid.columns]
         cells = [hidden.get(key) or format_value(indicator, numbers.get(key), "") for key in keys]
@@ -418,8 +415,7 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
             continue
         relabelled.append(category)
     # Saved in two steps, so that two categories may swap their names in one save (each name is unique).
-    for pk in renamed:
-        Category.objects.filter(pk=pk).update(label=f"\u2060{pk}")
+    Category.objects.filter(pk__in=renamed).update(label=Concat(Value("\u2060"), Cast("pk", CharField())))
     for category in relabelled:
         category._history_user = by
         category.save()

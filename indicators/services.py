@@ -265,13 +265,17 @@ def _conflict(what: str, who, current: str) -> str:
     ) % {"who": who or _("quelqu'un"), "what": what, "current": current or "—"}
 
 
-def _should_write(*, loaded: str | None, mine: str, saved: str) -> bool | None:
-    """Whether to write an item posted from a page loaded with fingerprint `loaded`; None on a conflict.
+def _should_write(item: dict, *, mine: str, saved: str, exists: bool) -> bool | None:
+    """Whether to write an item posted from a page loaded with fingerprint `item["loaded"]`; None on a conflict.
 
     Unchanged by the user: nothing to write (someone else's save stays). Changed by the user, but the saved
     state is no longer what the page showed: a conflict, unless both now agree. Without `loaded` (the API,
-    commands), the value is written.
+    commands), the value is written; unless the client said it saw no item (`expect_new`, an API POST without a
+    version) and one `exists` now: someone created it meanwhile, a conflict.
     """
+    loaded = item.get("loaded")
+    if item.get("expect_new") and exists:
+        return None
     if loaded is None:
         return True
     if mine == loaded:
@@ -322,9 +326,8 @@ def quarter_save(
             "blockers": item.get("blockers", ""),
         }
         saved = update.fingerprint if update else fingerprint(action.status, action.progress, "", "")
-        decision = _should_write(loaded=item.get("loaded"), mine=fingerprint(*values.values()), saved=saved)
-        if item.get("expect_new") and update is not None:
-            decision = None  # created by someone else since the client looked (an API POST without a version)
+        mine = fingerprint(*values.values())
+        decision = _should_write(item, mine=mine, saved=saved, exists=update is not None)
         if decision is None:
             current = (
                 f"{update.get_status_display()}, {update.progress} %" + (f" — {update.note}" if update.note else "")
@@ -382,9 +385,7 @@ def quarter_save(
             continue
         saved = measurement.fingerprint if measurement else fingerprint(None, "", "")
         mine = measurement_fingerprint(number, text, comment, parts)
-        decision = _should_write(loaded=item.get("loaded"), mine=mine, saved=saved)
-        if item.get("expect_new") and measurement is not None:
-            decision = None  # created by someone else since the client looked (an API POST without a version)
+        decision = _should_write(item, mine=mine, saved=saved, exists=measurement is not None)
         if decision is None:
             measurement.indicator = indicator
             conflict = (

@@ -6,6 +6,7 @@ a URL that is not already an `<int:…>` path converter goes through `parse_id`.
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.db import models
 
@@ -40,8 +41,6 @@ def clean_text(value: str) -> str:
 def decimal_fits(value, *, max_digits: int, decimal_places: int) -> bool:
     """Whether a number is finite and holds in a DecimalField(max_digits, decimal_places) once rounded to its
     places: NaN, infinity and 1e20 do not (PostgreSQL refuses them; SQLite would store what no page can show)."""
-    from decimal import Decimal, InvalidOperation
-
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):

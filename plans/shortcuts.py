@@ -2,6 +2,7 @@
 on its form, and the form-handling pattern itself. Shortcuts, not views: views and API call them.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -116,12 +117,10 @@ NEXT_STEP_LABELS = {
 
 def next_step(steps: list[dict] | None) -> dict | None:
     """The step after the current one in the stepper, with the button's label; None on the last step."""
-    keys = [step["key"] for step in steps or []]
-    current = next((n for n, step in enumerate(steps or []) if step["current"]), None)
-    if current is None or current + 1 >= len(keys):
-        return None
-    following = steps[current + 1]
-    return {**following, "button": NEXT_STEP_LABELS[following["key"]]}
+    for step, following in itertools.pairwise(steps or []):
+        if step["current"]:
+            return {**following, "button": NEXT_STEP_LABELS[following["key"]]}
+    return None
 
 
 def stepper(plan: Plan, current: str, counts: dict) -> list[dict]:

@@ -180,15 +180,8 @@ def _identify_archive(data: bytes) -> str:
 # --- XLSX -----------------------------------------------------------------------------------------------------
 
 
-_XLSX_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+_XLSX_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
 _XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
 
 
 def _too_many_cells() -> SpreadsheetError:
@@ -204,6 +197,8 @@ def _too_many_cells() -> SpreadsheetError:
 def _check_xlsx_sizes(data: bytes) -> None:
     """Count the cells the worksheets write and cover by merges, from their XML, before openpyxl builds any: it
     makes one object a cell, merged ones included."""
+    from openpyxl.utils import range_boundaries
+
     archive = open_archive(data)
     cells = merged = 0
     for name in archive.namelist():
@@ -211,12 +206,9 @@ def _check_xlsx_sizes(data: bytes) -> None:
             continue
         xml = archive.read(name)
         cells += len(_XLSX_CELL.findall(xml))
-        for first_col, first_row, last_col, last_row in _XLSX_MERGE.findall(xml):
-            if not last_col:
-                continue
-            rows = abs(int(last_row) - int(first_row)) + 1
-            columns = abs(_column_number(last_col) - _column_number(first_col)) + 1
-            merged += rows * columns
+        for ref in _XLSX_MERGE.findall(xml):
+            first_column, first_row, last_column, last_row = range_boundaries(ref.decode())
+            merged += (abs(last_row - first_row) + 1) * (abs(last_column - first_column) + 1)
         if cells > MAX_CELLS or merged > MAX_MERGED_CELLS:
             raise _too_many_cells()
 

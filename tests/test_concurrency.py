@@ -42,8 +42,8 @@ def _databases() -> list[str]:
     return names
 
 
-def _postgres_url(name: str) -> str:
-    """A database of its own on the suite's PostgreSQL server, created empty."""
+def _admin(statements: list[str]):
+    """Run statements on the suite's PostgreSQL server, from its maintenance database; the server's URL parts."""
     import psycopg2
 
     parts = urlsplit(os.environ["DATABASE_URL"])
@@ -52,23 +52,20 @@ def _postgres_url(name: str) -> str:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            cursor.execute(statement)
     admin.close()
+    return parts
+
+
+def _postgres_url(name: str) -> str:
+    """A database of its own on the suite's PostgreSQL server, created empty."""
+    parts = _admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
     return parts._replace(path=f"/{name}").geturl()
 
 
 def _drop_postgres(name: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    admin = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    _admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 
 
 class Site:

@@ -157,17 +157,17 @@ class TestF1PartnersStayInTheirTerritory:
 
 
 class TestF13LockedQuarterIsA403:
-    def test_patching_a_submitted_quarters_progress(self, client, world):
+    @staticmethod
+    def patch_after_submitting(client, world, item, url, body):
+        """The editor submits the first action's quarter, then PATCHes one of its items (with its version)."""
         editor = world.users[MemberRole.EDITOR]
-        action = world.actions[0]
-        review_submit(action=action, period=world.open, by=editor)
-        update = ProgressUpdate.objects.get(action=action, period=world.open)
-        response = api(
-            client,
-            editor,
-            "patch",
-            f"/api/v1/progress-updates/{update.pk}/",
-            {"progress": 80, "version": update.fingerprint},
+        review_submit(action=world.actions[0], period=world.open, by=editor)
+        return api(client, editor, "patch", url.format(pk=item.pk), {**body, "version": item.fingerprint})
+
+    def test_patching_a_submitted_quarters_progress(self, client, world):
+        update = ProgressUpdate.objects.get(action=world.actions[0], period=world.open)
+        response = self.patch_after_submitting(
+            client, world, update, "/api/v1/progress-updates/{pk}/", {"progress": 80}
         )
         assert response.status_code == 403, response.content
         assert "Soumis pour validation" in response.json()["detail"]
@@ -175,16 +175,9 @@ class TestF13LockedQuarterIsA403:
         assert update.progress != 80
 
     def test_a_value_of_a_submitted_action(self, client, world):
-        editor = world.users[MemberRole.EDITOR]
-        action = world.actions[0]
-        review_submit(action=action, period=world.open, by=editor)
-        value = Measurement.objects.get(indicator__action=action, period=world.open)
-        response = api(
-            client,
-            editor,
-            "patch",
-            f"/api/v1/measurements/{value.pk}/",
-            {"value_number": "1", "version": value.fingerprint},
+        value = Measurement.objects.get(indicator__action=world.actions[0], period=world.open)
+        response = self.patch_after_submitting(
+            client, world, value, "/api/v1/measurements/{pk}/", {"value_number": "1"}
         )
         assert response.status_code == 403, response.content
 

@@ -246,16 +246,21 @@ def plan_quarters(plan: Plan, *, upto: tuple[int, int] | None = None) -> list[tu
     return quarters
 
 
+def _progress_updates(plan: Plan, reviewed: frozenset[str] | None):
+    """The plan's progress updates, only those of quarters in the `reviewed` states when given."""
+    updates = ProgressUpdate.objects.filter(action__plan=plan)
+    if reviewed is None:
+        return updates
+    return updates.filter(
+        Exists(ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed))
+    )
+
+
 def _as_published(plan: Plan, actions: list, reviewed: frozenset[str]) -> None:
     """Each action's status and progress as its latest quarter in the `reviewed` states says (one query), not as
     it is being entered: an action no such quarter covers yet is shown as planned, at 0 %. In memory only."""
     updates = (
-        ProgressUpdate.objects.filter(action__plan=plan)
-        .filter(
-            Exists(
-                ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed)
-            )
-        )
+        _progress_updates(plan, reviewed)
         .order_by("period__year", "period__quarter")
         .values_list("action_id", "status", "progress")
     )
@@ -267,13 +272,7 @@ def _as_published(plan: Plan, actions: list, reviewed: frozenset[str]) -> None:
 def progress_by_quarter(*, plan: Plan, upto=None, reviewed: frozenset[str] | None = None) -> list[dict]:
     """Average progress, actions done and actions reported, per quarter reported (up to `upto`; in the `reviewed`
     states only, if given): one query."""
-    updates = ProgressUpdate.objects.filter(action__plan=plan)
-    if reviewed is not None:
-        updates = updates.filter(
-            Exists(
-                ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed)
-            )
-        )
+    updates = _progress_updates(plan, reviewed)
     if upto is not None:
         updates = updates.filter(
             Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)

@@ -43,19 +43,21 @@ def plan_partner_add(
             },
             code="kind_country",
         )
+    # The plan's row lock: two people adding the same organisation at once get one record.
+    plan = Plan.objects.select_for_update().select_related("territory").get(pk=plan.pk)
     return partner_for_plan(plan=plan, name=name, kind=kind, acronym=acronym, contact_email=contact_email)
 
 
 def territory_partners(plan: Plan):
-    """The organisations a plan may reuse by name: its own and those of the other plans of its territory. Never
+    """The organisations a plan may reuse by name: those of the plans of its territory (its own included). Never
     another territory's (their names, acronyms and contact addresses are theirs)."""
-    return Partner.objects.filter(Q(plans=plan) | Q(plans__territory_id=plan.territory_id)).distinct()
+    return Partner.objects.filter(plans__territory_id=plan.territory_id).distinct()
 
 
 def partner_for_plan(*, plan: Plan, name: str, kind: str, acronym: str = "", contact_email: str = "") -> Partner:
     """The plan's organisation of this name and kind: one of its territory's, reused, or a new one; attached to the
-    plan. The plan's row is locked, so that two people adding the same organisation at once get one record."""
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    plan. The caller holds the plan's row lock (plan_partner_add, the import), so that two people adding the same
+    organisation at once get one record."""
     name = name.strip()
     partner = territory_partners(plan).filter(name__iexact=name, kind=kind).order_by("pk").first()
     if partner is None:

@@ -7,7 +7,6 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -78,9 +77,9 @@ def reference_data_sync(*, template_model=PlanTemplate, measure_model=CatalogueM
 # --- Plans --------------------------------------------------------------------------------------------------
 
 
-def _save_with_free_slug(plan: Plan) -> None:
+def _save_with_free_slug(plan: Plan, base: str) -> None:
     """Save a new plan; when someone else took its slug since it was chosen (two plans of a territory created at the
-    same moment), the next free one."""
+    same moment), the next free one for the same `base`: the other plan is saved now, so it is seen."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -89,8 +88,8 @@ def _save_with_free_slug(plan: Plan) -> None:
         except IntegrityError:
             if not Plan.objects.filter(slug=plan.slug).exists():
                 raise
-            plan.slug = _unique_slug(f"{plan.slug}-{get_random_string(4).lower()}")
-    raise IntegrityError(f"no free slug for {plan.slug}")
+            plan.slug = _unique_slug(base)
+    raise IntegrityError(f"no free slug for {base}")
 
 
 def _unique_slug(base: str) -> str:
@@ -154,6 +153,7 @@ def plan_create(
 ) -> Plan:
     """Create a draft plan whose creator coordinates it, optionally from a template; `partners` join the plan before
     the template finds its leads and signatories among them."""
+    slug_base = f"{territory.name} {period_start.year}-{period_end.year}"
     plan = Plan(
         territory=territory,
         title=title,
@@ -161,10 +161,10 @@ def plan_create(
         period_start=period_start,
         period_end=period_end,
         template=template,
-        slug=_unique_slug(f"{territory.name} {period_start.year}-{period_end.year}"),
+        slug=_unique_slug(slug_base),
     )
     plan.full_clean()
-    _save_with_free_slug(plan)
+    _save_with_free_slug(plan, slug_base)
     Membership.objects.create(plan=plan, user=by, role=MemberRole.COORDINATOR)
     reporting_periods_sync(plan=plan)
     if by.partner_id:
