@@ -14,7 +14,7 @@ about two hundred lines.
 
 import math
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -26,6 +26,8 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 INK, MUTED, GRID = "#1d2327", "#555b61", "#d5dbe0"
 FONT = 12  # px: never smaller
 WIDTH = 720
+NARROW_WIDTH = 340  # drawn for phones (under 576 px), shown instead of the wide one by the stylesheet
+NARROW_QUARTERS = 6  # the latest quarters a narrow chart keeps (all of them are in the data table)
 LINE_HEIGHT = 15
 
 
@@ -66,6 +68,32 @@ class Chart:
         return draw(self)
 
     @property
+    def narrow(self) -> "Chart":
+        """The same chart drawn for a phone: narrower labels; a line chart becomes horizontal bars of its latest
+        quarters (fewer ticks, nothing off-screen), its references staying in the data table."""
+        if self.kind != "lines":
+            return replace(self, key=f"{self.key}-etroit", width=NARROW_WIDTH, small=False)
+        keep = slice(-NARROW_QUARTERS, None)
+        return replace(
+            self,
+            key=f"{self.key}-etroit",
+            kind="bars",
+            width=NARROW_WIDTH,
+            small=False,
+            categories=self.categories[keep],
+            series=[replace(s, values=s.values[keep]) for s in self.series],
+            references=[],
+            masks={},
+        )
+
+    @property
+    def whole(self) -> bool:
+        """Counts (no unit, whole values): ticks and labels without decimals."""
+        return not self.unit and all(
+            v is None or Decimal(v) == Decimal(v).to_integral_value() for s in self.series for v in s.values
+        )
+
+    @property
     def table_rows(self):
         return [
             [c, *[self.masks[i] if i in self.masks else s.values[i] for s in self.series]]
@@ -78,10 +106,11 @@ class Chart:
 
 
 def fmt(value, unit: str = "") -> str:
+    """A label on a chart: euros to the euro (24 610 €), other values to one decimal where they have one."""
     if value is None:
         return "—"
     value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 1
+    places = 0 if unit == "€" or value == value.to_integral_value() else 1
     text = number_format(value, places, force_grouping=True)
     return f"{text}\u00a0{unit}" if unit else text
 
@@ -146,18 +175,28 @@ def _frame(chart: Chart, height: int, body) -> SafeString:
     )
 
 
-def _nice_maximum(values: list[Decimal], maximum: Decimal | None) -> Decimal:
+def _nice_maximum(values: list[Decimal], maximum: Decimal | None, *, whole: bool = False) -> Decimal:
     if maximum:
         return Decimal(maximum)
     top = max(values, default=Decimal(0))
     if top <= 0:
-        return Decimal(1)
+        return Decimal(4) if whole else Decimal(1)
+    if whole and top <= 20:
+        return Decimal(math.ceil(top / 4) * 4)  # four ticks on whole numbers: 0, 1, 2, 3, 4 rather than 1,25
     magnitude = Decimal(10) ** int(math.floor(math.log10(float(top))))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (2, 4, 8, 10) if whole else (1, 2, 2.5, 5, 10):
         nice = magnitude * Decimal(str(step))
         if nice >= top:
             return nice
     return top
+
+
+def _label_width(chart: Chart) -> int:
+    return 230 if chart.width >= WIDTH else 110
+
+
+def _label_chars(chart: Chart) -> int:
+    return 30 if chart.width >= WIDTH else 14
 
 
 def horizontal_bars(chart: Chart) -> SafeString:
@@ -165,12 +204,12 @@ def horizontal_bars(chart: Chart) -> SafeString:
     series = chart.colored_series
     values = [Decimal(v) for s in series for v in s.values if v is not None]
     maximum = _nice_maximum(values, chart.maximum)
-    label_width, bar = 230, 16
+    label_width, wrap, bar = _label_width(chart), _label_chars(chart), 16
     legend, top = _legend(series, chart.width, label_width) if len(series) > 1 else (SafeString(""), 4)
     plot = chart.width - label_width - 90
     parts, y = [legend], top + 6
     for index, category in enumerate(chart.categories):
-        lines = _wrap(category, 30)
+        lines = _wrap(category, wrap)
         group = max(len(series) * (bar + 2), len(lines) * LINE_HEIGHT) + 12
         parts.append(_label_lines(label_width - 8, y + group / 2 - 2, lines))
         for position, serie in enumerate(series):
@@ -200,12 +239,12 @@ def stacked_bars(chart: Chart) -> SafeString:
     series = chart.colored_series
     totals = [sum((Decimal(s.values[i] or 0) for s in series), Decimal(0)) for i in range(len(chart.categories))]
     maximum = _nice_maximum(totals, chart.maximum)
-    label_width, bar = 230, 22
+    label_width, wrap, bar = _label_width(chart), _label_chars(chart), 22
     legend, top = _legend(series, chart.width, 0)
     plot = chart.width - label_width - 60
     parts, y = [legend], top + 8
     for index, category in enumerate(chart.categories):
-        lines = _wrap(category, 30)
+        lines = _wrap(category, wrap)
         group = max(bar, len(lines) * LINE_HEIGHT) + 12
         bar_y = y + (group - 12 - bar) / 2
         parts.append(_label_lines(label_width - 8, bar_y + bar / 2 + 4, lines))
@@ -242,7 +281,8 @@ def lines(chart: Chart) -> SafeString:
     series = chart.colored_series
     values = [Decimal(v) for s in series for v in s.values if v is not None]
     values += [Decimal(r.value) for r in chart.references if r.value is not None]
-    maximum = _nice_maximum(values, chart.maximum)
+    whole = chart.whole and all(Decimal(r.value) == Decimal(r.value).to_integral_value() for r in chart.references)
+    maximum = _nice_maximum(values, chart.maximum, whole=whole)
     legend, top = _legend(series, chart.width, 0) if len(series) > 1 else (SafeString(""), 0)
     left, right, height = 52, 96, 190 if chart.small else 230
     plot_top, plot_bottom = top + 16, top + height

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.encoding import force_str
-from django.utils.formats import number_format
 from django.utils.text import slugify
 
-from indicators.reports.base import DATE, DECIMAL, INT, MONEY, Report, Rows, Section
+from indicators.reports.base import DATE, DECIMAL, INT, MONEY, PERCENT, Figure, Report, Rows, Section
 from indicators.reports.base import TEXT as TEXT_KIND
+from plans import formats
 from plans.inputs import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,16 +40,41 @@ def _is_number(value) -> bool:
 
 
 def _typed(column_kind: str, value):
-    """('number' | 'money' | 'date' | 'text', value) for one cell."""
+    """('integer' | 'number' | 'money' | 'percent' | 'date' | 'text', value) for one cell.
+
+    A headline Figure says its own kind; a percentage (0–100) becomes the fraction spreadsheets format as %."""
+    if isinstance(value, Figure):
+        column_kind, value = value.kind, value.value
     if value is None or value == "":
         return "empty", None
     if column_kind == MONEY and _is_number(value):
         return "money", Decimal(value)
+    if column_kind == PERCENT and _is_number(value):
+        return "percent", Decimal(value) / 100
     if column_kind in {INT, DECIMAL, MONEY} and _is_number(value):
-        return "number", value
+        whole = Decimal(value) == Decimal(value).to_integral_value()
+        return ("integer" if whole else "number"), value
     if column_kind == DATE and isinstance(value, datetime.date):
         return "date", value
     return "text", neutralise(force_str(value))
+
+
+def _fitted_widths(section: Section) -> list[int]:
+    """Each column's width in characters, from what it holds: its header's longest word, the longest value
+    (text up to 60, then it wraps), and the column's own minimum."""
+    widths = []
+    sample = section.rows[:2000]
+    for index, column in enumerate(section.columns):
+        header = max((len(word) for word in force_str(column.label).split()), default=4)
+        longest = 0
+        for row in sample:
+            value = row[index]
+            if value is None or value == "":
+                continue
+            shown = str(value) if isinstance(value, Figure) else _shown_text(value)
+            longest = max(longest, max((len(line) for line in shown.split("\n")), default=0))
+        widths.append(max(min(longest, 60), header, 6) + 2)
+    return widths
 
 
 def sheet_title(title: str, used: set) -> str:
@@ -108,8 +133,8 @@ def to_csv(section: Section, *, opendata: bool) -> bytes:
             kind, typed = _typed(column.kind, value)
             if kind == "empty":
                 cells.append("")
-            elif kind in {"number", "money"}:
-                shown = f"{typed:.2f}" if kind == "money" else str(typed)
+            elif kind in {"integer", "number", "money", "percent"}:
+                shown = f"{typed:.2f}" if kind == "money" else f"{Decimal(typed).normalize():f}"
                 cells.append(shown.replace(".", ","))
             elif kind == "date":
                 cells.append(typed.strftime("%d/%m/%Y"))
@@ -132,6 +157,15 @@ def repeats(section: Section) -> set[tuple[int, int]]:
 
 # --- XLSX -----------------------------------------------------------------------------------------------------
 
+# Number formats: money to the cent, counts whole, other numbers to two decimals, shares as percentages.
+XLSX_FORMATS = {
+    "money": '#,##0.00 "€"',
+    "integer": "#,##0",
+    "number": "#,##0.00",
+    "percent": "0%",
+    "date": "DD/MM/YYYY",
+}
+
 
 def to_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
@@ -152,20 +186,20 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append([neutralise(force_str(c.label)) for c in section.columns])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
-        for index, column in enumerate(section.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+        for index, width in enumerate(_fitted_widths(section), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
         greyed = repeats(section)
         for row_index, row in enumerate(section.rows):
             values, formats = [], []
             for column, value in zip(section.columns, row, strict=True):
                 kind, typed = _typed(column.kind, value)
                 values.append(typed)
-                formats.append({"money": '#,##0.00 "€"', "date": "DD/MM/YYYY"}.get(kind))
+                formats.append(XLSX_FORMATS.get(kind))
             sheet.append(values)
             for column_index, (cell, number_format_) in enumerate(zip(sheet[sheet.max_row], formats, strict=True)):
                 if number_format_:
                     cell.number_format = number_format_
-                elif isinstance(cell.value, str) and (len(cell.value) > 40 or "\n" in cell.value):
+                elif isinstance(cell.value, str):
                     cell.alignment = wrap
                 if (row_index, column_index) in greyed:
                     cell.font = repeat_font
@@ -201,20 +235,40 @@ def to_ods(report: Report) -> bytes:
         number.Year(style="long"),
     ):
         day.addElement(element)
-    doc.automaticstyles.addElement(euro)
-    doc.automaticstyles.addElement(day)
+    whole = number.NumberStyle(name="whole-number")
+    whole.addElement(number.Number(decimalplaces="0", minintegerdigits="1", grouping="true"))
+    decimal = number.NumberStyle(name="decimal-number")
+    decimal.addElement(number.Number(decimalplaces="2", minintegerdigits="1", grouping="true"))
+    share = number.PercentageStyle(name="share-number")
+    share.addElement(number.Number(decimalplaces="0", minintegerdigits="1"))
+    share.addElement(number.Text(text="\u00a0%"))
+    for data_style in (euro, day, whole, decimal, share):
+        doc.automaticstyles.addElement(data_style)
     money_cell = style.Style(name="money", family="table-cell", datastylename="euro-number")
     date_cell = style.Style(name="date", family="table-cell", datastylename="day-number")
+    integer_cell = style.Style(name="integer", family="table-cell", datastylename="whole-number")
+    number_cell = style.Style(name="number", family="table-cell", datastylename="decimal-number")
+    percent_cell = style.Style(name="percent", family="table-cell", datastylename="share-number")
     header_cell = style.Style(name="header", family="table-cell")
     header_cell.addElement(style.TableCellProperties(backgroundcolor="#14506b", wrapoption="wrap"))
     header_cell.addElement(style.TextProperties(fontweight="bold", color="#ffffff"))
     wrap_cell = style.Style(name="wrap", family="table-cell")
     wrap_cell.addElement(style.TableCellProperties(wrapoption="wrap", verticalalign="top"))
     repeat_cell = style.Style(name="repeat", family="table-cell")
-    repeat_cell.addElement(style.TableCellProperties(verticalalign="top"))
+    repeat_cell.addElement(style.TableCellProperties(wrapoption="wrap", verticalalign="top"))
     repeat_cell.addElement(style.TextProperties(color="#8a8f94"))
-    for element in (money_cell, date_cell, header_cell, wrap_cell, repeat_cell):
+    for element in (
+        money_cell,
+        date_cell,
+        integer_cell,
+        number_cell,
+        percent_cell,
+        header_cell,
+        wrap_cell,
+        repeat_cell,
+    ):
         doc.automaticstyles.addElement(element)
+    numeric_cells = {"integer": integer_cell, "number": number_cell, "percent": percent_cell}
     widths = {}
 
     def column_style(width: int):
@@ -228,8 +282,8 @@ def to_ods(report: Report) -> bytes:
     used = set()
     for section in report.sections:
         sheet = table.Table(name=sheet_title(force_str(section.title), used))
-        for column in section.columns:
-            sheet.addElement(table.TableColumn(stylename=column_style(column.width + 2)))
+        for width in _fitted_widths(section):
+            sheet.addElement(table.TableColumn(stylename=column_style(width)))
         header = table.TableRow()
         for column in section.columns:
             cell = table.TableCell(valuetype="string", stylename=header_cell)
@@ -247,26 +301,62 @@ def to_ods(report: Report) -> bytes:
                     cell = table.TableCell(
                         valuetype="currency", currency="EUR", value=str(typed), stylename=money_cell
                     )
-                    cell.addElement(text.P(text=f"{number_format(typed, 2, force_grouping=True)}\u00a0€"))
-                elif kind == "number":
-                    cell = table.TableCell(valuetype="float", value=str(typed))
-                    cell.addElement(text.P(text=number_format(typed, use_l10n=True)))
+                    cell.addElement(text.P(text=formats.euros(typed)))
+                elif kind in numeric_cells:
+                    shown = formats.percentage(typed * 100, 0) if kind == "percent" else formats.number(typed)
+                    cell = table.TableCell(
+                        valuetype="percentage" if kind == "percent" else "float",
+                        value=f"{Decimal(typed).normalize():f}",
+                        stylename=numeric_cells[kind],
+                    )
+                    cell.addElement(text.P(text=shown))
                 elif kind == "date":
                     cell = table.TableCell(valuetype="date", datevalue=typed.isoformat(), stylename=date_cell)
-                    cell.addElement(text.P(text=typed.strftime("%d/%m/%Y")))
+                    cell.addElement(text.P(text=formats.short_date(typed)))
                 else:
-                    options = {"stylename": wrap_cell} if "\n" in typed else {}
-                    if (row_index, column_index) in greyed:
-                        options = {"stylename": repeat_cell}
-                    cell = table.TableCell(valuetype="string", **options)
+                    greyed_cell = (row_index, column_index) in greyed
+                    cell = table.TableCell(valuetype="string", stylename=repeat_cell if greyed_cell else wrap_cell)
                     for paragraph in typed.split("\n"):
                         cell.addElement(text.P(text=paragraph))
                 line.addElement(cell)
             sheet.addElement(line)
         doc.spreadsheet.addElement(sheet)
+    _freeze_header_rows(doc, used)
     buffer = io.BytesIO()
     doc.write(buffer)
     return buffer.getvalue()
+
+
+def _freeze_header_rows(doc, sheet_names) -> None:
+    """LibreOffice's view settings: on every sheet the header row stays in view when scrolling (as XLSX's
+    freeze panes)."""
+    from odf import config
+
+    def item(name, kind, value):
+        element = config.ConfigItem(name=name, type=kind)
+        element.addText(str(value))
+        return element
+
+    tables = config.ConfigItemMapNamed(name="Tables")
+    for name in sorted(sheet_names):
+        entry = config.ConfigItemMapEntry(name=name)
+        for setting in (
+            item("VerticalSplitMode", "short", 2),
+            item("VerticalSplitPosition", "int", 1),
+            item("ActiveSplitRange", "short", 2),
+            item("PositionTop", "int", 0),
+            item("PositionBottom", "int", 1),
+        ):
+            entry.addElement(setting)
+        tables.addElement(entry)
+    view = config.ConfigItemMapEntry()
+    view.addElement(item("ViewId", "string", "view1"))
+    view.addElement(tables)
+    views = config.ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = config.ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    doc.settings.addElement(settings)
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------

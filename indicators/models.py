@@ -12,11 +12,11 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.enums import Direction, EvidenceHolder, Frequency, IndicatorKind, ReviewState, Unit
+from plans import formats
 from plans.enums import ActionStatus
 from plans.formats import file_size
 from plans.inputs import CleanTextModel, clean_text
@@ -391,15 +391,7 @@ def latest_readings(*, plan: Plan, upto: ReportingPeriod | None = None, count: i
 
 
 def format_value(indicator: Indicator, number, text) -> str:
-    if indicator.unit == Unit.TEXT:
-        return text or "—"
-    if number is None:
-        return "—"
-    if indicator.unit == Unit.YES_NO:
-        return str(_("oui")) if number else str(_("non"))
-    places = 0 if number == number.to_integral() else 2
-    shown = number_format(number, places, force_grouping=True)
-    return {Unit.PERCENTAGE: f"{shown}\u00a0%", Unit.EUROS: f"{shown}\u00a0€"}.get(indicator.unit, shown)
+    return formats.measure(text if indicator.unit == Unit.TEXT else number, indicator.unit)
 
 
 class ActionReview(CleanTextModel):

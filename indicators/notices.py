@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import DigestSent
 from indicators.perms import REPORTING_ROLES, TRACKED_STATUSES
@@ -85,7 +86,11 @@ def _plan_notices(plan: Plan, today: datetime.date, yesterday: tuple, found: dic
         deadline = period.end + datetime.timedelta(days=plan.reporting_deadline_days)
         if deadline - datetime.timedelta(days=7) == today and not period.is_closed:
             missing = quarter_missing(period)
-            text = _("Le %(p)s est à renseigner avant le %(d)s : %(n)s élément(s) manquent.")
+            text = ngettext(
+                "Le %(p)s est à renseigner avant le %(d)s : %(n)s élément manque.",
+                "Le %(p)s est à renseigner avant le %(d)s : %(n)s éléments manquent.",
+                missing.count,
+            )
             if missing.count:
                 add("deadline", text % {"p": period.label, "d": date_format(deadline, "SHORT_DATE_FORMAT"),
                                         "n": missing.count}, quarter, editors)  # fmt: skip
@@ -162,7 +167,11 @@ def send_digests(*, today: datetime.date, base_url: str = "") -> dict:
             continue
         try:
             with translation.override(settings.LANGUAGE_CODE):
-                subject = _("Plans locaux : %(n)s rappel(s) pour aujourd'hui") % {"n": len(wanted)}
+                subject = ngettext(
+                    "Plans locaux : %(n)s rappel pour aujourd'hui",
+                    "Plans locaux : %(n)s rappels pour aujourd'hui",
+                    len(wanted),
+                ) % {"n": len(wanted)}
                 body = render_to_string(
                     "indicators/emails/digest.txt",
                     {

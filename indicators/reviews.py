@@ -169,10 +169,11 @@ def review_reopen(*, review: ActionReview, by: User, reason: str) -> ActionRevie
     return _save(review, by, state=ReviewState.DRAFT, decided_by=by, decided_at=timezone.now(), reason=reason.strip())
 
 
-def pending_reviews(period: ReportingPeriod) -> list[ActionReview]:
-    """What was submitted in this quarter and not yet validated or returned."""
+def pending_reviews(period: ReportingPeriod, state: str = ReviewState.SUBMITTED) -> list[ActionReview]:
+    """What was submitted in this quarter and not yet validated or returned (or, with `state`, what is in it:
+    the returned ones not submitted again)."""
     return list(
-        ActionReview.objects.filter(period=period, state=ReviewState.SUBMITTED)
+        ActionReview.objects.filter(period=period, state=state)
         .select_related("action")
         .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "action__pk")
     )

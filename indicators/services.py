@@ -2,15 +2,16 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from indicators import breakdowns, perms
-from indicators.enums import Frequency, IndicatorKind, Unit
+from indicators.enums import Frequency, IndicatorKind, ReviewState, Unit
 from indicators.models import (
     ActionReview,
     Evidence,
@@ -19,6 +20,7 @@ from indicators.models import (
     ProgressUpdate,
     ShareLink,
     fingerprint,
+    format_value,
     measurement_fingerprint,
 )
 from indicators.reviews import locked_actions, locked_message, pending_reviews
@@ -202,9 +204,37 @@ class QuarterData:
         def name(record) -> str:  # the action may have been deleted since
             return f"{record.action.title} — {record.period.label}" if record.action and record.period else ""
 
+        def decision(record) -> str:
+            if record.history_type == "-":
+                return ""
+            return REVIEW_VERBS.get(record.state, "")
+
         # Evidence files, their deletion included: the record keeps the name, who and when.
         files = Evidence.history.filter(plan_id=plan.pk)
-        return [(_lazy("Validation"), records, name), (_lazy("Pièce justificative"), files, lambda r: r.name)]
+        # Values and progress updates entered or changed: the value itself is in the entry.
+        values = Measurement.history.filter(indicator__plan=plan).select_related("indicator", "period")
+        updates = ProgressUpdate.history.filter(action__plan=plan).select_related("action", "period")
+
+        def value_name(record) -> str:
+            try:
+                shown = format_value(record.indicator, record.value_number, record.value_text)
+                return f"{record.indicator.label} — {record.period.label} : {shown}"
+            except ObjectDoesNotExist:  # the indicator was deleted since
+                return ""
+
+        def update_name(record) -> str:
+            try:
+                where = f"{record.action.title} — {record.period.label}"
+            except ObjectDoesNotExist:  # the action was deleted since
+                return ""
+            return f"{where} : {record.get_status_display()}, {record.progress} %"
+
+        return [
+            (_lazy("Trimestre d'une action"), records, name, decision),
+            (_lazy("Pièce justificative"), files, lambda r: r.name),
+            (_lazy("Valeur"), values, value_name),
+            (_lazy("Avancement"), updates, update_name),
+        ]
 
     def copy_action_definitions(self, *, source, copy) -> None:
         """An action's indicators are copied as definitions, never with their values."""
@@ -213,6 +243,15 @@ class QuarterData:
             indicator.pk = indicator.id = None
             indicator.action = copy
         Indicator.objects.bulk_create(indicators)
+
+
+# What a quarter's review record means in the history, by the state it was saved in.
+REVIEW_VERBS = {
+    ReviewState.DRAFT: _lazy("remis en brouillon"),
+    ReviewState.SUBMITTED: _lazy("soumis pour validation"),
+    ReviewState.VALIDATED: _lazy("validé"),
+    ReviewState.RETURNED: _lazy("renvoyé"),
+}
 
 
 @transaction.atomic
@@ -453,23 +492,36 @@ def quarter_close(*, period: ReportingPeriod, by: User, confirm_pending: bool = 
     titles = ", ".join(f"« {review.action.title} »" for review in pending)
     if pending and not confirm_pending:
         raise ValidationError(
-            _(
-                "%(n)d action(s) soumise(s) attendent encore d'être validées ou renvoyées : %(titles)s. Validez-les, "
-                "ou confirmez la clôture avec elles."
+            ngettext(
+                "%(n)d action soumise attend encore d'être validée ou renvoyée : %(titles)s. Validez-la, "
+                "ou confirmez la clôture avec elle.",
+                "%(n)d actions soumises attendent encore d'être validées ou renvoyées : %(titles)s. Validez-les, "
+                "ou confirmez la clôture avec elles.",
+                len(pending),
             )
             % {"n": len(pending), "titles": titles},
             code="pending",
         )
     missing = quarter_missing(period)
-    summary = _("%(indicators)d valeur(s) d'indicateur et %(actions)d point(s) d'avancement manquants.") % {
-        "indicators": len(missing.indicators),
-        "actions": len(missing.actions),
+    summary = _("Manquaient : %(indicators)s et %(actions)s.") % {
+        "indicators": ngettext("%(n)d valeur d'indicateur", "%(n)d valeurs d'indicateur", len(missing.indicators))
+        % {"n": len(missing.indicators)},
+        "actions": ngettext("%(n)d point d'avancement", "%(n)d points d'avancement", len(missing.actions))
+        % {"n": len(missing.actions)},
     }
     if pending:
-        summary += " " + _("Clos avec %(n)d soumission(s) non validée(s) : %(titles)s.") % {
-            "n": len(pending),
-            "titles": titles,
-        }
+        summary += " " + ngettext(
+            "Clos avec %(n)d soumission non validée : %(titles)s.",
+            "Clos avec %(n)d soumissions non validées : %(titles)s.",
+            len(pending),
+        ) % {"n": len(pending), "titles": titles}
+    returned = pending_reviews(period, ReviewState.RETURNED)
+    if returned:
+        summary += " " + ngettext(
+            "%(n)d action renvoyée et pas soumise à nouveau : %(titles)s.",
+            "%(n)d actions renvoyées et pas soumises à nouveau : %(titles)s.",
+            len(returned),
+        ) % {"n": len(returned), "titles": ", ".join(f"« {review.action.title} »" for review in returned)}
     period.closed_at, period.closed_by = timezone.now(), by
     period.save()
     return PeriodEvent.objects.create(period=period, kind=PeriodEvent.CLOSED, by=by, summary=summary)

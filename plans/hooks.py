@@ -32,7 +32,8 @@ class QuarterDataProvider(Protocol):
 
     def history_sources(self, *, plan) -> list:
         """What the plan's history page lists besides the plans app's own objects: (label, historical records
-        of the plan with their relations selected, a function giving each record's name)."""
+        of the plan with their relations selected, a function giving each record's name[, a function giving
+        what happened, when the operation says less than the record])."""
 
 
 _providers: list[QuarterDataProvider] = []

@@ -274,11 +274,14 @@ def test_the_pdf_link_opens_its_preparation_page_instead_of_downloading_it(live_
     page.get_by_role("link", name="PDF", exact=True).click()
     expect(page.get_by_role("heading", name="Préparation du fichier")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/rapports/exports/\d+/$"))
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
-    page.reload()
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger", exact=True).click()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    # The worker prepares it; the page, refreshing itself, then starts the download without a click.
+    with page.expect_download(timeout=15000) as download:
+        call_command(
+            "db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO(), stderr=StringIO()
+        )
     assert download.value.suggested_filename.endswith(".pdf")
+    expect(page.get_by_role("link", name="Télécharger", exact=True)).to_be_visible()
 
 
 def test_a_share_link_is_copied_with_a_button_and_revoked_only_once_confirmed(live_server, page):

@@ -143,6 +143,19 @@ class TestTranslations:
         ]
         assert untranslated == []
 
+    def test_french_catalogue_gives_every_plural_the_french_rule(self):
+        """Issue 26: "(0 actions)": without a French catalogue, gettext applied English's rule."""
+        from pathlib import Path
+
+        import polib
+
+        root = Path(__file__).resolve().parent.parent / "locale"
+        french = polib.pofile(str(root / "fr/LC_MESSAGES/django.po"))
+        assert french.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);" and not french.metadata_is_fuzzy
+        plurals = {e.msgid for e in polib.pofile(str(root / "en/LC_MESSAGES/django.po")) if e.msgid_plural}
+        filled = {e.msgid for e in french if e.msgstr_plural.get(0) == e.msgid and e.msgstr_plural.get(1)}
+        assert plurals - filled == set(), "run locale/fr_plurals.py after makemessages"
+
 
 def test_english_format_labels_follow_the_language():
     """Issue 26: the formats' labels were translated once, at import, in French."""

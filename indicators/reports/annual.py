@@ -1,5 +1,6 @@
 """The annual review for the funders."""
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from indicators.charts import Chart, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Indicator, Measurement, ProgressUpdate
-from indicators.reports.base import DATE, DECIMAL, INT, MONEY, TEXT, Column, Report, Section
+from indicators.reports.base import DATE, DECIMAL, INT, MONEY, PERCENT, TEXT, Column, Figure, Report, Section
 from indicators.reports.common import (
     BUDGET_COLUMNS,
     ZERO,
@@ -26,6 +27,7 @@ from indicators.reports.common import (
     cell_value,
     decisions_section,
     funders_open_data,
+    funders_total,
     headline_section,
     indicator_section,
     lead_name,
@@ -37,7 +39,7 @@ from indicators.reports.common import (
 from indicators.targets import on_target, target_label
 from partners.models import Partner
 from plans.enums import ActionStatus
-from plans.formats import euros, percent
+from plans.formats import euros, rate
 from plans.models import BudgetExecution, BudgetLine, Funding, Plan
 from plans.timeline import build_timeline
 
@@ -45,7 +47,7 @@ from plans.timeline import build_timeline
 FUNDER_COLUMNS = [
     *BUDGET_COLUMNS[:5],
     Column(_lazy("Versé au plan (€)"), MONEY, 16),
-    Column(_lazy("Taux d'engagement"), TEXT, 12),
+    Column(_lazy("Taux d'engagement"), PERCENT, 12),
 ]
 
 
@@ -243,11 +245,16 @@ def _year_money(plan: Plan, year: int) -> YearMoney:
                 granted=granted[funder_id],
                 committed=committed,
                 paid=spent.get(funder_id, {}).get("paid") or ZERO,
-                share=percent(committed, granted[funder_id]),
+                share=rate(committed, granted[funder_id]),
                 received=received[funder_id],
             )
         )
     return YearMoney(funders=rows, per_quarter=dict(per_quarter), planned_by_action=dict(by_action))
+
+
+def _total(rows: list[FunderMoney]) -> FunderMoney:
+    total = funders_total(rows)
+    return dataclasses.replace(total, share=rate(total.committed, total.granted))
 
 
 def _funder_cells(row: FunderMoney) -> list:
@@ -300,11 +307,11 @@ def annual_review(plan: Plan, year: int) -> Report:
     money = _year_money(plan, year)
     headline = [
         *status_headline(states),
-        (_("Indicateurs à la cible"), str(indicators.on)),
-        (_("Indicateurs en deçà de la cible"), str(indicators.off)),
-        (_("Financements accordés %(year)s") % {"year": year}, euros(money.granted)),
-        (_("Engagé en %(year)s") % {"year": year}, euros(money.committed)),
-        (_("Part des engagements au T4"), percent(money.per_quarter.get(4, ZERO), money.committed)),
+        (_("Indicateurs à la cible"), Figure(indicators.on)),
+        (_("Indicateurs en deçà de la cible"), Figure(indicators.off)),
+        (_("Financements accordés %(year)s") % {"year": year}, Figure(money.granted, MONEY)),
+        (_("Engagé en %(year)s") % {"year": year}, Figure(money.committed, MONEY)),
+        (_("Part des engagements au T4"), Figure(rate(money.per_quarter.get(4, ZERO), money.committed), PERCENT)),
     ]
     decisions = [_("Action en retard : %(title)s") % {"title": s.action.title} for s in states if s.late]
     decisions += [
@@ -357,7 +364,8 @@ def annual_review(plan: Plan, year: int) -> Report:
                 "financeurs",
                 _("Exécution par financeur"),
                 FUNDER_COLUMNS,
-                [_funder_cells(f) for f in money.funders],
+                [_funder_cells(f) for f in money.funders]
+                + [_funder_cells(_total(money.funders))] * bool(money.funders),
                 open_data=funders_open_data(money.funders),
             ),
             *_commitments_section(plan, year),
@@ -365,7 +373,7 @@ def annual_review(plan: Plan, year: int) -> Report:
                 "rythme",
                 _("Rythme d'engagement"),
                 [Column(_("Trimestre"), width=12), Column(_("Engagé (€)"), MONEY, 16)],
-                [list(row) for row in pace],
+                [list(row) for row in pace] + [[_("Total"), sum((amount for _label, amount in pace), ZERO)]],
             ),
             decisions_section(decisions),
         ],

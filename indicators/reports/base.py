@@ -6,9 +6,28 @@ from dataclasses import dataclass, field
 
 from indicators.charts import Chart
 from indicators.opendata import OpenData
+from plans import formats
 from plans.models import Plan
 
 TEXT, INT, DECIMAL, MONEY, DATE, PERCENT = "text", "int", "decimal", "money", "date", "percent"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure: a count, an amount in euros or a percentage (0–100), with an optional share (a
+    percentage) beside it. Pages read "12 500,00 € (78 %)"; spreadsheets get numeric cells."""
+
+    value: object
+    kind: str = INT
+    share: object = None
+
+    def __str__(self) -> str:
+        shown = {MONEY: formats.euros, PERCENT: formats.percentage, INT: formats.count}.get(self.kind, formats.number)(
+            self.value
+        )
+        if self.share is None:
+            return shown
+        return f"{shown} ({formats.percentage(self.share, 0)})"
 
 
 class Rows(Sequence):

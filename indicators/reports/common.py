@@ -11,7 +11,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -19,8 +18,9 @@ from indicators.charts import Chart, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, ProgressUpdate, format_value
 from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
-from indicators.reports.base import INT, MONEY, TEXT, Column, Rows, Section
+from indicators.reports.base import DECIMAL, INT, MONEY, PERCENT, Column, Figure, Rows, Section
 from indicators.targets import NUMERIC, target_label
+from plans import formats
 from plans.enums import ActionStatus, Competence
 from plans.models import Action, BudgetLine, Plan, ReportingPeriod
 
@@ -31,9 +31,8 @@ def plain(value) -> str:
     """A value written out in a sentence: 12, 12,5, or a dash."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Decimal):
-        places = 0 if value == value.to_integral_value() else 2
-        return number_format(value, places, force_grouping=True)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return formats.number(value)
     return str(value)
 
 
@@ -80,6 +79,7 @@ class ActionState:
     last_note: str
     last_blockers: str
     review: str = ReviewState.DRAFT  # where the report's quarter of the action stands with its validator
+    review_reason: str = ""  # why it was returned (or reopened)
 
     @property
     def pillar(self) -> str:
@@ -115,6 +115,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
             last_note=Subquery(updates.values("note")[:1]),
             last_blockers=Subquery(updates.values("blockers")[:1]),
             review_state=Subquery(reviews.values("state")[:1]) if reviews is not None else Value(""),
+            review_reason=Subquery(reviews.values("reason")[:1]) if reviews is not None else Value(""),
         )
         .in_plan_order()
     )
@@ -131,6 +132,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
                 last_note=action.last_note or "",
                 last_blockers=action.last_blockers or "",
                 review=action.review_state or ReviewState.DRAFT,
+                review_reason=action.review_reason or "",
             )
         )
     return states
@@ -172,14 +174,14 @@ def actions_open_data(states: list[ActionState], planned: dict) -> OpenData:
     return OpenData(ACTIONS, Rows(states, lambda state: action_record(state, planned.get(state.action.pk))))
 
 
-def status_headline(states: list[ActionState]) -> list[tuple[str, str]]:
+def status_headline(states: list[ActionState]) -> list[tuple[str, Figure]]:
     counts = defaultdict(int)
     for state in states:
         counts[state.status] += 1
     return [
-        (_("Actions"), str(len(states))),
-        *[(_("Actions « %(s)s »") % {"s": s.label}, str(counts.get(s, 0))) for s in ActionStatus],
-        (_("Actions en retard"), str(sum(state.late for state in states))),
+        (_("Actions"), Figure(len(states))),
+        *[(_("Actions « %(s)s »") % {"s": s.label}, Figure(counts.get(s, 0))) for s in ActionStatus],
+        (_("Actions en retard"), Figure(sum(state.late for state in states))),
     ]
 
 
@@ -261,7 +263,7 @@ BUDGET_COLUMNS = [
     Column(_lazy("Accordé (€)"), MONEY, 14),
     Column(_lazy("Engagé (€)"), MONEY, 14),
     Column(_lazy("Payé (€)"), MONEY, 14),
-    Column(_lazy("Part du plan"), TEXT, 10),
+    Column(_lazy("Part du plan"), PERCENT, 10),
 ]
 
 
@@ -272,9 +274,9 @@ class FunderMoney:
     granted: Decimal
     committed: Decimal
     paid: Decimal
-    share: str = ""
+    share: int | Decimal | None = None  # a percentage (0–100): of the plan's planned total, or of what was granted
     received: Decimal = ZERO
-    share_value: Decimal | None = None
+    share_value: Decimal | None = None  # the open data's share of the plan, to two decimals
 
     def cells(self) -> list:
         return [self.funder, self.planned, self.granted, self.committed, self.paid, self.share]
@@ -310,9 +312,30 @@ def budget_chart(rows: list[FunderMoney], key: str = "budget") -> Chart:
     )
 
 
-def headline_section(headline: list[tuple[str, str]]) -> Section:
-    columns = [Column(_("Chiffre clé"), width=46), Column(_("Valeur"), width=22)]
-    return Section("synthese", _("Synthèse"), columns, [list(item) for item in headline])
+def headline_section(headline: list[tuple[str, Figure]]) -> Section:
+    """The headline as a sheet: each figure a number (money and percentages formatted as such), its share
+    in a column of its own, so that a funder can add them up."""
+    columns = [Column(_("Chiffre clé"), width=46), Column(_("Valeur"), DECIMAL, 16), Column(_("Part"), PERCENT, 8)]
+    rows = [
+        [label, figure, Figure(figure.share, PERCENT) if figure.share is not None else None]
+        if isinstance(figure, Figure)
+        else [label, figure, None]
+        for label, figure in headline
+    ]
+    return Section("synthese", _("Synthèse"), columns, rows)
+
+
+def funders_total(rows: list[FunderMoney], share=None) -> FunderMoney:
+    """The money tables' last row: every column summed."""
+    return FunderMoney(
+        funder=_("Total"),
+        planned=sum((r.planned for r in rows), ZERO),
+        granted=sum((r.granted for r in rows), ZERO),
+        committed=sum((r.committed for r in rows), ZERO),
+        paid=sum((r.paid for r in rows), ZERO),
+        received=sum((r.received for r in rows), ZERO),
+        share=share,
+    )
 
 
 def decisions_section(decisions: list[str]) -> Section:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from indicators import breakdowns
 from indicators.enums import EvidenceHolder, ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Evidence, Indicator, latest_readings
-from indicators.reports.base import DATE, DECIMAL, INT, Column, Report, Section
+from indicators.reports.base import DATE, DECIMAL, INT, MONEY, Column, Figure, Report, Section
 from indicators.reports.common import (
     BUDGET_COLUMNS,
     ActionState,
@@ -22,6 +22,7 @@ from indicators.reports.common import (
     cell_value,
     decisions_section,
     funders_open_data,
+    funders_total,
     headline_section,
     indicator_section,
     lead_name,
@@ -31,7 +32,7 @@ from indicators.reports.common import (
     with_actions,
 )
 from indicators.targets import on_target, target_label
-from plans.formats import euros
+from plans.formats import rate
 from plans.models import Plan, ReportingPeriod
 from plans.selectors import budget_summary
 
@@ -44,7 +45,7 @@ ACTION_COLUMNS = [
     Column(_lazy("Statut"), width=12),
     Column(_lazy("Avancement (%)"), INT, 12),
     Column(_lazy("En retard"), width=9),
-    Column(_lazy("Validation"), width=11),
+    Column(_lazy("Validation"), width=16),
     Column(_lazy("Dernière note"), width=50),
     Column(_lazy("Ce qui bloque"), width=40),
 ]
@@ -67,10 +68,17 @@ def _action_cells(state: ActionState, validation: str) -> list:
     ]
 
 
+def _validation(state: ActionState, labels: dict) -> str:
+    """ "validé", or "renvoyé : <why>": a returned action keeps its reason in the report."""
+    if state.review == ReviewState.RETURNED and state.review_reason:
+        return f"{labels[state.review]} : {state.review_reason}"
+    return labels[state.review]
+
+
 def _actions_section(states: list[ActionState], planned: dict) -> Section:
     """Each action as the quarter reported it, and where that stands with its validator (indicators.reviews)."""
     labels = {value: str(label) for value, label in ReviewState.choices}
-    rows = [_action_cells(state, labels[state.review]) for state in states]
+    rows = [_action_cells(state, _validation(state, labels)) for state in states]
     section = Section("actions", _("Actions"), ACTION_COLUMNS, rows)
     section.open_data = actions_open_data(states, planned)
     return section
@@ -197,20 +205,20 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
             granted=row["money"].granted,
             committed=row["money"].committed,
             paid=row["money"].paid,
-            share=row["share"],
+            share=row["share_value"],
             share_value=round(row["money"].planned * 100 / totals.planned, 2) if totals.planned else None,
         )
         for row in summary.by_funder
     ]
     headline = [
         *status_headline(states),
-        (_("Indicateurs attendus ce trimestre"), str(len(indicators.lines))),
-        (_("Indicateurs à la cible"), str(indicators.on)),
-        (_("Indicateurs en deçà de la cible"), str(indicators.off)),
-        (_("Valeurs manquantes"), str(len(indicators.missing))),
-        (_("Budget prévu"), euros(totals.planned)),
-        (_("Budget engagé"), f"{euros(totals.committed)} ({totals.committed_rate})"),
-        (_("Budget payé"), f"{euros(totals.paid)} ({totals.paid_rate})"),
+        (_("Indicateurs attendus ce trimestre"), Figure(len(indicators.lines))),
+        (_("Indicateurs à la cible"), Figure(indicators.on)),
+        (_("Indicateurs en deçà de la cible"), Figure(indicators.off)),
+        (_("Valeurs manquantes"), Figure(len(indicators.missing))),
+        (_("Budget prévu"), Figure(totals.planned, MONEY)),
+        (_("Budget engagé"), Figure(totals.committed, MONEY, rate(totals.committed, totals.planned))),
+        (_("Budget payé"), Figure(totals.paid, MONEY, rate(totals.paid, totals.committed))),
     ]
     decisions = _decisions(states, indicators.missing, summary.warnings)
     # The values due this quarter that are broken down by group: a table and a chart each, small counts masked.
@@ -243,7 +251,7 @@ def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
                 "budget",
                 _("Exécution budgétaire"),
                 BUDGET_COLUMNS,
-                [f.cells() for f in funders],
+                [f.cells() for f in funders] + ([funders_total(funders, 100).cells()] if funders else []),
                 open_data=funders_open_data(funders),
             ),
             decisions_section(decisions),

@@ -2,11 +2,11 @@ import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import date_format, number_format
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
 from indicators.reports.base import DATE, MONEY, TEXT
+from plans import formats
 from plans.formats import euros
 
 register = template.Library()
@@ -19,11 +19,10 @@ def cell(value, kind):
         return "" if kind == TEXT else "—"  # the suivi table leaves a group's later rows blank
     if kind == MONEY and isinstance(value, int | Decimal):
         return euros(value)
-    if isinstance(value, Decimal):
-        places = 0 if value == value.to_integral_value() else 2
-        return number_format(value, places, force_grouping=True)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return formats.number(value)
     if kind == DATE and isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return formats.short_date(value)
     if isinstance(value, str) and "\n" in value:
         return mark_safe(linebreaks(value, autoescape=True))  # noqa: S308 — linebreaks escapes the text
     return value

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators import breakdowns, perms, services
@@ -54,7 +55,15 @@ def accept_suggestions(request, pk):
     elif pillar_pk:  # what the page showed: one pillar of a big plan
         actions = plan.actions.filter(axis__pillar=parse_id(pillar_pk))
     created = services.indicators_accept_suggestions(plan=plan, by=request.user, actions=actions)
-    messages.success(request, _("%(n)d indicateur(s) créé(s) à partir des suggestions.") % {"n": len(created)})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d indicateur créé à partir des suggestions.",
+            "%(n)d indicateurs créés à partir des suggestions.",
+            len(created),
+        )
+        % {"n": len(created)},
+    )
     url = reverse("indicators:plan_indicators", args=[plan.pk])
     return redirect(f"{url}?pilier={pillar_pk}" if pillar_pk else url)
 
@@ -169,7 +178,10 @@ def dimensions(request, pk):
     url = reverse("indicators:dimensions", args=[plan.pk])
     if request.POST.get("courantes"):
         added = breakdowns.presets_add(plan=plan, by=request.user)
-        messages.success(request, _("%(n)d ventilation(s) ajoutée(s).") % {"n": len(added)})
+        messages.success(
+            request,
+            ngettext("%(n)d ventilation ajoutée.", "%(n)d ventilations ajoutées.", len(added)) % {"n": len(added)},
+        )
         return redirect(url)
     form = DimensionCreateForm(request.POST)
     done = save_form(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators import exports, jobs, opendata, services
@@ -137,7 +138,11 @@ def annual_send(request, pk, year):
 def _sent_message(sending) -> str:
     message = _("L'envoi du bilan %(year)s est enregistré avec le fichier envoyé.") % {"year": sending.year}
     if sending.released:
-        message += " " + _("%(n)s versement(s) ont maintenant une date attendue.") % {"n": sending.released}
+        message += " " + ngettext(
+            "%(n)s versement a maintenant une date attendue.",
+            "%(n)s versements ont maintenant une date attendue.",
+            sending.released,
+        ) % {"n": sending.released}
     return message
 
 
@@ -177,6 +182,10 @@ def export_status(request, pk, job_pk):
             "waited_minutes": int(waited.total_seconds() // 60),
             # Refresh while it may still come; stop and say so when no worker seems to take it.
             "refresh": job.is_pending and waited.total_seconds() < STALLED_AFTER,
+            # Reached by the page's own refresh while the file was being prepared: start the download once it is
+            # ready (a link opened later, or shared, does not download by itself).
+            "auto_download": request.GET.get("pret") == "1",
+            "waited_seconds": int(waited.total_seconds()),
             "stalled": job.status == ExportJob.QUEUED and waited.total_seconds() >= STALLED_AFTER,
         }
     )

@@ -127,10 +127,14 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
         )
         messages.error(
             request,
-            _(
-                "Rien n'a été enregistré : %(n)d ligne(s) envoyée(s) ne peuvent pas être saisies ici (supprimées, "
+            ngettext(
+                "Rien n'a été enregistré : %(n)d ligne envoyée ne peut pas être saisie ici (supprimée, "
+                "déplacée hors de votre périmètre, ou ce trimestre n'est plus ouvert). Vos autres saisies sont "
+                "conservées ci-dessous : vérifiez-les, puis enregistrez à nouveau.",
+                "Rien n'a été enregistré : %(n)d lignes envoyées ne peuvent pas être saisies ici (supprimées, "
                 "déplacées hors de votre périmètre, ou ce trimestre n'est plus ouvert). Vos autres saisies sont "
-                "conservées ci-dessous : vérifiez-les, puis enregistrez à nouveau."
+                "conservées ci-dessous : vérifiez-les, puis enregistrez à nouveau.",
+                len(unknown),
             )
             % {"n": len(unknown)},
         )
@@ -151,8 +155,13 @@ def _save(request, plan, period, sheet, targets, progress_forms, measurement_for
         return None
     messages.success(
         request,
-        _("Le %(period)s est enregistré : %(a)d point(s) d'avancement, %(m)d valeur(s).")
-        % {"period": period.label, "a": saved.progress, "m": saved.measurements},
+        _("Le %(period)s est enregistré : %(a)s, %(m)s.")
+        % {
+            "period": period.label,
+            "a": ngettext("%(n)d point d'avancement", "%(n)d points d'avancement", saved.progress)
+            % {"n": saved.progress},
+            "m": ngettext("%(n)d valeur", "%(n)d valeurs", saved.measurements) % {"n": saved.measurements},
+        },
     )
     back = _quarter_url(plan, period) + (f"?{request.GET.urlencode()}" if request.GET else "")
     # "Soumettre pour validation" belongs to the quarter's form: what was typed is saved first, then submitted.

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -291,7 +292,10 @@ class Meeting(CleanTextModel):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} du {date_format(self.date, 'SHORT_DATE_FORMAT')}"
+        return gettext("%(kind)s du %(date)s") % {
+            "kind": self.get_kind_display(),
+            "date": date_format(self.date, "SHORT_DATE_FORMAT"),
+        }
 
 
 class Pillar(CleanTextModel):

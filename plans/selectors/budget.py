@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Partner
 from plans.enums import BudgetNature
-from plans.formats import euros, percent
+from plans.formats import euros, percent, percentage, shares
 from plans.models import Axis, BudgetExecution, BudgetLine, Funding, Plan, tree_prefetch
 
 ZERO = Decimal("0")
@@ -127,7 +127,10 @@ def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
     )
     summary = BudgetSummary(totals=totals, fundings=fundings, fte=fte)
 
-    for funder_id in sorted(funder_ids, key=lambda pk: funders[pk].name):
+    ordered = sorted(funder_ids, key=lambda pk: funders[pk].name)
+    # Shares that add up to 100 % (largest remainder): 78 % + 22 %, never 78 % + 21 % under a total of 100 %.
+    plan_shares = shares([planned_by_funder.get(pk, {}).get("planned", ZERO) for pk in ordered])
+    for funder_id, share in zip(ordered, plan_shares, strict=True):
         row = Money(
             planned=planned_by_funder.get(funder_id, {}).get("planned", ZERO),
             granted=granted_by_funder.get(funder_id, {}).get("granted", ZERO),
@@ -138,7 +141,8 @@ def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
             {
                 "funder": funders[funder_id],
                 "money": row,
-                "share": percent(row.planned, totals.planned),
+                "share": percentage(share, 0),
+                "share_value": share,
                 "gap": row.granted - row.planned,
             }
         )

@@ -6,8 +6,19 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans import hooks
-from plans.models import Action, Axis, BudgetExecution, BudgetLine, Funding, Meeting, Membership, Pillar, Plan
+from plans import formats, hooks
+from plans.models import (
+    Action,
+    Axis,
+    BudgetExecution,
+    BudgetLine,
+    Funding,
+    Meeting,
+    Membership,
+    PeriodEvent,
+    Pillar,
+    Plan,
+)
 
 HISTORY_LIMIT = 100
 KINDS = {
@@ -44,16 +55,17 @@ def _label(model, record) -> str:
     if model is Axis:
         return f"{_('Axe')} {record.number} — {record.name}"
     if model is Meeting:
-        return f"{record.get_kind_display()} — {record.date:%d/%m/%Y}"
+        return f"{record.get_kind_display()} — {formats.short_date(record.date)}"
     # Plan, pillar, action: their own name, read from the historical row (record.instance would query).
     return getattr(record, "title", None) or getattr(record, "name", "")
 
 
-def _entries(model, records, *, kind=None, name=None):
+def _entries(model, records, *, kind=None, name=None, verb=None):
     """Turn history rows (newest first) into entries, diffing consecutive versions in memory.
 
-    `kind` and `name`: for the models other apps add (plans.hooks.history_sources), their label and how to name
-    a record."""
+    `kind`, `name` and `verb`: for the models other apps add (plans.hooks.history_sources), their label, how to
+    name a record and, where the operation says less than the record (a submission, a validation), what
+    happened."""
     labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
     by_object = defaultdict(list)
     for record in records:
@@ -73,7 +85,7 @@ def _entries(model, records, *, kind=None, name=None):
                     "user": record.history_user,
                     "kind": kind or KINDS[model],
                     "object": name(record) if name else _label(model, record),
-                    "verb": VERBS[record.history_type],
+                    "verb": (verb(record) if verb else None) or VERBS[record.history_type],
                     "fields": fields,
                     "reason": record.history_change_reason or "",
                 }
@@ -101,9 +113,29 @@ def plan_history(*, plan: Plan, limit: int = HISTORY_LIMIT) -> list[dict]:
     for model, queryset in sources.items():
         records = list(queryset.select_related("history_user").order_by("-history_date")[: limit + 1])
         entries.extend(_entries(model, records))
+    entries.extend(_period_events(plan, limit))
     for provider in hooks.providers():
-        for kind, queryset, name in provider.history_sources(plan=plan):
+        for kind, queryset, name, *verb in provider.history_sources(plan=plan):
             records = list(queryset.select_related("history_user").order_by("-history_date")[: limit + 1])
-            entries.extend(_entries(queryset.model.instance_type, records, kind=kind, name=name))
+            entries.extend(
+                _entries(queryset.model.instance_type, records, kind=kind, name=name, verb=next(iter(verb), None))
+            )
     entries.sort(key=lambda e: e["date"], reverse=True)
     return entries[:limit]
+
+
+def _period_events(plan: Plan, limit: int) -> list[dict]:
+    """The quarters closed and reopened: who, when, and what was missing (or why it was reopened)."""
+    events = PeriodEvent.objects.filter(period__plan=plan).select_related("period", "by").order_by("-at")[:limit]
+    return [
+        {
+            "date": event.at,
+            "user": event.by,
+            "kind": _("Trimestre"),
+            "object": event.period.label,
+            "verb": event.get_kind_display(),
+            "fields": [],
+            "reason": event.reason or event.summary,
+        }
+        for event in events
+    ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans import hooks
 from plans.enums import ActionStatus
@@ -150,11 +151,22 @@ class Readiness:
         if not self.action_count:
             problems.append(_("Le plan ne contient encore aucune action."))
         if self.without_lead:
-            problems.append(_("%(n)d action(s) sans gestionnaire.") % {"n": len(self.without_lead)})
+            problems.append(
+                ngettext("%(n)d action sans gestionnaire.", "%(n)d actions sans gestionnaire.", len(self.without_lead))
+                % {"n": len(self.without_lead)}
+            )
         if self.without_due_date:
-            problems.append(_("%(n)d action(s) sans échéance.") % {"n": len(self.without_due_date)})
+            problems.append(
+                ngettext("%(n)d action sans échéance.", "%(n)d actions sans échéance.", len(self.without_due_date))
+                % {"n": len(self.without_due_date)}
+            )
         if self.without_indicator:
-            problems.append(_("%(n)d action(s) sans indicateur.") % {"n": len(self.without_indicator)})
+            problems.append(
+                ngettext(
+                    "%(n)d action sans indicateur.", "%(n)d actions sans indicateur.", len(self.without_indicator)
+                )
+                % {"n": len(self.without_indicator)}
+            )
         return problems
 
     @property

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Partner, User
 from plans import perms
@@ -114,7 +115,11 @@ def convention_warnings(*, plan: Plan, today: datetime.date) -> list[str]:
             )
         if convention.late:
             warnings.append(
-                _("Convention « %(title)s » : %(n)s engagement(s) ont passé leur échéance sans être tenus.")
+                ngettext(
+                    "Convention « %(title)s » : %(n)s engagement a passé son échéance sans être tenu.",
+                    "Convention « %(title)s » : %(n)s engagements ont passé leur échéance sans être tenus.",
+                    convention.late,
+                )
                 % {"title": convention.title, "n": convention.late}
             )
     return warnings

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plans import perms, selectors, services
@@ -233,7 +234,11 @@ def catalogue(request, pk):
             plan=plan, by=request.user, axis=data["axis"], measures=list(data["measures"])
         ),
         success=lambda created: (
-            _("%(n)d action(s) ajoutée(s) dans %(axis)s. Complétez le gestionnaire et l'échéance.")
+            ngettext(
+                "%(n)d action ajoutée dans %(axis)s. Complétez son gestionnaire et son échéance.",
+                "%(n)d actions ajoutées dans %(axis)s. Complétez leur gestionnaire et leur échéance.",
+                len(created),
+            )
             % {"n": len(created), "axis": pick.cleaned_data["axis"]}
         ),
         then=lambda created: reverse("plans:actions", args=[plan.pk]) + f"?axis={pick.cleaned_data['axis'].pk}",

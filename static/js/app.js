@@ -40,4 +40,9 @@
       });
     });
   });
+
+  // The export page, reached by its own refresh while the file was being prepared, starts the download once the
+  // file is ready (the link stays there if the browser blocks it).
+  var download = document.querySelector("[data-auto-download]");
+  if (download) download.click();
 })();
