@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/structure/axes/<int:axis_pk>/deplacer/", structure.axis_move, name="axis_move"),
     path("<int:pk>/actions/", actions.action_list, name="actions"),
     path("<int:pk>/actions/nouvelle/", actions.action_create, name="action_create"),
+    path("<int:pk>/actions/modifier-la-selection/", actions.action_bulk, name="actions_bulk"),
     path("<int:pk>/actions/catalogue/", actions.catalogue, name="catalogue"),
     path("<int:pk>/calendrier/", actions.timeline, name="timeline"),
     path("<int:pk>/actions/<int:action_pk>/", actions.action_detail, name="action_detail"),

@@ -304,3 +304,27 @@ def test_a_share_link_is_copied_with_a_button_and_revoked_only_once_confirmed(li
     page.get_by_role("button", name="Révoquer ce lien").click()
     expect(page.get_by_text("est révoqué")).to_be_visible()
     assert world.plan.share_links.get().revoked_at is not None
+
+
+def test_many_actions_get_a_lead_and_a_due_date_in_one_form(live_server, page):
+    """Issue 26: a template plan's actions get their lead and due date from the list, not one by one."""
+    from plans.models import Action
+    from tests.partners.factories import PartnerFactory
+    from tests.plans.factories import ActionFactory, AxisFactory, MembershipFactory, PlanFactory
+
+    plan = PlanFactory()
+    axis = AxisFactory(pillar__plan=plan)
+    for index in range(8):
+        ActionFactory(axis=axis, lead=None, due_date=None, title=f"Mesure du modèle {index + 1}")
+    plan.partners.add(PartnerFactory(name="Ville de Saint-Nazaire"))
+    coordinator = MembershipFactory(plan=plan, role="coordinator").user
+    _log_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/actions/")
+    page.get_by_label("Cocher toutes les actions de la page").check()
+    bulk = page.locator("#bulk-form")
+    bulk.get_by_label("Gestionnaire").select_option(label="Ville de Saint-Nazaire")
+    bulk.get_by_label("Échéance").fill("12/2027")
+    page.get_by_role("button", name="Appliquer aux actions cochées").click()
+    expect(page.get_by_text("8 actions modifiées.")).to_be_visible()
+    assert Action.objects.filter(plan=plan, lead__name="Ville de Saint-Nazaire", due_date="2027-12-31").count() == 8
+    expect(page.get_by_text("décembre 2027").first).to_be_visible()

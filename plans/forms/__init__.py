@@ -8,6 +8,7 @@ from plans.forms.budget import (
 )
 from plans.forms.drafting import (
     PRIVACY_NOTE,
+    ActionBulkForm,
     ActionFilterForm,
     ActionForm,
     AdoptionForm,
@@ -34,6 +35,7 @@ from plans.forms.fields import (
 
 __all__ = [
     "PRIVACY_NOTE",
+    "ActionBulkForm",
     "ActionFilterForm",
     "ActionForm",
     "AdoptionForm",

@@ -244,6 +244,56 @@ class AxisChoiceField(forms.ModelChoiceField):
         return f"{axis.pillar.name} › {axis}"
 
 
+class ActionBulkForm(forms.Form):
+    """Set the lead, due date, status or axis of the actions ticked in the list, or add a partner to them: only
+    the fields filled in change. The actions are keyed by their ids, each with the version the list showed."""
+
+    KEEP = _("— ne pas changer —")
+
+    actions = IdsChoiceField(
+        label=_("Actions cochées"),
+        queryset=Action.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Cochez au moins une action dans la liste.")},
+    )
+    lead = forms.ModelChoiceField(label=_("Gestionnaire"), queryset=Partner.objects.none(), required=False)
+    due_date = MonthOrDateField(label=_("Échéance"), required=False, help_text="")
+    status = forms.ChoiceField(label=_("Statut"), required=False)
+    axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), required=False)
+    partner = forms.ModelChoiceField(label=_("Ajouter un partenaire"), queryset=Partner.objects.none(), required=False)
+    partner_role = forms.ChoiceField(
+        label=_("comme"), choices=ActionPartnerRole.choices, initial=ActionPartnerRole.CONTRIBUTOR, required=False
+    )
+
+    CHANGES = ("lead", "due_date", "status", "axis", "partner")
+
+    def __init__(self, *args, plan: Plan, partners=None, axes=None, **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")  # the filters above the list have their own "lead", "status"…
+        super().__init__(*args, **kwargs)
+        partners = partners if partners is not None else plan.partners.order_by("name")
+        self.fields["actions"].queryset = plan.actions.all()
+        self.fields["lead"].queryset = partners
+        self.fields["lead"].empty_label = self.KEEP
+        self.fields["partner"].queryset = partners
+        self.fields["partner"].empty_label = self.KEEP
+        self.fields["status"].choices = [("", self.KEEP), *ActionStatus.choices]
+        self.fields["axis"].queryset = (
+            axes if axes is not None else Axis.objects.filter(pillar__plan=plan).select_related("pillar")
+        )
+        self.fields["axis"].empty_label = self.KEEP
+        self.fields["due_date"].widget.attrs["placeholder"] = "JJ/MM/AAAA ou MM/AAAA"
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.CHANGES):
+            raise ValidationError(_("Choisissez au moins une modification à faire."), code="nothing")
+        return data
+
+    def changes(self) -> dict:
+        """The action fields to set (those filled in)."""
+        return {name: self.cleaned_data[name] for name in ("lead", "due_date", "status", "axis") if self.cleaned_data[name]}
+
+
 class ActionForm(forms.ModelForm):
     axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), empty_label=None)
     start_date = FrenchDateField(label=_("Début"), required=False)

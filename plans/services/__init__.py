@@ -8,6 +8,7 @@ from plans.services.actions import (
     action_move,
     action_update,
     actions_add_from_catalogue,
+    actions_bulk_update,
     actions_report_progress,
 )
 from plans.services.budget import (
@@ -62,6 +63,7 @@ __all__ = [
     "action_move",
     "action_update",
     "actions_add_from_catalogue",
+    "actions_bulk_update",
     "actions_report_progress",
     "axis_create",
     "axis_delete",

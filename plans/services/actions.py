@@ -114,6 +114,72 @@ def action_update(
 
 
 @transaction.atomic
+def actions_bulk_update(
+    *,
+    plan: Plan,
+    by: User,
+    versions: dict[int, int],
+    fields: dict,
+    add_partner: tuple[Partner, str] | None = None,
+) -> list[Action]:
+    """Set the same fields on many actions at once (the list's selection), with the rules of one action.
+
+    `versions`: action id → the version the list showed. All or nothing: an action changed by someone else
+    since, or one the new values do not suit (a due date before its start), is named with its field, and
+    none of the actions is saved. Each saved action gets version + 1 and a history entry by `by`.
+    """
+    check_edit(by, plan)
+    actions = list(
+        Action.objects.select_for_update(of=("self",))
+        .select_related("axis__pillar")
+        .filter(plan=plan, pk__in=list(versions))
+        .in_plan_order()
+    )
+    if len(actions) != len(versions):
+        raise ValidationError(
+            _("Certaines actions cochées n'existent plus ou ont quitté ce plan : rechargez la liste."), code="gone"
+        )
+    changed = [a for a in actions if a.version != versions[a.pk]]
+    if changed:
+        raise ValidationError(
+            _("Modifiées par quelqu'un d'autre depuis l'affichage de la liste : %(titles)s. Rien n'a été enregistré ; "
+              "rechargez la liste pour voir leurs nouvelles valeurs.")
+            % {"titles": ", ".join(f"« {a.title} »" for a in changed)},
+            code="conflict",
+        )  # fmt: skip
+    problems = []
+    for action in actions:
+        previous_axis = action.axis_id
+        apply_fields(action, fields, Action.EDITABLE_FIELDS)
+        if action.axis_id != previous_axis:
+            action.order = (action.axis.actions.aggregate(m=Max("order"))["m"] or 0) + 1
+        action.progress = Action.progress_for(action.status, action.progress)
+        try:
+            action.full_clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                label = Action._meta.get_field(name).verbose_name if name != "__all__" else ""
+                for message in messages:
+                    problems.append(
+                        _("« %(title)s » : %(field)s : %(message)s")
+                        % {"title": action.title, "field": label, "message": message}
+                        if label
+                        else _("« %(title)s » : %(message)s") % {"title": action.title, "message": message}
+                    )
+    if problems:
+        raise ValidationError(problems, code="invalid")
+    for action in actions:
+        action.version += 1
+        action._history_user = by
+        action._change_reason = _("modification groupée")
+        action.save()
+        if add_partner is not None:
+            partner, role = add_partner
+            ActionPartner.objects.get_or_create(action=action, partner=partner, role=role)
+    return actions
+
+
+@transaction.atomic
 def actions_report_progress(*, plan: Plan, by: User, states: dict[int, tuple[str, int]]) -> list[Action]:
     """The quarter page moves the actions' own status and progress when it reports their latest quarter.
 

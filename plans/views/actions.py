@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plans import perms, selectors, services
 from plans.enums import SizeClass
-from plans.forms import ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
+from plans.forms import ActionBulkForm, ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
 from plans.inputs import parse_id
 from plans.models import Action, Axis, CatalogueMeasure
 from plans.shortcuts import as_context, form_page, get_plan, only_if, plan_context, posted, query_without, save_form
@@ -33,6 +33,12 @@ def _actions_crumb(plan):
 @require_GET
 def action_list(request, pk):
     plan = get_plan(request, pk)
+    return render(request, "plans/action_list.html", _list_context(request, plan))
+
+
+def _list_context(request, plan, bulk=None, selected=()) -> dict:
+    """The list with its filters (from the query string) and, for editors, the form that changes the ticked
+    actions at once (`bulk`, bound when it came back with errors, `selected` the ids ticked)."""
     pillars = plan.pillars.order_by("order", "pk")
     axes = Axis.objects.filter(pillar__plan=plan).select_related("pillar")
     partners = plan.partners.order_by("name")
@@ -53,7 +59,42 @@ def action_list(request, pk):
             "filtering": bool(set(request.GET) - {"page"}),
         }
     )
-    return render(request, "plans/action_list.html", context)
+    if context["can"]["edit"]:
+        context["bulk"] = bulk or ActionBulkForm(plan=plan, partners=partners, axes=axes)
+        context["selected"] = set(selected)
+    return context
+
+
+@require_POST
+def action_bulk(request, pk):
+    """Change the ticked actions at once: all of them, or none with the reason named (plans.services)."""
+    plan = get_plan(request, pk, perms.can_edit)
+    form = ActionBulkForm(request.POST, plan=plan)
+    selected = {pk for pk in (parse_id(v) for v in request.POST.getlist("actions")) if pk is not None}
+    back = reverse("plans:actions", args=[plan.pk]) + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if form.is_valid():
+        versions = {a.pk: parse_id(request.POST.get(f"version-{a.pk}")) for a in form.cleaned_data["actions"]}
+        partner = form.cleaned_data["partner"]
+        try:
+            saved = services.actions_bulk_update(
+                plan=plan,
+                by=request.user,
+                versions={pk: version if version is not None else -1 for pk, version in versions.items()},
+                fields=form.changes(),
+                add_partner=(partner, form.cleaned_data["partner_role"] or "contributor") if partner else None,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d action modifiée.", "%(n)d actions modifiées.", len(saved)) % {"n": len(saved)},
+            )
+            return redirect(back)
+    messages.error(request, _("Rien n'a été modifié : corrigez ce qui est signalé dans « Modifier la sélection »."))
+    context = _list_context(request, plan, bulk=form, selected=selected)
+    return render(request, "plans/action_list.html", context, status=400)
 
 
 @require_GET

@@ -45,4 +45,13 @@
   // file is ready (the link stays there if the browser blocks it).
   var download = document.querySelector("[data-auto-download]");
   if (download) download.click();
+
+  // "Cocher toutes les actions de la page": ticks or unticks every box of its form (shown only with JavaScript).
+  document.querySelectorAll("[data-select-all]").forEach(function (all) {
+    var boxes = document.querySelectorAll('input[type=checkbox][name="' + all.dataset.selectAll + '"]');
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+  });
 })();
