@@ -291,7 +291,9 @@ class ActionBulkForm(forms.Form):
 
     def changes(self) -> dict:
         """The action fields to set (those filled in)."""
-        return {name: self.cleaned_data[name] for name in ("lead", "due_date", "status", "axis") if self.cleaned_data[name]}
+        return {
+            name: self.cleaned_data[name] for name in ("lead", "due_date", "status", "axis") if self.cleaned_data[name]
+        }
 
 
 class ActionForm(forms.ModelForm):

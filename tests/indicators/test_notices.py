@@ -50,9 +50,7 @@ class TestRules:
         assert "deadline" not in kinds(notices_for(day), world.lead)  # everything is in
         ProgressUpdate.objects.filter(action=world.led, period=world.open).delete()
         notices = notices_for(day)
-        assert texts(notices, world.lead) == [
-            "Le T3 2026 est à renseigner avant le 15/10/2026 : 1 élément manque."
-        ]
+        assert texts(notices, world.lead) == ["Le T3 2026 est à renseigner avant le 15/10/2026 : 1 élément manque."]
         assert "deadline" in kinds(notices, world.coordinator)
         world.plan.reporting_deadline_days = 30
         world.plan.save()
