@@ -19,6 +19,7 @@ from django.db.models import CharField, Max, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from indicators import perms
 from indicators.charts import Chart, Series
@@ -145,7 +146,11 @@ def check_parts(indicator: Indicator, grid: Grid | None, number, parts: dict) ->
     if unknown := [key for key in parts if key not in known]:
         raise ValidationError(
             {
-                "value_number": _("%(n)s catégorie(s) envoyée(s) n'existent plus : rechargez la page.")
+                "value_number": ngettext(
+                    "%(n)s catégorie envoyée n'existe plus : rechargez la page.",
+                    "%(n)s catégories envoyées n'existent plus : rechargez la page.",
+                    len(unknown),
+                )
                 % {"n": len(unknown)}
             },
             code="categories",
@@ -369,7 +374,14 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
     dimension.save()
     existing = {c.pk: c for c in dimension.categories.all()}
     if unknown := set(categories) - set(existing):
-        raise ValidationError(_("%(n)s catégorie(s) n'existent plus : rechargez la page.") % {"n": len(unknown)})
+        raise ValidationError(
+            ngettext(
+                "%(n)s catégorie n'existe plus : rechargez la page.",
+                "%(n)s catégories n'existent plus : rechargez la page.",
+                len(unknown),
+            )
+            % {"n": len(unknown)}
+        )
     used = used_categories(dimension)
     # What a closed quarter published under a category's name keeps that name (reports, open data).
     published = used_categories(dimension, periods=plan_services.closed_quarters(dimension.plan).values())
@@ -388,9 +400,12 @@ def dimension_update(*, dimension: Dimension, by: User, name: str, categories: d
         category = existing[pk]
         if change.get("delete"):
             if used.get(pk):
-                errors[f"c-{pk}-delete"] = _(
-                    "« %(label)s » porte %(n)s valeur(s) : elle ne peut pas être supprimée. Décochez « proposée » "
-                    "pour ne plus la proposer à la saisie ; ses valeurs restent."
+                errors[f"c-{pk}-delete"] = ngettext(
+                    "« %(label)s » porte %(n)s valeur : elle ne peut pas être supprimée. Décochez « proposée » "
+                    "pour ne plus la proposer à la saisie ; sa valeur reste.",
+                    "« %(label)s » porte %(n)s valeurs : elle ne peut pas être supprimée. Décochez « proposée » "
+                    "pour ne plus la proposer à la saisie ; ses valeurs restent.",
+                    used[pk],
                 ) % {"label": category.label, "n": used[pk]}
                 continue
             category._history_user = by
@@ -441,7 +456,11 @@ def dimension_delete(*, dimension: Dimension, by: User) -> None:
     users = Indicator.objects.filter(Q(breakdown=dimension) | Q(breakdown_second=dimension))
     if count := users.count():
         raise ValidationError(
-            _("%(n)s indicateur(s) sont ventilés ainsi : retirez-leur cette ventilation avant de la supprimer.")
+            ngettext(
+                "%(n)s indicateur est ventilé ainsi : retirez-lui cette ventilation avant de la supprimer.",
+                "%(n)s indicateurs sont ventilés ainsi : retirez-leur cette ventilation avant de la supprimer.",
+                count,
+            )
             % {"n": count}
         )
     dimension._history_user = by

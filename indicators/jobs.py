@@ -35,6 +35,7 @@ from plans.models import (
     Plan,
     ReportingPeriod,
 )
+from plans.selectors.plans import count_annotations, counts_from
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +52,12 @@ def build_report(plan: Plan, report: str, params: dict, *, period: ReportingPeri
     return suivi_table(plan)
 
 
-def plan_data_version(plan: Plan, *, today: datetime.date | None = None) -> str:
+def plan_data_version(plan: Plan, *, today: datetime.date | None = None, counts: dict | None = None) -> str:
     """A digest of the plan's last change anywhere (its history) and of the day: one query.
 
-    The day is part of it because reports say which actions are late, and that changes with the date.
+    The day is part of it because reports say which actions are late, and that changes with the date. Given a
+    dict as `counts`, the same query fills it with the plan's sizes (plans.selectors.plan_counts), which the
+    page's header shows.
     """
 
     def latest(history, **filters):
@@ -65,9 +68,11 @@ def plan_data_version(plan: Plan, *, today: datetime.date | None = None) -> str:
     lines = BudgetLine.objects.filter(plan=OuterRef("pk")).values("pk")
     fundings = Funding.objects.filter(plan=OuterRef("pk")).values("pk")
     pillars = Pillar.objects.filter(plan=OuterRef("pk")).values("pk")
+    sizes = count_annotations(plan) if counts is not None else {}
     row = (
         Plan.objects.filter(pk=plan.pk)
         .annotate(
+            **sizes,
             changed_plan=latest(Plan.history, id=OuterRef("pk")),
             changed_pillars=latest(Pillar.history, plan_id=OuterRef("pk")),
             changed_axes=latest(Axis.history, pillar_id__in=pillars),
@@ -96,9 +101,14 @@ def plan_data_version(plan: Plan, *, today: datetime.date | None = None) -> str:
             "changed_instalments",
             "changed_lines",
             "changed_executions",
+            *sizes,
         )
         .get()
     )
+    if sizes:
+        changes, sizes_read = row[: -len(sizes)], row[-len(sizes) :]
+        counts.update(counts_from(dict(zip(sizes, sizes_read, strict=True))))
+        row = changes
     day = today or timezone.localdate()
     return hashlib.sha256(repr((row, day.isoformat())).encode()).hexdigest()[:32]
 

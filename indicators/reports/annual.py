@@ -51,17 +51,40 @@ FUNDER_COLUMNS = [
 ]
 
 
-def _actions_section(states: list[ActionState], year: int, plan: Plan, planned: dict, last=None) -> Section:
+def _progress_rows(plan: Plan, year: int) -> list[tuple]:
+    """Every progress update of the plan up to `year`: (action, year, quarter, status, progress). One query for
+    the actions' quarters of the year and for the chart of progress over time."""
+    return list(
+        ProgressUpdate.objects.filter(action__plan=plan, period__year__lte=year)
+        .order_by("period__year", "period__quarter")
+        .values_list("action_id", "period__year", "period__quarter", "status", "progress")
+    )
+
+
+def _progress_by_quarter(rows: list[tuple], last) -> list[dict]:
+    """What indicators.selectors.dashboards.progress_by_quarter gives, from the rows already read."""
+    quarters = {}
+    for _action, year, quarter, status, progress in rows:
+        if last is None or (year, quarter) > (last.year, last.quarter):
+            continue
+        entry = quarters.setdefault(
+            (year, quarter), {"period__year": year, "period__quarter": quarter, "total": 0, "done": 0, "n": 0}
+        )
+        entry["total"] += progress
+        entry["done"] += status == ActionStatus.DONE
+        entry["n"] += 1
+    return [{**entry, "average": entry["total"] / entry["n"]} for _key, entry in sorted(quarters.items())]
+
+
+def _actions_section(
+    states: list[ActionState], year: int, plan: Plan, planned: dict, progress_rows: list[tuple], last=None
+) -> Section:
     # Tuples and the status labels once: a 400-action year is 1,600 updates.
     labels = {value: str(label) for value, label in ActionStatus.choices}
     updates = defaultdict(dict)
-    rows = (
-        ProgressUpdate.objects.filter(action__plan=plan, period__year=year)
-        .order_by()
-        .values_list("action_id", "period__quarter", "status", "progress")
-    )
-    for action_id, quarter_number, status, progress in rows:
-        updates[action_id][quarter_number] = f"{labels.get(status, status)} {progress} %"
+    for action_id, row_year, quarter_number, status, progress in progress_rows:
+        if row_year == year:
+            updates[action_id][quarter_number] = f"{labels.get(status, status)} {progress} %"
 
     def quarter(state, q) -> str:
         return updates[state.action.pk].get(q, "—")
@@ -197,7 +220,7 @@ class YearMoney:
 
 def _year_money(plan: Plan, year: int) -> YearMoney:
     """Planned, granted, committed, paid and received per funder for the year, commitments per quarter, and
-    each action's planned budget (all years): four queries."""
+    each action's planned budget (all years): three queries."""
     planned, by_action, funders = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), {}
     for row in (
         BudgetLine.objects.filter(plan=plan)
@@ -229,10 +252,12 @@ def _year_money(plan: Plan, year: int) -> YearMoney:
             )
     granted, received = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     for funding in (
-        Funding.objects.filter(plan=plan, year=year).select_related("funder").prefetch_related("instalments")
+        Funding.objects.filter(plan=plan, year=year)
+        .select_related("funder")
+        .annotate(received=Sum("instalments__amount", filter=Q(instalments__received_on__isnull=False), default=ZERO))
     ):
         granted[funding.funder_id] += funding.amount_granted
-        received[funding.funder_id] += sum((i.amount for i in funding.instalments.all() if i.received_on), ZERO)
+        received[funding.funder_id] += funding.received
         funders[funding.funder_id] = funding.funder
     funder_ids = set(planned) | set(spent) | set(granted)
     rows = []
@@ -261,10 +286,16 @@ def _funder_cells(row: FunderMoney) -> list:
     return [row.funder, row.planned, row.granted, row.committed, row.paid, row.received, row.share]
 
 
-def _charts(plan, states, last, money, pace_chart, indicators) -> list:
+def _charts(plan, states, last, money, pace_chart, indicators, progress_rows) -> list:
     """The dashboard's charts as the year ended, the year's money, then the key indicators."""
     charts = report_charts(
-        plan=plan, states=states, upto=last, budget=None, indicators=indicators.indicators, values=indicators.history
+        plan=plan,
+        states=states,
+        upto=last,
+        budget=None,
+        indicators=indicators.indicators,
+        values=indicators.history,
+        quarters=_progress_by_quarter(progress_rows, last),
     )
     money_charts = [budget_chart(money.funders), pace_chart] if money.funders else []
     return [c for c in charts if not c.small] + money_charts + [c for c in charts if c.small]
@@ -305,6 +336,7 @@ def annual_review(plan: Plan, year: int) -> Report:
     states = action_states(plan=plan, upto=last, reference=min(timezone.localdate(), datetime.date(year, 12, 31)))
     indicators = _year_indicators(plan, year, states)
     money = _year_money(plan, year)
+    progress_rows = _progress_rows(plan, year)
     headline = [
         *status_headline(states),
         (_("Indicateurs à la cible"), Figure(indicators.on)),
@@ -354,11 +386,11 @@ def annual_review(plan: Plan, year: int) -> Report:
         period=str(year),
         headline=headline,
         decisions=decisions,
-        charts=_charts(plan, states, last, money, pace_chart, indicators),
+        charts=_charts(plan, states, last, money, pace_chart, indicators, progress_rows),
         sections=[
             headline_section(headline),
             pillar_section(states),
-            _actions_section(states, year, plan, money.planned_by_action, last),
+            _actions_section(states, year, plan, money.planned_by_action, progress_rows, last),
             indicator_section("tendances", _("Indicateurs : valeurs de l'année"), value_columns, indicators.lines),
             Section(
                 "financeurs",

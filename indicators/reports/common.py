@@ -227,10 +227,18 @@ def pillar_section(states: list[ActionState]) -> Section:
 
 
 def report_charts(
-    *, plan: Plan, states: list[ActionState], upto: ReportingPeriod | None, budget, indicators=None, values=None
+    *,
+    plan: Plan,
+    states: list[ActionState],
+    upto: ReportingPeriod | None,
+    budget,
+    indicators=None,
+    values=None,
+    quarters=None,
 ) -> list[Chart]:
     """The dashboard's charts, as the report's quarter saw them: statuses, progress over time, pillars, money,
-    then one small chart per key indicator. Four queries."""
+    then one small chart per key indicator. Up to four queries: none for what the caller already read
+    (`indicators`, their `values`, the progress per quarter `quarters`)."""
     from indicators.models import Indicator
     from indicators.selectors.dashboards import (
         actions_by_pillar,
@@ -248,7 +256,7 @@ def report_charts(
     charts = plan_charts(
         by_pillar=by_pillar,
         progress_by_pillar=progress,
-        quarters=progress_by_quarter(plan=plan, upto=upto),
+        quarters=quarters if quarters is not None else progress_by_quarter(plan=plan, upto=upto),
         budget=budget,
     )
     quarters = plan_quarters(plan, upto=(upto.year, upto.quarter) if upto else None)

@@ -30,9 +30,13 @@ class ReportPreview:
     body: str  # the report as its PDF reads, with PREVIEW_ROWS rows a table
 
 
-def report_preview(*, plan: Plan, name: str, params: dict, period: ReportingPeriod | None = None) -> ReportPreview:
-    """The preview of report `name` ("trimestre", "bilan", "suivi"): one query when it is cached, else the build."""
-    version = jobs.plan_data_version(plan)
+def report_preview(
+    *, plan: Plan, name: str, params: dict, period: ReportingPeriod | None = None, counts: dict | None = None
+) -> ReportPreview:
+    """The preview of report `name` ("trimestre", "bilan", "suivi"): one query when it is cached, else the build.
+
+    `counts`: a dict that the same query fills with the plan's sizes, for the page's header."""
+    version = jobs.plan_data_version(plan, counts=counts)
     identity = json.dumps([plan.pk, name, params, get_language(), version, PREVIEW_ROWS], sort_keys=True)
     key = "report-preview:" + hashlib.sha256(identity.encode()).hexdigest()
     preview = cache.get(key)

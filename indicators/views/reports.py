@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators import exports, jobs, opendata, services
-from indicators.models import ExportJob
+from indicators.models import ExportJob, ReviewSending
 from indicators.selectors import report_preview
 from plans import perms as plan_perms
 from plans.enums import MemberRole
@@ -46,11 +46,13 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
     """The preview, or the file: built here when it is quick, else prepared in the background (indicators.jobs)."""
     fmt = request.GET.get("format", "")
     if not fmt:
-        preview = report_preview(plan=plan, name=name, params=params, period=period)
+        counts = {}
+        preview = report_preview(plan=plan, name=name, params=params, period=period, counts=counts)
         context = plan_context(
             request,
             plan,
             crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk])), (preview.title, None)],
+            counts=counts,
         )
         context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
         if name == "bilan":
@@ -105,10 +107,19 @@ class SendForm(forms.Form):
 def _sending_context(request, plan, year, form=None) -> dict:
     """The annual review's sendings to funders, and the form to record one (the coordinator's)."""
     can_send = plan_perms.role(request.user, plan) == MemberRole.COORDINATOR
-    sendings = plan.review_sendings.filter(year=year).prefetch_related("recipients").select_related("sent_by")
+    # The sendings with their recipients in one query (through the recipients' table; a sending has at least one).
+    links = (
+        ReviewSending.recipients.through.objects.filter(reviewsending__plan=plan, reviewsending__year=year)
+        .select_related("reviewsending__sent_by", "partner")
+        .order_by("-reviewsending__sent_on", "-reviewsending_id", "partner__name")
+    )
+    sendings = {}
+    for link in links:
+        sending = sendings.setdefault(link.reviewsending_id, link.reviewsending)
+        sending.__dict__.setdefault("recipient_list", []).append(link.partner)
     if can_send and form is None:
         form = SendForm(plan=plan, initial={"sent_on": timezone.localdate()})
-    return {"sendings": list(sendings), "send_form": form if can_send else None, "send_year": year}
+    return {"sendings": list(sendings.values()), "send_form": form if can_send else None, "send_year": year}
 
 
 @require_POST

@@ -23,7 +23,7 @@ from plans.enums import (
     SizeClass,
     TerritoryKind,
 )
-from plans.forms.fields import FrenchDateField, IdsChoiceField, MonthOrDateField, SpreadsheetField
+from plans.forms.fields import FrenchDateField, IdChoiceField, IdsChoiceField, MonthOrDateField, SpreadsheetField
 from plans.inputs import clean_text
 from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
 from plans.territories import territory_check
@@ -256,11 +256,11 @@ class ActionBulkForm(forms.Form):
         widget=forms.MultipleHiddenInput,
         error_messages={"required": _("Cochez au moins une action dans la liste.")},
     )
-    lead = forms.ModelChoiceField(label=_("Gestionnaire"), queryset=Partner.objects.none(), required=False)
+    lead = IdChoiceField(label=_("Gestionnaire"), queryset=Partner.objects.none(), required=False)
     due_date = MonthOrDateField(label=_("Échéance"), required=False, help_text="")
     status = forms.ChoiceField(label=_("Statut"), required=False)
     axis = AxisChoiceField(label=_("Axe"), queryset=Axis.objects.none(), required=False)
-    partner = forms.ModelChoiceField(label=_("Ajouter un partenaire"), queryset=Partner.objects.none(), required=False)
+    partner = IdChoiceField(label=_("Ajouter un partenaire"), queryset=Partner.objects.none(), required=False)
     partner_role = forms.ChoiceField(
         label=_("comme"), choices=ActionPartnerRole.choices, initial=ActionPartnerRole.CONTRIBUTOR, required=False
     )

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from plans.inputs import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
@@ -123,6 +124,27 @@ class IdChoiceField(forms.ModelChoiceField):
         if value not in self.empty_values and parse_id(str(value)) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class ListedChoices(ModelChoiceIterator):
+    """A select's options from objects read once for the page (`field.listed`), not one query per select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+def list_choices(field: forms.ModelChoiceField, objects: list) -> None:
+    """Show `objects` as the field's options (several selects of a page share one query); what is posted is still
+    checked against the field's queryset."""
+    field.listed = objects
+    field.iterator = ListedChoices
+    field.widget.choices = field.choices
 
 
 class SpreadsheetField(forms.FileField):

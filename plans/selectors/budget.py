@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum, prefetch_related_objects
+from django.db.models import Count, Min, Q, Sum, prefetch_related_objects
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Partner
 from plans.enums import BudgetNature
@@ -51,12 +52,13 @@ def _add(totals: dict, key, **amounts) -> None:
         row[name] = row.get(name, ZERO) + amount
 
 
-def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
+def budget_summary(*, plan: Plan, today: datetime.date, instalments: bool = False) -> BudgetSummary:
     """Planned, granted, committed and paid, by funder, nature, action and quarter.
 
-    Four queries whatever the plan's size: the lines and the execution, each grouped once by everything the
+    Three queries whatever the plan's size: the lines and the execution, each grouped once by everything the
     page breaks them down by (funder, nature, action, year, quarter) with the funder's name, then added up
-    here; the grants with their funders and instalments.
+    here; the grants with their funders and what of their instalments is overdue. `instalments`: each grant's
+    instalments too (the budget page lists them), one more query.
     """
     line_groups = (
         BudgetLine.objects.filter(plan=plan)
@@ -107,12 +109,18 @@ def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
         {"line__funder": f, "line__year": y, "quarter": q, "committed": r["committed"]}
         for (f, y, q), r in funder_quarters.items()
     ]
-    fundings = list(
+    overdue = Q(instalments__received_on=None, instalments__expected_on__lt=today)
+    fundings = (
         Funding.objects.filter(plan=plan)
         .select_related("funder")
-        .prefetch_related("instalments")
+        .annotate(
+            overdue_count=Count("instalments", filter=overdue),
+            overdue_amount=Sum("instalments__amount", filter=overdue, default=ZERO),
+            overdue_since=Min("instalments__expected_on", filter=overdue),
+        )
         .order_by("year", "funder__name")
     )
+    fundings = list(fundings.prefetch_related("instalments") if instalments else fundings)
     granted_by_funder = {}
     for funding in fundings:
         _add(granted_by_funder, funding.funder_id, granted=funding.amount_granted)
@@ -177,19 +185,24 @@ def budget_summary(*, plan: Plan, today: datetime.date) -> BudgetSummary:
 
 
 def _overdue_instalments(fundings, today: datetime.date) -> list[str]:
-    """An instalment expected by a date now past and still not received (from the prefetched instalments)."""
+    """Instalments expected by a date now past and still not received (counted with the grants)."""
     warnings = []
     for funding in fundings:
-        for instalment in funding.instalments.all():
-            if instalment.received_on is None and instalment.expected_on and instalment.expected_on < today:
-                warnings.append(
-                    _("Versement en retard : %(amount)s de %(funder)s attendus le %(date)s ne sont pas reçus.")
-                    % {
-                        "amount": euros(instalment.amount),
-                        "funder": str(funding),
-                        "date": date_format(instalment.expected_on, "SHORT_DATE_FORMAT"),
-                    }
+        if funding.overdue_count:
+            warnings.append(
+                ngettext(
+                    "Versement en retard : %(amount)s de %(funder)s attendus le %(date)s ne sont pas reçus.",
+                    "Versements en retard : %(amount)s de %(funder)s, attendus depuis le %(date)s, ne sont pas "
+                    "reçus (%(count)s versements).",
+                    funding.overdue_count,
                 )
+                % {
+                    "amount": euros(funding.overdue_amount),
+                    "funder": str(funding),
+                    "date": date_format(funding.overdue_since, "SHORT_DATE_FORMAT"),
+                    "count": funding.overdue_count,
+                }
+            )
     return warnings
 
 
@@ -284,7 +297,7 @@ class BudgetPage:
 
 def budget_page(*, plan: Plan, today: datetime.date) -> BudgetPage:
     """The budget page: the plan's totals, then pillar → axis → action with what each carries."""
-    summary = budget_summary(plan=plan, today=today)
+    summary = budget_summary(plan=plan, today=today, instalments=True)
     prefetch_related_objects([plan], tree_prefetch())
     tree = []
     for pillar in plan.pillars.all():

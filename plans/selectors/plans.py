@@ -22,6 +22,19 @@ class SubqueryCount(Subquery):
 
 def plan_counts(*, plan: Plan) -> dict:
     """One query, without multiplying joins: the sizes the stepper and the plan header show."""
+    annotations = count_annotations(plan)
+    row = Plan.objects.filter(pk=plan.pk).annotate(**annotations).values(*annotations).get()
+    return counts_from(row)
+
+
+def counts_from(row: dict) -> dict:
+    """plan_counts' sizes from a row annotated with count_annotations."""
+    return {name[2:]: value for name, value in row.items() if name.startswith("n_")}
+
+
+def count_annotations(plan: Plan) -> dict:
+    """The annotations on the plan's row that count its parts (`n_pillars`…): for plan_counts, and for a query
+    on the plan that other pages make anyway (the report previews' data version)."""
     sizes = {
         "pillars": plan.pillars.values("pk"),
         "axes": Axis.objects.filter(pillar__plan=plan).values("pk"),
@@ -32,13 +45,7 @@ def plan_counts(*, plan: Plan) -> dict:
     }
     for provider in hooks.providers():
         sizes |= provider.plan_sizes(plan=plan)
-    row = (
-        Plan.objects.filter(pk=plan.pk)
-        .annotate(**{f"n_{name}": SubqueryCount(qs.order_by()) for name, qs in sizes.items()})
-        .values(*(f"n_{name}" for name in sizes))
-        .get()
-    )
-    return {name: row[f"n_{name}"] for name in sizes}
+    return {f"n_{name}": SubqueryCount(qs.order_by()) for name, qs in sizes.items()}
 
 
 PLANS_PER_PAGE = 50
@@ -188,7 +195,16 @@ def plan_readiness(*, plan: Plan) -> Readiness:
     pillar_count = plan.pillars.count()
     actions = list(
         plan.actions.select_related("axis__pillar")
-        .only("pk", "title", "lead_id", "due_date", "axis__number", "axis__name", "axis__pillar__order")
+        .only(
+            "pk",
+            "title",
+            "lead_id",
+            "due_date",
+            "axis__number",
+            "axis__name",
+            "axis__pillar__order",
+            "axis__pillar__name",
+        )
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
     axes = list(Axis.objects.filter(pillar__plan=plan).annotate(n=Count("actions")).select_related("pillar"))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plans import perms, selectors, services
 from plans.enums import SizeClass
 from plans.forms import ActionBulkForm, ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
+from plans.forms.fields import list_choices
 from plans.inputs import parse_id
 from plans.models import Action, Axis, CatalogueMeasure
 from plans.shortcuts import as_context, form_page, get_plan, only_if, plan_context, posted, query_without, save_form
@@ -60,8 +61,16 @@ def _list_context(request, plan, bulk=None, selected=()) -> dict:
         }
     )
     if context["can"]["edit"]:
-        context["bulk"] = bulk or ActionBulkForm(plan=plan, partners=partners, axes=axes)
+        context["bulk"] = bulk = bulk or ActionBulkForm(plan=plan, partners=partners, axes=axes)
         context["selected"] = set(selected)
+    # The filters' and the selection's selects share one read of the partners, axes and pillars.
+    shared = {"lead": list(partners), "axis": list(axes), "pillar": list(pillars)}
+    for name, objects in shared.items():
+        list_choices(form.fields[name], objects)
+        if bulk is not None and name in bulk.fields:
+            list_choices(bulk.fields[name], objects)
+    if bulk is not None:
+        list_choices(bulk.fields["partner"], shared["lead"])
     return context
 
 

@@ -86,7 +86,7 @@ class TestDimensions:
             breakdowns.dimension_update(
                 dimension=world.sex, by=world.coordinator, name="Sexe", categories=categories, added=[]
             )
-        assert "« Hommes » porte 1 valeur(s)" in str(refused.value.message_dict[f"c-{world.men.pk}-delete"])
+        assert "« Hommes » porte 1 valeur :" in str(refused.value.message_dict[f"c-{world.men.pk}-delete"])
         assert Category.objects.filter(pk=world.men.pk).exists()
         assert Category.objects.filter(pk=world.unknown.pk).exists()  # all or nothing
         categories[world.men.pk] = {"label": "Hommes", "retired": True}
@@ -132,7 +132,7 @@ class TestDimensions:
         edit = reverse("indicators:dimension_edit", args=[world.plan.pk, world.sex.pk])
         response = client.post(edit, data)
         assert response.status_code == 400
-        assert "porte 1 valeur(s)" in response.text and 'value="Sexe déclaré"' in response.text
+        assert "porte 1 valeur :" in response.text and 'value="Sexe déclaré"' in response.text
         assert 'value="FEMMES"' in response.text  # what was typed stays
         world.sex.refresh_from_db()
         assert world.sex.name == "Sexe"

@@ -23,16 +23,18 @@ PAGES = {
     "plans:structure": ((), 8),
     "plans:review": ((), 8),
     "plans:budget": ((), 12),  # and the conventions' warnings
-    "plans:history": ((), 15),  # with the evidence files added and deleted
+    # With the evidence files added and deleted, the quarters closed and reopened, the values and progress updates.
+    "plans:history": ((), 18),
     "plans:meetings": ((), 5),
     "plans:timeline": ((), 9),
     "indicators:plan_indicators": ((), 10),
-    "indicators:dashboard": ((), 14),  # with where key values stand with validators, and conventions' warnings
+    "indicators:dashboard": ((), 13),  # with where key values stand with validators, and conventions' warnings
     "indicators:quarter": ((2026, 3), 12),
     "indicators:reports": ((), 5),
-    "indicators:report_quarter": ((2026, 3), 16),  # the files backing each value: one query
-    # 15, the conventions' commitments, and the review's sendings to funders with the form to record one.
-    "indicators:report_annual": ((2026,), 18),
+    # Issue 26: every report preview at most 15 (the header's counts come with the data version's query).
+    "indicators:report_quarter": ((2026, 3), 14),  # the files backing each value: one query
+    # With the conventions' commitments, and the review's sendings to funders with the form to record one.
+    "indicators:report_annual": ((2026,), 15),
     "indicators:report_suivi": ((), 9),
 }
 
@@ -96,3 +98,41 @@ class TestQueryCounts:
         led = plan.actions.filter(lead_id=users["lead"].partner_id).count()
         assert sheet.page.paginator.count == led
         assert sum(1 for row in sheet.rows if row.form) == min(led, QUARTER_ACTIONS_PER_PAGE)
+
+
+@pytest.mark.django_db
+class TestReviewAndReportsStayFlat:
+    """Issue 26: the review page made 8 queries at 25 actions and 233 at 250 (each listed action read its
+    pillar's name); the annual review's sendings added one query per page of recipients."""
+
+    @pytest.mark.parametrize("size", [25, 250])
+    def test_review_page_lists_incomplete_actions_in_fixed_queries(self, client, django_assert_max_num_queries, size):
+        from tests.plans.factories import ActionFactory, AxisFactory, MembershipFactory
+
+        plan = PlanFactory()
+        axes = [AxisFactory(pillar__plan=plan, number=n) for n in range(1, 6)]
+        for index in range(size):
+            ActionFactory(axis=axes[index % 5], lead=None, due_date=None)
+        client.force_login(MembershipFactory(plan=plan, role=MemberRole.COORDINATOR).user)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("plans:review", args=[plan.pk]))
+        assert response.status_code == 200
+        assert response.content.decode().count('<span class="text-body-secondary small">— ') == 3 * size
+
+    def test_annual_review_with_sendings_recorded(self, client, django_assert_max_num_queries, grown):
+        import datetime
+
+        from indicators.models import ReviewSending
+
+        plan, users = grown
+        recipients = list(plan.partners.all()[:3])
+        for day in (5, 20):
+            sending = ReviewSending.objects.create(
+                plan=plan, year=2026, sent_on=datetime.date(2027, 1, day), sent_by=users[MemberRole.COORDINATOR]
+            )
+            sending.recipients.set(recipients)
+        client.force_login(users[MemberRole.COORDINATOR])
+        with django_assert_max_num_queries(15):
+            response = client.get(reverse("indicators:report_annual", args=[plan.pk, 2026]))
+        html = response.content.decode()
+        assert html.count("Envoyé le ") == 2 and recipients[0].short_name in html

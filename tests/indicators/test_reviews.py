@@ -198,7 +198,7 @@ class TestClosing:
     def test_pending_submissions_hold_the_closing_back_unless_confirmed(self, world, settings):
         submit(world)
         coordinator = world.users[MemberRole.COORDINATOR]
-        with pytest.raises(ValidationError, match="attendent encore d'être validées"):
+        with pytest.raises(ValidationError, match="attend encore d'être validée"):
             quarter_close(period=world.open, by=coordinator)
         event = quarter_close(period=world.open, by=coordinator, confirm_pending=True)
         assert world.led.title in event.summary and "non validée" in event.summary
@@ -215,7 +215,7 @@ class TestClosing:
         # Issue 26: the confirmation page stays, with the refusal beside the box to tick.
         assert refused.status_code == 400
         html = refused.content.decode()
-        assert 'id="close-refused"' in html and "attendent encore d" in html and 'name="avec_soumissions"' in html
+        assert 'id="close-refused"' in html and "attend encore d" in html and 'name="avec_soumissions"' in html
         client.post(url, {"avec_soumissions": "1"})
         world.open.refresh_from_db()
         assert world.open.is_closed

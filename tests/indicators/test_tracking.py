@@ -187,7 +187,7 @@ class TestClosingQuarters:
         client.post(url(plan, period, "_close"))
         period.refresh_from_db()
         assert period.is_closed and period.closed_by == users[MemberRole.COORDINATOR]
-        assert PeriodEvent.objects.get(kind="closed").summary.startswith("2 valeur(s)")
+        assert PeriodEvent.objects.get(kind="closed").summary.startswith("Manquaient : 2 valeurs d'indicateur")
         response = client.post(url(plan, period, "_reopen"), {"reason": ""})
         assert "Indiquez pourquoi le trimestre est rouvert." in response.content.decode()
         client.post(url(plan, period, "_reopen"), {"reason": "Chiffres de la police arrivés en retard"})

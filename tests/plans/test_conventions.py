@@ -135,7 +135,7 @@ class TestCommitments:
         save(world, title="Charte des partenaires", duration_months=None, ends_on=TODAY + datetime.timedelta(days=200))
         warnings = convention_warnings(plan=world.plan, today=TODAY)
         assert len(warnings) == 2
-        assert "prend fin le 22/01/2027" in warnings[0] and "1 engagement(s)" in warnings[1]
+        assert "prend fin le 22/01/2027" in warnings[0] and "1 engagement a passé son échéance" in warnings[1]
 
 
 class TestPages:
@@ -211,7 +211,7 @@ class TestElsewhere:
             budget = client.get(reverse("plans:budget", args=[world.plan.pk])).text
             dashboard = client.get(reverse("indicators:dashboard", args=[world.plan.pk])).text
         for page in (budget, dashboard):
-            assert "prend fin le 15/01/2027" in page and "1 engagement(s) ont passé leur échéance" in page
+            assert "prend fin le 15/01/2027" in page and "1 engagement a passé son échéance" in page
         section = build_report(world.plan, "bilan", {"year": 2026}).section("engagements")
         assert section.rows == [
             [
