@@ -250,6 +250,7 @@ def main() -> int:
         pdf = reverse("indicators:report_quarter", args=[p, 2026, 3]) + "?format=pdf"
         rows.append((f"Quarterly report PDF asked ({BIG_ACTIONS} actions): queued", *measure(coordinator, pdf, 5)))
         print_pages(rows)
+        print_ratios(rows, followed)
         print_exports(plan, build_report, exports)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -261,6 +262,31 @@ def print_pages(rows):
     print("|---|---:|---:|---:|---:|---:|")
     for label, queries, median, p95, size, status in rows:
         print(f"| {label} | {queries} | {median:.0f} ms | {p95:.0f} ms | {size / 1024:.0f} KB | {status} |")
+
+
+# The heaviest pages against the page beside them (issue 26): at most twice as long, at most 15 queries and
+# 150 KB for the dashboard.
+RATIOS = [
+    ("Dashboard", "Plan page", 2.0),
+    ("Overview, {followed}", "Home, {followed}", 2.0),
+]
+
+
+def print_ratios(rows, followed: str) -> None:
+    by_label = {row[0]: row for row in rows}
+
+    def find(start: str):
+        start = start.format(followed=followed)
+        return next(row for label, row in by_label.items() if label.startswith(start))
+
+    print("\n| page | against | median ratio | target | queries | HTML |")
+    print("|---|---|---:|---:|---:|---:|")
+    for page, reference, target in RATIOS:
+        row, base = find(page), find(reference)
+        ratio = row[2] / base[2] if base[2] else float("inf")
+        verdict = "ok" if ratio <= target else "over"
+        size = f"{row[4] / 1024:.0f} KB"
+        print(f"| {row[0]} | {base[0]} | {ratio:.2f}× ({verdict}) | ≤ {target:.0f}× | {row[1]} | {size} |")
 
 
 def print_exports(plan, build_report, exports):

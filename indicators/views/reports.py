@@ -217,9 +217,12 @@ STALLED_AFTER = 5 * 60  # seconds a file may wait in the queue before the page s
 @require_GET
 def reports(request, pk):
     plan = get_plan(request, pk)
-    periods = list(plan.periods.order_by("-year", "-quarter"))
+    # The quarters begun, latest first (a quarter still to come has nothing to report); each says if it is closed.
+    today = timezone.localdate()
+    periods = [p for p in plan.periods.order_by("-year", "-quarter") if p.start <= today]
+    years = [year for year in reversed(plan.years) if year <= today.year]
     context = plan_context(request, plan, crumbs=[(_("Rapports"), None)])
-    context.update({"periods": periods, "years": list(reversed(plan.years)), "formats": FORMAT_LABELS})
+    context.update({"periods": periods, "years": years, "formats": FORMAT_LABELS})
     return render(request, "indicators/reports/index.html", context)
 
 

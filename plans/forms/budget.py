@@ -18,6 +18,15 @@ FUNDER_HELP = {
 }
 
 
+# What a grant is called, in each country's words.
+FUNDING_LABEL_HELP = {
+    Country.FRANCE: _("Par exemple : crédits MILDECA, FIPD, appel à projets."),
+    Country.BELGIUM: _(
+        "Par exemple : plan stratégique de sécurité et de prévention, subside régional, appel à projets."
+    ),
+}
+
+
 def _year_choices(plan: Plan):
     return [(year, str(year)) for year in plan.years]
 
@@ -37,6 +46,7 @@ class FundingForm(forms.ModelForm):
         self.instance.plan = plan
         self.fields["funder"].queryset = plan.partners.order_by("name")
         self.fields["funder"].help_text = FUNDER_HELP[plan.territory.country]
+        self.fields["label"].help_text = FUNDING_LABEL_HELP[plan.territory.country]
         self.fields["year"].choices = _year_choices(plan)
         self.fields["convention"].queryset = plan.conventions.order_by("starts_on", "pk")
         self.fields["convention"].empty_label = _("aucune")

@@ -26,6 +26,7 @@ from plans.selectors.plans import (
     plan_readiness,
     plan_structure,
     plans_list,
+    user_country,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "filtered_plans",
     "indicator_counts",
     "plan_counts",
+    "user_country",
     "plan_departments",
     "plan_history",
     "plan_overview",

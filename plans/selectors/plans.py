@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from plans import hooks
-from plans.enums import ActionStatus
+from plans.enums import ActionStatus, Country
 from plans.inputs import parse_id
 from plans.models import Action, Axis, Pillar, Plan
 from plans.pagination import PageOf, paginate
@@ -224,3 +224,16 @@ def plan_structure(*, plan: Plan):
     """The structure page: pillars with their axes, each axis with its number of actions (two queries)."""
     axes = Axis.objects.annotate(action_count=Count("actions")).order_by("number", "pk")
     return plan.pillars.order_by("order", "pk").prefetch_related(Prefetch("axes", queryset=axes))
+
+
+def user_country(user) -> str:
+    """The country a user most likely works in, for the forms' defaults: their organisation's, when its kind
+    exists in one country only (a Belgian zone de police), else that of the plans they belong to, else France."""
+    from partners.enums import KIND_COUNTRIES
+
+    partner = getattr(user, "partner", None)
+    countries = KIND_COUNTRIES.get(partner.kind, frozenset()) if partner else frozenset()
+    if len(countries) == 1:
+        return next(iter(countries))
+    theirs = set(Plan.objects.filter(memberships__user=user).values_list("territory__country", flat=True)[:50])
+    return theirs.pop() if len(theirs) == 1 else Country.FRANCE

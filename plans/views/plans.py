@@ -49,7 +49,9 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    form = PlanCreateForm(posted(request), request.FILES or None)
+    form = PlanCreateForm(
+        posted(request), request.FILES or None, initial={"country": selectors.user_country(request.user)}
+    )
 
     def save(data):
         territory = services.territory_get_or_create(
