@@ -237,6 +237,8 @@ IMPORT_INLINE_MAX_ACTIONS = int(os.environ.get("IMPORT_INLINE_MAX_ACTIONS", "300
 IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", "50000"))
 # A report's preview is kept this long for a given state of the plan's data (any change makes a new one).
 REPORT_PREVIEW_CACHE_SECONDS = int(os.environ.get("REPORT_PREVIEW_CACHE_SECONDS", str(24 * 3600)))
+# The overview's totals over every plan followed (thousands, for a préfecture) are recomputed at most this often.
+OVERVIEW_ROLLUPS_CACHE_SECONDS = int(os.environ.get("OVERVIEW_ROLLUPS_CACHE_SECONDS", "300"))
 
 # Reasons (a plan reopened, a value corrected) are sentences, not 100-character labels.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -162,6 +162,24 @@ class TestOverview:
         # Sorting keeps the filters, paging keeps both.
         assert "department=62+%E2%80%94+Pas-de-Calais&amp;tri=titre" in only.content.decode()
 
+    def test_totals_are_kept_a_few_minutes_per_user_and_filters_and_say_when(self, client, plan, settings):
+        """Issue 26: over 3,000 plans the totals read 120,000 actions; they are kept (the page of plans is live)."""
+        user = member(plan, MemberRole.VIEWER)
+        client.force_login(user)
+        first = client.get(reverse("overview"))
+        assert "Totaux et regroupements calculés à" in first.content.decode()
+        ActionFactory(axis=plan.actions.first().axis)
+        again = client.get(reverse("overview"))
+        assert again.context["result"].totals.actions == first.context["result"].totals.actions
+        assert again.context["page"].object_list[0].action_count == first.context["result"].totals.actions + 1
+        other_filters = client.get(reverse("overview"), {"status": plan.status})
+        assert other_filters.context["result"].totals.actions == first.context["result"].totals.actions + 1
+        settings.OVERVIEW_ROLLUPS_CACHE_SECONDS = 0
+        from django.core.cache import cache
+
+        cache.clear()
+        assert client.get(reverse("overview")).context["result"].totals.actions == 2
+
     def test_unknown_filters_and_pages(self, client, plan):
         user = member(plan, MemberRole.VIEWER)
         client.force_login(user)
