@@ -328,3 +328,39 @@ def test_many_actions_get_a_lead_and_a_due_date_in_one_form(live_server, page):
     expect(page.get_by_text("8 actions modifiées.")).to_be_visible()
     assert Action.objects.filter(plan=plan, lead__name="Ville de Saint-Nazaire", due_date="2027-12-31").count() == 8
     expect(page.get_by_text("décembre 2027").first).to_be_visible()
+
+
+def test_charts_are_drawn_for_a_phone_and_their_tables_fit_a_wide_screen(live_server, page):
+    """Issue 26: at 390 px the charts were 720 px wide in a 366 px box, the latest quarters off-screen; at
+    1280 px the data tables lost their last columns."""
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=6, indicators=1)
+    world.indicators[0].is_key = True
+    world.indicators[0].save()
+    _log_in(page, live_server, world.users["viewer"])
+    url = f"{live_server.url}/plans/{world.plan.pk}/tableau-de-bord/"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    overflowing = """() => [...document.querySelectorAll("svg.chart")]
+        .filter((svg) => svg.getClientRects().length)
+        .filter((svg) => svg.getBoundingClientRect().width > svg.parentElement.clientWidth + 1)
+        .map((svg) => svg.id || svg.getAttribute("aria-labelledby"))"""
+    shown = """() => [...document.querySelectorAll("svg.chart")].filter((svg) => svg.getClientRects().length).length"""
+    assert page.evaluate(shown) >= 3
+    assert page.evaluate(overflowing) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    latest = f"T{world.open.quarter} {world.open.year}"
+    visible_text = """(t) => [...document.querySelectorAll("figure.chart-narrow svg text")]
+        .some((e) => e.textContent.trim() === t && e.getClientRects().length)"""
+    assert page.evaluate(visible_text, latest)
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(url)
+    assert page.evaluate(shown) >= 3 and page.evaluate(overflowing) == []
+    status_table = page.get_by_role("region", name="Données du graphique : Actions par pilier et par statut")
+    last_header = status_table.get_by_role("columnheader", name="Abandonnée")
+    expect(last_header).to_be_visible()
+    clipped = """(region) => region.scrollWidth > region.clientWidth + 1"""
+    assert not status_table.evaluate(clipped)

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from indicators import breakdowns
-from indicators.charts import Chart, Reference, Series
+from indicators.charts import NARROW_WIDTH, Chart, Reference, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, format_value
 from indicators.targets import NUMERIC, on_target, target_label
@@ -332,7 +332,7 @@ def key_indicator_charts(
                 key=f"indicateur-{indicator.pk}",
                 kind="lines",
                 small=True,
-                width=380,
+                width=NARROW_WIDTH,  # fits a third of a wide screen as a phone
                 title=indicator.label,
                 description=_("Valeurs de l'indicateur à chaque trimestre, avec sa valeur de référence et sa cible."),
                 categories=[f"T{q} {y}" for y, q in quarters],
