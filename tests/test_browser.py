@@ -321,6 +321,7 @@ def test_many_actions_get_a_lead_and_a_due_date_in_one_form(live_server, page):
     _log_in(page, live_server, coordinator)
     page.goto(f"{live_server.url}/plans/{plan.pk}/actions/")
     page.get_by_label("Cocher toutes les actions de la page").check()
+    page.get_by_text("Modifier la sélection").click()
     bulk = page.locator("#bulk-form")
     bulk.get_by_label("Gestionnaire").select_option(label="Ville de Saint-Nazaire")
     bulk.get_by_label("Échéance").fill("12/2027")
