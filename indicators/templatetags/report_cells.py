@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
-from indicators.reports.base import DATE, MONEY, TEXT
+from indicators.reports.base import DATE, MONEY, PERCENT, TEXT
 from plans import formats
 from plans.formats import euros
 
@@ -19,6 +19,8 @@ def cell(value, kind):
         return "" if kind == TEXT else "—"  # the suivi table leaves a group's later rows blank
     if kind == MONEY and isinstance(value, int | Decimal):
         return euros(value)
+    if kind == PERCENT and isinstance(value, int | Decimal):
+        return formats.percentage(value, 0)
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         return formats.number(value)
     if kind == DATE and isinstance(value, datetime.date):
@@ -37,3 +39,10 @@ def first_rows(rows, count):
 @register.filter
 def zip_columns(row, columns):
     return zip(columns, row, strict=True)
+
+
+@register.filter
+def chunks(items, size):
+    """`items` in rows of `size` (the key indicators' small charts, three to a row in the PDF)."""
+    items = list(items)
+    return [items[i : i + int(size)] for i in range(0, len(items), int(size))]
