@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.enums import Unit
@@ -144,6 +144,13 @@ def suivi_table(plan: Plan) -> Report:
         print_rows=as_in_the_model(rows),
         open_data=actions_open_data(states, planned),
         group_columns=(0, 1),
+        # The columns are the SeNe model's, under its own (French) headers, so that the file reads and imports
+        # as the model does; other languages say so.
+        intro=""
+        if translation.get_language() == "fr"
+        else _(
+            "Les titres des colonnes sont ceux du « Modèle de suivi » SeNe, en français, tels que le modèle les écrit."
+        ),
     )
     value_columns = [
         Column(_("Cible"), DECIMAL, 10),
