@@ -10,6 +10,7 @@ from plans.models import (
     Membership,
     Pillar,
     Plan,
+    PlanRequest,
     PlanTemplate,
     Territory,
 )
@@ -20,6 +21,18 @@ class TerritoryAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "official_code", "population", "size_class"]
     list_filter = ["kind", "country", "size_class"]
     search_fields = ["name", "official_code"]
+    autocomplete_fields = ["authorities"]
+
+
+@admin.register(PlanRequest)
+class PlanRequestAdmin(SimpleHistoryAdmin):
+    """Read here; decided on the product's own page (plans:requests), which creates the plan and tells the
+    requester."""
+
+    list_display = ["title", "territory_name", "requested_by", "requested_at", "state"]
+    list_filter = ["state", "country"]
+    search_fields = ["title", "territory_name", "official_code"]
+    readonly_fields = ["requested_by", "requested_at", "decided_by", "decided_at", "plan"]
 
 
 class MembershipInline(admin.TabularInline):

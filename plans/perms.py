@@ -87,3 +87,25 @@ def summary(user, plan) -> dict[str, bool]:
         "budget": can_edit_budget(user, plan),
         "contribute": role(user, plan) == MemberRole.CONTRIBUTOR and not plan.is_closed,
     }
+
+
+def is_platform_operator(user) -> bool:
+    """The platform's team: approves plans asked for by people who are not a territory's authority."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_create_plan(user, territory) -> bool:
+    """A plan for `territory` (None: one not known yet) is created at once by a member of an organisation that
+    is its authority (town hall, EPCI, police zone, préfecture), or by the platform's team; others ask."""
+    if is_platform_operator(user):
+        return True
+    if territory is None or not user.is_authenticated or not user.partner_id:
+        return False
+    return territory.authorities.filter(pk=user.partner_id).exists()
+
+
+def creates_plans_directly(user) -> bool:
+    """Whether "Créer un plan" creates one (some territory is the user's organisation's), or asks for one."""
+    if is_platform_operator(user):
+        return True
+    return bool(user.is_authenticated and user.partner_id and user.partner.governed_territories.exists())

@@ -6,6 +6,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("nouveau/", plans.plan_create, name="create"),
+    path("demandes/", plans.plan_requests, name="requests"),
     path("<int:pk>/", plans.plan_detail, name="detail"),
     path("<int:pk>/cadre/", plans.plan_frame, name="frame"),
     path("<int:pk>/partenaires/", plans.plan_partners, name="partners"),

@@ -88,8 +88,23 @@ class PlanCreateForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    reason = forms.CharField(
+        label=_("Message à l'équipe de la plateforme"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Votre organisation n'est pas enregistrée comme l'autorité d'un territoire : si ce n'est pas celle du "
+            "territoire choisi, votre demande est examinée par l'équipe de la plateforme. Dites qui porte le plan "
+            "et à quel titre vous le coordonnerez."
+        ),
+    )
+
+    def __init__(self, *args, asks: bool = False, **kwargs):
+        """`asks`: the user's organisation is no territory's authority; a request may follow (plans.perms)."""
         super().__init__(*args, **kwargs)
+        if not asks:
+            del self.fields["reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -123,6 +138,7 @@ class PlanCreateForm(forms.Form):
             ),
             Fieldset(_("Modèle"), "template"),
             Fieldset(_("Importer un tableau"), "spreadsheet"),
+            *([Fieldset(_("Demande"), "reason")] if asks else []),
         )
 
     def clean(self):

@@ -66,6 +66,16 @@ class Territory(CleanTextModel):
         blank=True,
         help_text=_("En Belgique, l'arrondissement administratif ; déduit du code NIS d'une commune."),
     )
+    authorities = models.ManyToManyField(
+        "partners.Partner",
+        verbose_name=_("autorités du territoire"),
+        blank=True,
+        related_name="governed_territories",
+        help_text=_(
+            "Les organisations qui sont l'autorité de ce territoire (mairie, EPCI, zone de police, préfecture) : "
+            "leurs membres y créent un plan sans demande. Les autres demandent à l'équipe de la plateforme."
+        ),
+    )
 
     class Meta:
         verbose_name = _("territoire")
@@ -134,6 +144,67 @@ def tree_prefetch() -> Prefetch:
     return Prefetch(
         "pillars", queryset=Pillar.objects.order_by("order", "pk").prefetch_related(Prefetch("axes", queryset=axes))
     )
+
+
+class PlanRequest(CleanTextModel):
+    """A plan asked for by someone whose organisation is not the territory's authority: the platform's team
+    approves it (the plan is then created, its requester coordinating it) or refuses it with a reason."""
+
+    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+    STATES = [(PENDING, _("en attente")), (APPROVED, _("acceptée")), (REFUSED, _("refusée"))]
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("demandée par"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    territory_name = models.CharField(_("nom du territoire"), max_length=200)
+    territory_kind = models.CharField(_("type de territoire"), max_length=20, choices=TerritoryKind.choices)
+    country = models.CharField(_("pays"), max_length=2, choices=Country.choices)
+    official_code = models.CharField(_("code officiel"), max_length=20)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    department = models.CharField(_("département ou province"), max_length=80, blank=True)
+    arrondissement = models.CharField(_("arrondissement"), max_length=80, blank=True)
+    title = models.CharField(_("titre du plan"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    period_start = models.DateField(_("début"))
+    period_end = models.DateField(_("fin"))
+    template = models.ForeignKey(
+        "PlanTemplate", verbose_name=_("modèle"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(
+        _("message à l'équipe de la plateforme"),
+        blank=True,
+        help_text=_("Qui porte le plan sur le territoire, et à quel titre vous le coordonnerez."),
+    )
+    state = models.CharField(_("état"), max_length=10, choices=STATES, default=PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_note = models.TextField(_("motif"), blank=True)
+    plan = models.ForeignKey(
+        "Plan", verbose_name=_("plan créé"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("demande de plan")
+        verbose_name_plural = _("demandes de plan")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.title} — {self.territory_name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.PENDING
 
 
 class Plan(CleanTextModel):

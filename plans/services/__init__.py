@@ -44,6 +44,7 @@ from plans.services.plans import (
     reference_data_sync,
     territory_get_or_create,
 )
+from plans.services.requests import plan_request_approve, plan_request_refuse, plan_request_submit
 from plans.services.structure import (
     axis_create,
     axis_delete,
@@ -90,6 +91,9 @@ __all__ = [
     "plan_adopt",
     "plan_change_status",
     "plan_create",
+    "plan_request_approve",
+    "plan_request_refuse",
+    "plan_request_submit",
     "plan_partner_add",
     "plan_partner_remove",
     "plan_update",

@@ -1,6 +1,11 @@
-"""The plan itself: list, creation, the tree page, frame, partners, members, review, adoption, meetings."""
+"""The plan itself: list, creation (or its request), the tree page, frame, partners, members, review, adoption,
+meetings."""
+
+import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +25,8 @@ from plans.forms import (
     PlanFrameForm,
     PlanStatusForm,
 )
-from plans.models import Membership, Plan, PlanTemplate
+from plans.inputs import parse_id
+from plans.models import Membership, Plan, PlanRequest, PlanTemplate, Territory
 from plans.shortcuts import (
     form_page,
     get_plan,
@@ -43,18 +49,42 @@ def home(request):
         page=request.GET.get("page"),
         today=timezone.localdate(),
     )
-    context = {"form": form, "page": plans.page, "page_note": plans.note, "query": query_without(request, "page")}
+    context = {
+        "form": form,
+        "page": plans.page,
+        "page_note": plans.note,
+        "query": query_without(request, "page"),
+        "creates": perms.creates_plans_directly(request.user),
+        "operator": perms.is_platform_operator(request.user),
+        # The user's own requests still waiting, or decided in the last month.
+        "requests": list(
+            PlanRequest.objects.filter(requested_by=request.user)
+            .filter(Q(state=PlanRequest.PENDING) | Q(decided_at__gte=timezone.now() - datetime.timedelta(days=30)))
+            .select_related("plan")[:10]
+        ),
+    }
     return render(request, "plans/home.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
+    """A new plan: created at once for a territory whose authority is the user's organisation (or by the
+    platform's team); otherwise asked for, and the platform's team decides (plans.services.requests)."""
+    asks = not perms.creates_plans_directly(request.user)
     form = PlanCreateForm(
-        posted(request), request.FILES or None, initial={"country": selectors.user_country(request.user)}
+        posted(request),
+        request.FILES or None,
+        asks=asks,
+        initial={"country": selectors.user_country(request.user)},
     )
 
     def save(data):
-        territory = services.territory_get_or_create(
+        existing = Territory.objects.filter(
+            country=data["country"], kind=data["territory_kind"], official_code=data["official_code"].strip().upper()
+        ).first()
+        if not perms.can_create_plan(request.user, existing):
+            return services.plan_request_submit(by=request.user, base_url=request.build_absolute_uri("/"), **data)
+        territory = existing or services.territory_get_or_create(
             name=data["territory_name"],
             kind=data["territory_kind"],
             country=data["country"],
@@ -78,19 +108,76 @@ def plan_create(request):
             return reverse("indicators:import_preview", args=[plan.pk, upload.pk])
         return reverse("plans:detail", args=[plan.pk])
 
+    def said(result) -> str:
+        if isinstance(result, PlanRequest):
+            message = _(
+                "Votre demande est envoyée à l'équipe de la plateforme : votre organisation n'est pas enregistrée "
+                "comme l'autorité de ce territoire. Vous recevrez un message dès qu'elle sera examinée ; le plan "
+                "apparaîtra alors dans « Mes plans »."
+            )
+            if request.FILES:
+                message += " " + _("Le tableau joint n'est pas gardé : vous l'importerez une fois le plan créé.")
+            return message
+        return _("Le plan est créé. Vous en êtes le coordinateur.")
+
     done = save_form(
         request,
         form,
         save,
-        success=_("Le plan est créé. Vous en êtes le coordinateur."),
-        then=lambda url: url,
+        success=said,
+        then=lambda result: reverse("home") if isinstance(result, PlanRequest) else result,
     )
     context = {
         "form": form,
+        "asks": asks,
         "templates": PlanTemplate.objects.all(),
         "breadcrumbs": [(_("Mes plans"), reverse("home")), (_("Nouveau plan"), None)],
     }
     return done or form_page(request, "plans/plan_create.html", context, form)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_requests(request):
+    """The platform's team: the plans asked for, to approve (the plan is created) or refuse with a reason."""
+    if not perms.is_platform_operator(request.user):
+        raise PermissionDenied
+    errors = {}
+    if request.method == "POST":
+        asked = get_object_or_404(PlanRequest, pk=parse_id(request.POST.get("demande")) or 0)
+        base_url = request.build_absolute_uri("/")
+        try:
+            if request.POST.get("decision") == "accepter":
+                services.plan_request_approve(
+                    request=asked,
+                    by=request.user,
+                    record_authority=bool(request.POST.get("autorite")),
+                    base_url=base_url,
+                )
+                messages.success(request, _("La demande est acceptée : le plan est créé."))
+            else:
+                services.plan_request_refuse(
+                    request=asked, by=request.user, reason=request.POST.get("motif", ""), base_url=base_url
+                )
+                messages.success(request, _("La demande est refusée ; son auteur en est informé."))
+            return redirect("plans:requests")
+        except ValidationError as error:
+            if not PlanRequest.objects.filter(pk=asked.pk, state=PlanRequest.PENDING).exists():
+                messages.error(request, " ".join(error.messages))  # decided meanwhile, by someone else
+                return redirect("plans:requests")
+            errors[asked.pk] = " ".join(error.messages)
+    pending = PlanRequest.objects.filter(state=PlanRequest.PENDING).select_related("requested_by__partner", "template")
+    decided = (
+        PlanRequest.objects.exclude(state=PlanRequest.PENDING)
+        .select_related("requested_by", "decided_by", "plan")
+        .order_by("-decided_at")[:30]
+    )
+    context = {
+        "pending": [(r, errors.get(r.pk, "")) for r in pending],
+        "decided": decided,
+        "typed": request.POST if errors else {},
+        "breadcrumbs": [(_("Mes plans"), reverse("home")), (_("Demandes de plan"), None)],
+    }
+    return render(request, "plans/plan_requests.html", context, status=400 if errors else 200)
 
 
 @require_GET

@@ -30,7 +30,7 @@ from plans.enums import MemberRole, PillarKind
 from plans.models import Action, Plan, SpreadsheetImport
 from plans.spreadsheets import MAX_ROWS, SpreadsheetError, read_spreadsheet
 from tests.partners.factories import PartnerFactory
-from tests.plans.factories import MembershipFactory, PlanFactory
+from tests.plans.factories import MembershipFactory, PlanFactory, territory_authority
 
 # The SeNe model's eight headers, as the product's suivi export writes them (tests/indicators/test_reports.py
 # checks them against the model).
@@ -710,6 +710,7 @@ class TestPages:
 
     def test_creating_a_plan_with_a_spreadsheet_goes_to_its_preview(self, client, draft):
         user = draft.memberships.get(role=MemberRole.COORDINATOR).user
+        territory_authority(user, official_code="99001", name="Sorne")
         client.force_login(user)
         data = {
             "territory_name": "Sorne",

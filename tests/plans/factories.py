@@ -152,3 +152,16 @@ class BudgetLineFactory(DjangoModelFactory):
     year = 2026
     nature = BudgetNature.OPERATING
     planned_amount = Decimal("10000.00")
+
+
+def territory_authority(user, *, kind=TerritoryKind.COMMUNE, country=Country.FRANCE, official_code="99901", **fields):
+    """Make `user`'s organisation the authority of the territory a test creates plans for (plans.perms
+    .can_create_plan): they create plans there without a request."""
+    territory = Territory.objects.filter(kind=kind, country=country, official_code=official_code).first()
+    if territory is None:
+        fields.setdefault("name", "Val-de-Sorne")
+        fields.setdefault("population", 38_500)
+        fields["size_class"] = Territory.size_class_for(fields["population"])
+        territory = TerritoryFactory(kind=kind, country=country, official_code=official_code, **fields)
+    territory.authorities.add(user.partner)
+    return territory

@@ -167,7 +167,7 @@ class TestTerritoryCodes:
 
     @pytest.fixture
     def user_client(self, client):
-        client.force_login(UserFactory())
+        client.force_login(UserFactory(staff=True))  # the platform's team creates a plan for any territory
         return client
 
     def test_a_belgian_commune_is_placed_by_its_nis_code(self, user_client):

@@ -13,7 +13,14 @@ from plans import selectors, services
 from plans.enums import ActionPartnerRole, ActionStatus, MemberRole, PlanStatus
 from plans.models import Action, Axis, Membership, Pillar, Plan, PlanTemplate
 from tests.partners.factories import PartnerFactory, UserFactory
-from tests.plans.factories import ActionFactory, AxisFactory, MembershipFactory, PillarFactory, PlanFactory
+from tests.plans.factories import (
+    ActionFactory,
+    AxisFactory,
+    MembershipFactory,
+    PillarFactory,
+    PlanFactory,
+    territory_authority,
+)
 
 PLAN_FORM = {
     "territory_name": "Val-de-Sorne",
@@ -30,7 +37,10 @@ PLAN_FORM = {
 
 @pytest.fixture
 def coordinator(db):
-    return UserFactory()
+    """A town hall's coordinator: the town hall is the territory's authority, so the plan is created at once."""
+    user = UserFactory()
+    territory_authority(user)
+    return user
 
 
 @pytest.fixture

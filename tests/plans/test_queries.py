@@ -30,7 +30,7 @@ class TestHome:
     def test_same_queries_for_few_and_many_plans(self, client, viewer, count, django_assert_max_num_queries):
         follow(viewer, count)
         client.force_login(viewer)
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(8):  # and whether the user creates plans or asks, their requests
             response = client.get(reverse("home"))
         shown = response.context["page"].object_list
         assert len(shown) == min(count + 1, PLANS_PER_PAGE)

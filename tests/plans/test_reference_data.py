@@ -229,7 +229,7 @@ class TestTemplates:
     def create(self, client, reference):
         from tests.partners.factories import UserFactory
 
-        user = UserFactory()
+        user = UserFactory(staff=True)  # the platform's team creates a plan for any territory (plans.perms)
         client.force_login(user)
 
         def create(code, **form):

@@ -403,6 +403,7 @@ class Command(BaseCommand):
                 population=38_500,
                 department="99 — Sorne (département fictif)",
             )
+            territory.authorities.add(partners["VDS"])  # the town hall: creates its plans without a request
             plan = services.plan_create(
                 by=coordinator,
                 territory=territory,
@@ -759,6 +760,7 @@ class Command(BaseCommand):
                 department="Liège",
                 arrondissement="Liège",
             )
+            territory.authorities.add(partners["PL SeNe"])  # the police zone: creates its plans without a request
             plan = services.plan_create(
                 by=coordinator,
                 territory=territory,
