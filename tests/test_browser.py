@@ -365,3 +365,19 @@ def test_charts_are_drawn_for_a_phone_and_their_tables_fit_a_wide_screen(live_se
     expect(last_header).to_be_visible()
     clipped = """(region) => region.scrollWidth > region.clientWidth + 1"""
     assert not status_table.evaluate(clipped)
+
+
+def test_the_overview_keeps_its_late_and_budget_figures_on_a_phone(live_server, page):
+    """Issue 26: at 390 px the overview's late and budget columns were cut off; each plan now reads as a block."""
+    from tests.indicators.factories import second_year_plan
+
+    world = second_year_plan(actions=3, indicators=1)
+    _log_in(page, live_server, world.users["viewer"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/tableau-de-bord/")
+    for label in ("En retard", "Budget engagé", "Dernier trimestre clos"):
+        cell = page.locator(f'table.table-stack td[data-label="{label}"]').first
+        expect(cell).to_be_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, label
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -24,7 +24,7 @@ def cell(value, kind):
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         return formats.number(value)
     if kind == DATE and isinstance(value, datetime.date):
-        return formats.short_date(value)
+        return formats.due(value)  # the report's dates are due dates: a month reads as on the pages ("juin 2026")
     if isinstance(value, str) and "\n" in value:
         return mark_safe(linebreaks(value, autoescape=True))  # noqa: S308 — linebreaks escapes the text
     return value

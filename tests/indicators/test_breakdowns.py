@@ -207,9 +207,9 @@ class TestEntry:
         assert (value.value_number, value.comment, value.parts[str(world.men.pk)]) == (12, "Vérifié", "5")
 
     def test_parts_of_another_breakdown_or_a_removed_category(self, world):
-        with pytest.raises(ValidationError, match="n'existent plus"):
+        with pytest.raises(ValidationError, match="n'existe plus"):
             save(world, None, {world.minors: 3})
-        with pytest.raises(ValidationError, match="n'existent plus"):
+        with pytest.raises(ValidationError, match="n'existe plus"):
             save(world, None, {"999999": 3})
 
     def test_moving_one_between_categories_is_a_change(self, world):
