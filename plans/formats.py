@@ -35,7 +35,10 @@ def number(value, places: int | None = None) -> str:
     if value is None:
         return DASH
     if places is None:
-        value = value.quantize(Decimal("0.01")).normalize()
+        try:
+            value = value.quantize(Decimal("0.01")).normalize()
+        except InvalidOperation:  # beyond the context's 28 digits: shown whole
+            value = value.to_integral_value()
         places = max(0, -value.as_tuple().exponent)
     return number_format(value, places, force_grouping=True)
 

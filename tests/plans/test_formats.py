@@ -29,6 +29,10 @@ class TestNumbers:
         assert formats.measure(Decimal("1"), "yes_no") == "oui"
         assert formats.measure("", "text") == "—"
 
+    def test_huge_values_do_not_fail(self):
+        assert formats.number(Decimal("1e30")).startswith("1\u00a0000")
+        assert formats.number(Decimal("1e20")) == "100\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000\u00a0000"
+
     def test_nan_infinity_and_garbage_are_a_dash_not_an_error(self):
         for bad in ("NaN", Decimal("Infinity"), "abc", float("nan")):
             assert formats.number(bad) == "—"

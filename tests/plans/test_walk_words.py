@@ -78,3 +78,14 @@ class TestPlanWords:
         client.force_login(MembershipFactory(plan=plan, role=MemberRole.VIEWER).user)
         html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
         assert "Réduction de l&#x27;offre · Réduction" not in html and "· Réduction de l" not in html
+
+
+@pytest.mark.django_db
+def test_readers_read_the_frame_without_a_greyed_form(client):
+    plan = PlanFactory(adopted=True, description="Réduire les nuisances")
+    client.force_login(MembershipFactory(plan=plan, role=MemberRole.VIEWER).user)
+    html = client.get(reverse("plans:frame", args=[plan.pk])).content.decode()
+    assert '<form method="post" novalidate>' not in html and "disabled" not in html and "JJ/MM/AAAA" not in html
+    assert "Réduire les nuisances" in html and "15 jours après la fin de chaque trimestre" in html
+    client.force_login(MembershipFactory(plan=plan, role=MemberRole.EDITOR).user)
+    assert 'name="title"' in client.get(reverse("plans:frame", args=[plan.pk])).content.decode()
