@@ -33,9 +33,9 @@ from indicators.enums import Frequency, IndicatorKind, Unit
 from indicators.models import Indicator
 from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
-from plans.enums import Competence, PillarKind
+from plans.enums import BudgetNature, Competence, PillarKind
 from plans.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
-from plans.models import Action, Axis, Pillar, Plan, SpreadsheetImport
+from plans.models import Action, Axis, BudgetLine, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
 from plans.services.members import partner_for_plan, territory_partners
 from plans.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
@@ -228,7 +228,7 @@ def parse_schedule(value) -> Schedule:
     raise ValueError
 
 
-_AMOUNT = re.compile(r"([0-9][0-9\u00a0\u202f .,]*)\s*(k€|k ?euros?|€|euros?)", re.ASCII | re.IGNORECASE)
+_AMOUNT = re.compile(r"([0-9][0-9\u00a0\u202f .,]*)\s*(k€|k ?euros?|€|euros?|eur\b)", re.IGNORECASE)
 
 
 _BARE_AMOUNT = re.compile(r"[0-9][0-9\u00a0\u202f .,]*[0-9]", re.ASCII)
@@ -236,7 +236,7 @@ _BARE_AMOUNT = re.compile(r"[0-9][0-9\u00a0\u202f .,]*[0-9]", re.ASCII)
 
 def parse_amount(text: str) -> Decimal:
     """12 500 €, 12.500,00, 12 500,50 €, 15 k€ → a Decimal; ValueError if it is not an amount."""
-    m = _AMOUNT.search(text) if ("€" in text or "euro" in text.lower()) else None
+    m = _AMOUNT.search(text) if ("€" in text or "eur" in text.lower()) else None
     digits = (m[1] if m else text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not re.fullmatch(r"[0-9][0-9.,]*", digits, re.ASCII):
         raise ValueError
@@ -258,6 +258,86 @@ def parse_amount(text: str) -> Decimal:
     if amount > MAX_AMOUNT:
         raise ValueError
     return amount
+
+
+@dataclass
+class AmountDraft:
+    """An amount a financing cell gives: who funds it (as written, "" when not said), for which year and of what
+    nature when the cell says so."""
+
+    amount: Decimal
+    funder: str = ""
+    year: int | None = None
+    nature: str = ""
+
+
+# One amount in a financing line: "MILDECA 2026 : 9 000,00 €", "ARS: 15000", "FIPD 4 000€", "15 k€ (ville)".
+_FINANCING_AMOUNT = re.compile(
+    r"(?P<amount>[0-9](?:[0-9.,]|[\u00a0\u202f ](?=[0-9]{3}))*)\s*(?P<unit>k€|k ?euros?|€|euros?|eur\b)?",
+    re.IGNORECASE,
+)
+_FUNDING_YEAR = re.compile(r"\b(20[0-9]{2})\b")
+_TO_BE_SET = re.compile(r"\b(a definir|a preciser|a determiner|non chiffre|tbd)\b")
+_RANGE = re.compile(r"[0-9]\s*(?:-|–|à|a)\s*[0-9]")
+
+
+def _looks_like_money(line: str, text: str) -> bool:
+    """A financing line that gives (or tries to give) an amount, rather than a note."""
+    return bool(
+        "€" in line
+        or re.search(r"\b(euros?|eur|k€)\b", text)
+        or text.startswith(("budget prevu", "montant"))
+        or _BARE_AMOUNT.fullmatch(line)
+        or re.fullmatch(r"[^0-9]{1,60}:\s*[0-9][0-9 .,\u00a0\u202f]*", line)
+        or _TO_BE_SET.search(text)
+        and re.search(r"montant|budget|cout|financement", text)
+    )
+
+
+def parse_financing(line: str) -> list[AmountDraft]:
+    """The amounts of one financing line, each with its funder, year and nature when written.
+
+    "MILDECA 8.000,00 EUR", "ARS: 15000", "FIPD 4 000€ + ville 1 000 €" (two amounts), "Budget prévu 2026 —
+    MILDECA : 9 000,00 € (Fonctionnement)" (the product's own export). ValueError when a part holds no
+    readable amount; a range or "à définir" is a ValueError too (said to the user, never guessed)."""
+    natures = {normalised(label): value for value, label in BudgetNature.choices}
+    drafts = []
+    for part in re.split(r"\s\+\s|;|\s&\s", line):
+        part = part.strip()
+        if not part:
+            continue
+        text = normalised(part)
+        if _TO_BE_SET.search(text) or _RANGE.search(_FUNDING_YEAR.sub("", part.split(":")[-1])):
+            raise ValueError(part)
+        nature = ""
+        if found := re.search(r"\(([^)]*)\)\s*$", part):
+            nature = natures.get(normalised(found[1]), "")
+            part = part[: found.start()].strip() if nature else part
+        year_match = _FUNDING_YEAR.search(part)
+        without_year = _FUNDING_YEAR.sub(" ", part) if year_match else part
+        matches = [m for m in _FINANCING_AMOUNT.finditer(without_year) if re.search(r"[0-9]", m["amount"])]
+        if not matches:
+            raise ValueError(part)
+        # The amount is the last number of the part (a funder's name may hold digits: "Contrat de ville 2").
+        match = matches[-1]
+        try:
+            amount = parse_amount((match["amount"] + " " + (match["unit"] or "")).strip())
+        except ValueError:
+            raise ValueError(part) from None
+        funder = without_year[: match.start()].strip(" :-—–\t")
+        funder = re.sub(r"^(budget\s+pr[ée]vu|budget|montant|financement)\b[\s:—–-]*", "", funder, flags=re.IGNORECASE)
+        funder = re.sub(r"\s+", " ", funder)
+        if normalised(funder) in {"budget prevu", "budget", "montant", "financement", "cout", "total"}:
+            funder = ""
+        drafts.append(
+            AmountDraft(
+                amount=amount,
+                funder=funder.strip(" :-—–"),
+                year=int(year_match[1]) if year_match else None,
+                nature=nature,
+            )  # fmt: skip
+        )
+    return drafts
 
 
 def _lines(value) -> list[str]:
@@ -435,7 +515,8 @@ class ActionDraft:
     comments: str = ""
     competence: str = ""
     financing_note: str = ""
-    amount: Decimal | None = None
+    amount: Decimal | None = None  # the sum of `amounts`
+    amounts: list[AmountDraft] = dataclass_field(default_factory=list)
     start: datetime.date | None = None
     due: datetime.date | None = None
     indicators: list[IndicatorDraft] = dataclass_field(default_factory=list)
@@ -468,6 +549,7 @@ class ImportPreview:
     ignored_columns: list[tuple[str, str]] = dataclass_field(default_factory=list)
     pillars: list[PillarDraft] = dataclass_field(default_factory=list)
     leads: dict[str, Lead] = dataclass_field(default_factory=dict)  # by normalised name
+    funders: dict[str, Lead] = dataclass_field(default_factory=dict)  # the financing cells' funders, likewise
     problems: list[Problem] = dataclass_field(default_factory=list)
 
     @property
@@ -485,6 +567,18 @@ class ImportPreview:
     @property
     def indicator_count(self) -> int:
         return sum(len(a.indicators) for a in self.actions)
+
+    @property
+    def funder_totals(self) -> list[tuple[Lead, Decimal, int]]:
+        """Each funder with the total of the amounts it is named for and their number, largest first."""
+        totals: dict[str, list] = {}
+        for action in self.actions:
+            for amount in action.amounts:
+                key = normalised(amount.funder.strip()[:200] or str(_("Financeur à préciser")))
+                entry = totals.setdefault(key, [self.funders.get(key), Decimal(0), 0])
+                entry[1] += amount.amount
+                entry[2] += 1
+        return sorted(((lead, total, n) for lead, total, n in totals.values() if lead), key=lambda t: -t[1])
 
     @property
     def new_leads(self) -> list[Lead]:
@@ -657,6 +751,18 @@ class _Reader:
             self.preview.leads[key] = Lead(name=partner.name if partner else name, partner=partner, kind=kind)
         return self.preview.leads[key]
 
+    def funder(self, name: str) -> Lead:
+        """The organisation an amount names (matched as leads are), or the placeholder when it names none."""
+        name = name.strip()[:200] or str(_("Financeur à préciser"))
+        key = normalised(name)
+        if key not in self.preview.funders:
+            partner = self.partners.get(key) or (
+                self.preview.leads[key].partner if key in self.preview.leads else None
+            )
+            kind = partner.kind if partner else guess_partner_kind(name, self.plan.territory.country)
+            self.preview.funders[key] = Lead(name=partner.name if partner else name, partner=partner, kind=kind)
+        return self.preview.funders[key]
+
     def action(self, row: int, values: dict) -> ActionDraft | None:
         title, summary, lead_name = "", "", ""
         if values.get("lead_summary"):
@@ -735,15 +841,32 @@ class _Reader:
             if index == 0 and (text in labels or text.removeprefix("competence ") in labels):
                 action.competence = labels.get(text) or labels[text.removeprefix("competence ")]
                 continue
-            if "€" in line or "euro" in text or text.startswith("budget prevu") or _BARE_AMOUNT.fullmatch(line):
+            if _looks_like_money(line, text):
                 try:
-                    action.amount = (action.amount or Decimal(0)) + parse_amount(line)
-                except ValueError:
-                    self.problem(row, None, _("Montant illisible : « %(v)s ».") % {"v": line[:60]}, blocking=False)
+                    amounts = parse_financing(line)
+                except ValueError as error:
+                    self.problem(
+                        row,
+                        self.financing_key,
+                        _("Montant non repris : « %(v)s » (une fourchette, « à définir » ou un montant illisible) : "
+                          "écrivez par exemple « MILDECA 2026 : 8 000 € », ou ajoutez la ligne au budget ensuite.")
+                        % {"v": str(error)[:80]},
+                        blocking=False,
+                    )  # fmt: skip
+                else:
+                    action.amounts.extend(amounts)
+                    action.amount = sum((a.amount for a in action.amounts), Decimal(0))
+                    for amount in amounts:
+                        self.funder(amount.funder)
                 if text.startswith("budget prevu"):
                     continue  # the product's own line: the budget lines say it, not the note
             notes.append(line)
         action.financing_note = "\n".join(notes)
+
+    @property
+    def financing_key(self) -> str | None:
+        keys = self.header.keys.values()
+        return next((key for key in ("financing", "competence_financing") if key in keys), None)
 
     def schedule(self, row: int, action: ActionDraft, values: dict) -> None:
         for key in ("start", "due"):
@@ -920,6 +1043,7 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
     reason = _("Import du tableau « %(f)s »") % {"f": upload.filename}
     history = {"default_user": by, "default_change_reason": reason}
 
+    known_funders = set(plan.partners.values_list("pk", flat=True))
     created_partners = len(preview.new_leads)
     for lead in preview.new_leads:
         lead.partner = partner_for_plan(plan=plan, name=lead.name, kind=lead.kind)
@@ -986,12 +1110,15 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
         for n, indicator in enumerate(draft.indicators, 1)
     ]
     bulk_create_with_history(indicators, Indicator, **history)
+    lines = _budget_lines(plan, preview, actions, action_drafts)
+    bulk_create_with_history(lines, BudgetLine, **history)
     summary = {
         "pillars": len(new_pillars),
         "axes": len(axes),
         "actions": len(actions),
         "indicators": len(indicators),
-        "partners": created_partners,
+        "partners": created_partners + len({line.funder_id for line in lines} - known_funders),
+        "budget_lines": len(lines),
     }
     # What was imported is now the plan; the file itself is not kept (its name and fingerprint are).
     upload.applied_at, upload.summary, upload.content = timezone.now(), summary, b""
@@ -1003,6 +1130,45 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
     ) % {"reason": reason, "who": by, **summary}
     plan.save()
     return summary
+
+
+def _budget_year(plan: Plan, amount: AmountDraft, draft: ActionDraft) -> int:
+    """The year an amount is for: as written, else the action's start or due year, else the plan's first; always
+    one of the plan's years."""
+    for year in (amount.year, draft.start and draft.start.year, draft.due and draft.due.year):
+        if year in plan.years:
+            return year
+    return plan.years[0]
+
+
+def _budget_lines(plan: Plan, preview: ImportPreview, actions: list, drafts: list) -> list[BudgetLine]:
+    """A budget line for every amount the preview read: its funder matched among the organisations the reader
+    sees (plan and territory), else created for the plan ("Financeur à préciser" when the cell names none); one
+    line per action, funder, year and nature (amounts of the same line added)."""
+    funders: dict[str, Partner] = {}
+    grouped: dict[tuple, BudgetLine] = {}
+    for action, draft in zip(actions, drafts, strict=True):
+        for amount in draft.amounts:
+            name = amount.funder.strip()[:200] or str(_("Financeur à préciser"))
+            key = normalised(name)
+            if key not in funders:
+                funder = preview.funders.get(key)
+                funders[key] = funder.partner if funder and funder.partner else partner_for_plan(
+                    plan=plan, name=name, kind=funder.kind if funder else PartnerKind.OTHER
+                )  # fmt: skip
+            year = _budget_year(plan, amount, draft)
+            nature = amount.nature or BudgetNature.UNSPECIFIED
+            line_key = (action.pk, funders[key].pk, year, nature)
+            if line_key in grouped:
+                grouped[line_key].planned_amount += amount.amount
+                continue
+            grouped[line_key] = BudgetLine(
+                plan=plan, action=action, funder=funders[key], year=year, nature=nature, planned_amount=amount.amount
+            )
+    plan.partners.add(*{funder.pk for funder in funders.values()})
+    for line in grouped.values():
+        line.clean_fields(exclude=["plan", "action", "funder"])
+    return list(grouped.values())
 
 
 # --- Big files, in the background -------------------------------------------------------------------------------

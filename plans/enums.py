@@ -115,6 +115,7 @@ class BudgetNature(models.TextChoices):
     OPERATING = "operating", _("Fonctionnement")
     SUBSIDY = "subsidy", _("Subvention à une association")
     OTHER = "other", _("Autre")
+    UNSPECIFIED = "unspecified", _("À préciser")  # an amount imported without its nature
 
 
 class Quarter(models.IntegerChoices):

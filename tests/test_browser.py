@@ -170,7 +170,7 @@ def test_a_plan_brought_in_from_its_spreadsheet(live_server, page, tmp_path):
     expect(page.get_by_label("Type du pilier « Réduction de l'offre »")).to_have_value("supply_reduction")
     page.screenshot(path=tmp_path / "3-apercu.png", full_page=True)
     page.get_by_role("button", name="Importer les 5 actions").click()
-    expect(page.get_by_text("Import terminé : 5 actions et 6 indicateurs créés.")).to_be_visible()
+    expect(page.get_by_text("Import terminé. Créés : actions 5, indicateurs 6, lignes budgétaires")).to_be_visible()
     expect(page.get_by_role("link", name="Forum des parents")).to_be_visible()
     page.screenshot(path=tmp_path / "4-plan-importe.png", full_page=True)
     assert plan.actions.count() == 5

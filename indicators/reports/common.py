@@ -21,7 +21,8 @@ from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
 from indicators.reports.base import DECIMAL, INT, MONEY, PERCENT, Column, Figure, Rows, Section
 from indicators.targets import NUMERIC, target_label
 from plans import formats
-from plans.enums import ActionStatus, Competence
+from plans.enums import ActionStatus, BudgetNature, Competence
+from plans.formats import euros
 from plans.models import Action, BudgetLine, Plan, ReportingPeriod
 
 ZERO = Decimal("0")
@@ -57,6 +58,26 @@ def with_actions(indicators, states: list["ActionState"]):
         if indicator.action_id is not None:
             Indicator.action.field.set_cached_value(indicator, actions[indicator.action_id])
         yield indicator
+
+
+def budget_by_action(plan: Plan) -> dict[int, list[str]]:
+    """Each action's budget lines as the suivi table writes them, one a funder, year and nature, in the form the
+    import reads back ("Budget prévu 2026 — MILDECA : 9 000,00 € (Fonctionnement)"): one query."""
+    rows = (
+        BudgetLine.objects.filter(plan=plan)
+        .values("action", "funder__name", "year", "nature")
+        .annotate(total=Sum("planned_amount"))
+        .order_by("action", "year", "funder__name", "nature")
+    )
+    natures = dict(BudgetNature.choices)
+    lines = defaultdict(list)
+    for row in rows:
+        nature = "" if row["nature"] == BudgetNature.UNSPECIFIED else f" ({natures.get(row['nature'], '')})"
+        lines[row["action"]].append(
+            _("Budget prévu %(year)s — %(funder)s : %(amount)s%(nature)s")
+            % {"year": row["year"], "funder": row["funder__name"], "amount": euros(row["total"]), "nature": nature}
+        )
+    return lines
 
 
 def planned_by_action(plan: Plan) -> dict:

@@ -1,7 +1,7 @@
 """The SeNe "Modèle de suivi" table."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from indicators.reports.common import (
     IndicatorLine,
     action_states,
     actions_open_data,
+    budget_by_action,
     cell_value,
     indicator_section,
     planned_by_action,
@@ -21,7 +22,6 @@ from indicators.reports.common import (
 )
 from indicators.targets import on_target
 from plans.enums import Competence
-from plans.formats import euros
 from plans.models import Plan
 
 SUIVI_HEADERS = [
@@ -48,11 +48,12 @@ class SuiviRow:
     state: ActionState
     indicators: list[str]
     planned: object  # the action's planned budget, or None
+    budget: list[str] = field(default_factory=list)  # its budget lines, as the import reads them back
 
     def cells(self) -> list:
         action = self.state.action
         competence = str(Competence(action.competence).label) if action.competence else ""
-        budget = _("Budget prévu : %(a)s") % {"a": euros(self.planned)} if self.planned is not None else ""
+        budget = "\n".join(self.budget)
         summary = action.title + (f" — {action.summary}" if action.summary else "")
         return [
             action.axis.pillar.name,
@@ -127,10 +128,13 @@ def suivi_table(plan: Plan) -> Report:
     """The SeNe "Modèle de suivi": its eight columns, one row per action, grouped by pillar and domain."""
     states = action_states(plan=plan, upto=None, reference=timezone.localdate())
     indicators = _latest_indicators(plan, states)
-    planned = planned_by_action(plan)
+    planned, budget = planned_by_action(plan), budget_by_action(plan)
     rows = [
         SuiviRow(
-            state=state, indicators=indicators.by_action.get(state.action.pk, []), planned=planned.get(state.action.pk)
+            state=state,
+            indicators=indicators.by_action.get(state.action.pk, []),
+            planned=planned.get(state.action.pk),
+            budget=budget.get(state.action.pk, []),
         ).cells()
         for state in states
     ]

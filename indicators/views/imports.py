@@ -21,7 +21,9 @@ MIME = {
 }
 
 
-DONE = _lazy("Import terminé : %(actions)s actions et %(indicators)s indicateurs créés.")
+DONE = _lazy(
+    "Import terminé. Créés : actions %(actions)s, indicateurs %(indicators)s, lignes budgétaires %(budget_lines)s."
+)
 
 
 def _importable_plan(request, pk):
@@ -55,7 +57,7 @@ def import_preview(request, pk, import_pk):
     upload = get_object_or_404(SpreadsheetImport.objects.filter(plan=plan), pk=import_pk)
     if upload.applied_at is not None:
         if upload.summary and upload.uploaded_by_id == request.user.pk and request.method == "GET":
-            messages.success(request, DONE % upload.summary)
+            messages.success(request, DONE % {"budget_lines": 0, **upload.summary})
         else:
             messages.info(request, _("Ce fichier a déjà été importé."))
         return redirect("plans:actions", plan.pk)
@@ -80,7 +82,7 @@ def import_preview(request, pk, import_pk):
         else:
             if done is None:  # a big file: a worker imports it; this page follows it
                 return redirect("indicators:import_preview", plan.pk, upload.pk)
-            messages.success(request, DONE % done)
+            messages.success(request, DONE % {"budget_lines": 0, **done})
             return redirect("plans:actions", plan.pk)
     context = plan_context(request, plan, step="actions", crumbs=_crumbs(plan, _("Aperçu de l'import")))
     context.update({"form": form, "summary": summary, "upload": upload, "failure": failure})

@@ -318,7 +318,8 @@ class TestMessySene:
         upload = upload_into(draft, xlsx(MESSY, merges=["A6:A8"]))
         coordinator = upload.uploaded_by
         summary = import_apply(upload=upload, by=coordinator, kinds={})
-        assert summary == {"pillars": 2, "axes": 3, "actions": 5, "indicators": 6, "partners": 5}
+        # The two amounts become budget lines; the one naming no funder goes to "Financeur à préciser" (issue 27).
+        assert summary == {"pillars": 2, "axes": 3, "actions": 5, "indicators": 6, "partners": 6, "budget_lines": 2}
         empty = {"summary": "", "field": "", "target_groups": "", "comments": "", "competence": "", "start": None}
         assert tree(draft)[0] == (
             "Réduction de l'offre",
@@ -777,7 +778,7 @@ class TestBigFilesInTheBackground:
         assert draft.actions.count() == 5
         followed = client.get(url, follow=True)
         assert followed.redirect_chain[-1][0] == reverse("plans:actions", args=[draft.pk])
-        assert "Import terminé : 5 actions et 6 indicateurs créés." in followed.content.decode()
+        assert "Import terminé. Créés : actions 5, indicateurs 6, lignes budgétaires" in followed.content.decode()
 
     def test_while_queued_the_page_says_so_and_refreshes(self, client, draft):
         client.force_login(draft.memberships.get(role=MemberRole.COORDINATOR).user)

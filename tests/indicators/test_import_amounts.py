@@ -1,0 +1,133 @@
+"""Issue 27: every amount a sheet gives becomes a budget line (its funder, year and nature when written), and
+what cannot be read is listed with its sheet, row and column, never dropped."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from indicators.imports import import_apply, interpret, parse_financing
+from plans.enums import BudgetNature
+from plans.models import BudgetLine
+from plans.spreadsheets import read_spreadsheet
+from tests.indicators.test_imports import SENE, csv_bytes, draft, sene, upload_into  # noqa: F401 — the fixture
+from tests.partners.factories import PartnerFactory
+
+
+class TestParse:
+    @pytest.mark.parametrize(
+        ("line", "expected"),
+        [
+            ("MILDECA 8.000,00 EUR", [("MILDECA", "8000", None, "")]),
+            ("ARS: 15000", [("ARS", "15000", None, "")]),
+            ("15 k€", [("", "15000", None, "")]),
+            ("FIPD 4 000€ + ville 1 000 €", [("FIPD", "4000", None, ""), ("ville", "1000", None, "")]),
+            ("Budget prévu : 19 500,00 €", [("", "19500", None, "")]),
+            (
+                "Budget prévu 2026 — MILDECA : 9 000,00 € (Fonctionnement)",
+                [("MILDECA", "9000", 2026, BudgetNature.OPERATING)],
+            ),
+            ("Contrat de ville 2 : 3 000 €", [("Contrat de ville 2", "3000", None, "")]),
+        ],
+    )
+    def test_amounts_written_every_way(self, line, expected):
+        read = [(a.funder, a.amount, a.year, a.nature) for a in parse_financing(line)]
+        assert read == [(f, Decimal(amount), year, nature) for f, amount, year, nature in expected]
+
+    @pytest.mark.parametrize("line", ["10 000 à 15 000 €", "montant à définir", "Budget : à préciser", "MILDECA : €"])
+    def test_ranges_and_amounts_to_be_set_are_refused_not_guessed(self, line):
+        with pytest.raises(ValueError):
+            parse_financing(line)
+
+
+ROWS = [
+    SENE,
+    sene(
+        "Prévention",
+        "Jeunes",
+        "Ville de Sorne\nAteliers au collège",
+        "31/12/2027",
+        competence="Commune\nMILDECA 2027 : 8.000,00 EUR\nARS: 15000",
+    ),  # fmt: skip
+    sene(
+        "Prévention",
+        "Jeunes",
+        "Ville de Sorne\nForum des métiers",
+        "30/06/2027",
+        competence="FIPD 4 000€ + ville 1 000 €",
+    ),  # fmt: skip
+    sene("Prévention", "Familles", "CAF\nCafés des parents", "2027", competence="Budget prévu : 2 500,00 €"),
+    sene("Prévention", "Familles", "CAF\nAteliers parents", "2027", competence="Montant à définir\nPiste : CAF"),
+    sene("Prévention", "Familles", "CAF\nSorties", "2027", competence="5 000 à 8 000 €"),
+]
+
+
+@pytest.mark.django_db
+class TestImport:
+    def test_the_preview_shows_every_amount_and_lists_what_it_cannot_read(self, draft):  # noqa: F811
+        preview = interpret(read_spreadsheet(csv_bytes(ROWS)), draft)
+        assert preview.blocking == []
+        totals = {lead.name: (total, n) for lead, total, n in preview.funder_totals}
+        assert totals["ARS"] == (Decimal(15000), 1) and totals["MILDECA"] == (Decimal(8000), 1)
+        assert totals["FIPD"] == (Decimal(4000), 1) and totals["ville"] == (Decimal(1000), 1)
+        assert totals["Financeur à préciser"] == (Decimal(2500), 1)
+        unread = [p for p in preview.warnings if p.message.startswith("Montant non repris")]
+        assert [(p.row, p.column[:1]) for p in unread] == [(5, "F"), (6, "F")]
+        assert "à définir" in unread[0].message and "5 000 à 8 000" in unread[1].message
+
+    def test_confirmed_every_amount_is_a_budget_line(self, draft):  # noqa: F811
+        mildeca = PartnerFactory(mildeca=True)
+        draft.partners.add(mildeca)
+        upload = upload_into(draft, csv_bytes(ROWS))
+        summary = import_apply(upload=upload, by=upload.uploaded_by, kinds={"Prévention": "prevention"})
+        lines = {
+            (line.action.title, line.funder.name, line.year, line.nature, line.planned_amount)
+            for line in BudgetLine.objects.filter(plan=draft).select_related("action", "funder")
+        }
+        assert lines == {
+            ("Ateliers au collège", "MILDECA", 2027, "unspecified", Decimal("8000.00")),
+            ("Ateliers au collège", "ARS", 2027, "unspecified", Decimal("15000")),
+            ("Forum des métiers", "FIPD", 2027, "unspecified", Decimal("4000")),
+            ("Forum des métiers", "ville", 2027, "unspecified", Decimal("1000")),
+            ("Cafés des parents", "Financeur à préciser", 2027, "unspecified", Decimal("2500.00")),
+        }
+        assert summary["budget_lines"] == 5
+        assert BudgetLine.objects.get(funder=mildeca).funder_id == mildeca.pk  # the plan's own MILDECA, reused
+        assert {p.name for p in draft.partners.all()} >= {"MILDECA", "ARS", "FIPD", "ville", "Financeur à préciser"}
+        # What was not read stays in the financing note, as written.
+        assert "Montant à définir" in draft.actions.get(title="Ateliers parents").financing_note
+        assert datetime.date(2027, 12, 31) in {a.due_date for a in draft.actions.all()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv"])
+def test_the_suivi_tables_budget_lines_come_back_with_their_funder_year_and_nature(fmt):
+    """Issue 27: "Budget prévu : 19 500,00 €" vanished on the round trip (24 and 50 lines lost)."""
+    from indicators.exports import render
+    from indicators.jobs import build_report
+    from plans import services
+    from plans.enums import MemberRole
+    from tests.indicators.factories import second_year_plan
+    from tests.plans.factories import MembershipFactory, PlanFactory
+
+    world = second_year_plan(actions=4, indicators=1)
+    coordinator = world.users[MemberRole.COORDINATOR]
+    services.budget_line_create(
+        action=world.actions[0], by=coordinator, funder=world.funder, year=2027, nature="staff",
+        planned_amount=Decimal("1234.50"),
+    )  # fmt: skip
+    content = render(build_report(world.plan, "suivi", {}), fmt)
+    copy = PlanFactory(territory=world.plan.territory, period_start=world.plan.period_start,
+                       period_end=world.plan.period_end)  # fmt: skip
+    MembershipFactory(plan=copy, role=MemberRole.COORDINATOR)
+    upload = upload_into(copy, content, name=f"suivi.{fmt}")
+    kinds = {p.name: p.kind for p in world.plan.pillars.all()}
+    import_apply(upload=upload, by=upload.uploaded_by, kinds=kinds)
+
+    def lines(plan):
+        return sorted(
+            (line.action.title, line.funder.name, line.year, line.nature, line.planned_amount)
+            for line in BudgetLine.objects.filter(plan=plan).select_related("action", "funder")
+        )
+
+    assert lines(copy) == lines(world.plan) and len(lines(copy)) == 5
