@@ -146,6 +146,11 @@ def find_header(sheet: Sheet) -> Header | None:
     best = None
     for start in range(min(HEADER_SEARCH_ROWS, len(sheet.rows))):
         for count in (1, 2):
+            # Two rows read together only when both hold something: an empty row above the header would
+            # otherwise make it one row too early (issue 27).
+            if count == 2 and not all(any(cell_text(c) for c in sheet.rows[i]) for i in (start, start + 1)
+                                      if i < len(sheet.rows)):  # fmt: skip
+                continue
             keys, extra = _map(_header_cells(sheet, start, count))
             if len(keys) < 3 or not set(keys.values()) & set(ACTION_KEYS):
                 continue

@@ -371,13 +371,35 @@ def _decode(data: bytes) -> str:
             ) from error
 
 
+CSV_DELIMITERS = (";", ",", "\t")
+
+
+def _header_delimiter(lines: list[str]) -> str | None:
+    """The delimiter the header line uses: the one that splits some line of the first 30 into the most short
+    cells holding none of the other delimiters (a header's cells). Counting over the whole text would let the
+    commas of a `;` file's notes win."""
+    best, found = 1, None
+    for delimiter in CSV_DELIMITERS:
+        others = [d for d in CSV_DELIMITERS if d != delimiter]
+        try:
+            rows = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            continue
+        for row in rows:
+            cells = [cell.strip() for cell in row if cell.strip()]
+            if all(len(cell) <= 120 and not any(o in cell for o in others) for cell in cells) and len(cells) > best:
+                best, found = len(cells), delimiter
+    return found
+
+
 def _csv_dialect(data: bytes) -> tuple[str, str]:
     """The text and its delimiter (";", "," or tab, whichever the first lines use most)."""
     if b"\x00" in data[:8192]:
         raise SpreadsheetError(_("Ce fichier n'est pas un tableur : envoyez un ODS, XLSX ou CSV."))
     text = _decode(data)
-    sample = "\n".join(text.splitlines()[:30])
-    delimiter = max([";", ",", "\t"], key=sample.count)
+    lines = text.splitlines()[:30]
+    sample = "\n".join(lines)
+    delimiter = _header_delimiter(lines) or max([";", ",", "\t"], key=sample.count)
     if not sample.count(delimiter):
         raise SpreadsheetError(
             _("Ce fichier texte n'a pas de colonnes (ni « ; », ni « , », ni tabulation) : est-ce bien un tableau ?")

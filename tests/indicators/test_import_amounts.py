@@ -131,3 +131,24 @@ def test_the_suivi_tables_budget_lines_come_back_with_their_funder_year_and_natu
         )
 
     assert lines(copy) == lines(world.plan) and len(lines(copy)) == 5
+
+
+@pytest.mark.django_db
+def test_a_semicolon_csv_whose_notes_hold_more_commas_is_read_by_its_header(draft):  # noqa: F811
+    """Issue 27: the separator was guessed from the whole text, and the notes' commas won."""
+    header = ";".join(SENE)
+    note = "Jeunes, familles, écoles, clubs, associations, bailleurs, commerçants, élus, police, parquet"
+    rows = [
+        "Plan local 2026-2028 — version du comité",
+        "",
+        header,
+        f"Prévention;Jeunes;{note};Ville de Sorne\nAteliers;{note};;2027;",
+        f"Prévention;Jeunes;{note};Ville de Sorne\nForum;{note};;2027;",
+    ]
+    content = "\n".join(r if "\n" not in r else r.replace("Ville de Sorne\nAteliers", '"Ville de Sorne\nAteliers"')
+                        .replace("Ville de Sorne\nForum", '"Ville de Sorne\nForum"') for r in rows).encode()  # fmt: skip
+    sheet = read_spreadsheet(content)[0]
+    assert sheet.rows[2][:2] == ["Pilier", "Domaine"]
+    preview = interpret([sheet], draft)
+    assert preview.blocking == [] and [a.title for a in preview.actions] == ["Ateliers", "Forum"]
+    assert preview.header_row == 3
