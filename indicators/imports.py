@@ -943,23 +943,20 @@ def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], tuple[str, 
     return details
 
 
+def no_header_message() -> str:
+    return _(
+        "Aucune feuille n'a d'en-tête reconnaissable : il faut une ligne de titres de colonnes comme "
+        "« Pilier », « Domaine », « Gestionnaire et sommaire d'actions », « Echéances », "
+        "« Indicateurs » (téléchargez le modèle pour voir la disposition attendue)."
+    )
+
+
 def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
     """What importing these sheets into `plan` would create, and every problem found; writes nothing."""
     preview = ImportPreview()
     found = [(sheet, header) for sheet in sheets if (header := find_header(sheet))]
     if not found:
-        preview.problems.append(
-            Problem(
-                "",
-                None,
-                "",
-                _(
-                    "Aucune feuille n'a d'en-tête reconnaissable : il faut une ligne de titres de colonnes comme "
-                    "« Pilier », « Domaine », « Gestionnaire et sommaire d'actions », « Echéances », "
-                    "« Indicateurs » (téléchargez le modèle pour voir la disposition attendue)."
-                ),
-            )
-        )
+        preview.problems.append(Problem("", None, "", no_header_message()))
         return preview
     sheet, header = max(found, key=lambda pair: len(pair[1].keys))  # the richest table, e.g. the suivi sheet
     preview.sheet, preview.header_row = sheet.name, header.first_row + 1

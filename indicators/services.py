@@ -236,6 +236,12 @@ class QuarterData:
             (_lazy("Avancement"), updates, update_name),
         ]
 
+    def spreadsheet_problem(self, *, sheets) -> str:
+        """No sheet has a header the import recognises: the message the preview would give, before any plan."""
+        from indicators.imports import find_header, no_header_message
+
+        return "" if any(find_header(sheet) for sheet in sheets) else no_header_message()
+
     def copy_action_definitions(self, *, source, copy) -> None:
         """An action's indicators are copied as definitions, never with their values."""
         indicators = list(Indicator.objects.filter(action=source))

@@ -30,6 +30,10 @@ class QuarterDataProvider(Protocol):
     def copy_action_definitions(self, *, source, copy) -> None:
         """Copy what defines an action (not what was reported on it) when the action is duplicated."""
 
+    def spreadsheet_problem(self, *, sheets) -> str:
+        """Why these sheets cannot be imported at all (no header this app recognises), or "": asked before a
+        plan is created from a spreadsheet, so that a refused file creates nothing."""
+
     def history_sources(self, *, plan) -> list:
         """What the plan's history page lists besides the plans app's own objects: (label, historical records
         of the plan with their relations selected, a function giving each record's name[, a function giving

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from plans import hooks
 from plans.inputs import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
 
 DATE_HELP = _("Format JJ/MM/AAAA, par exemple 31/12/2026.")
@@ -175,7 +176,11 @@ class SpreadsheetField(forms.FileField):
             # A small file is read here too, so that what is wrong with it shows beside the field; a big one is
             # read once, for its preview, by a worker (indicators.imports.upload_summary), not in this request.
             if len(content) <= settings.IMPORT_INLINE_MAX_BYTES:
-                read_spreadsheet(content)
+                sheets = read_spreadsheet(content)
+                # No header the import recognises: said here, before anything (a new plan) is created.
+                for provider in hooks.providers():
+                    if problem := provider.spreadsheet_problem(sheets=sheets):
+                        raise ValidationError(problem)
         except SpreadsheetError as error:
             raise ValidationError(str(error)) from error
         return upload.name, content

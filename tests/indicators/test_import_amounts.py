@@ -152,3 +152,27 @@ def test_a_semicolon_csv_whose_notes_hold_more_commas_is_read_by_its_header(draf
     preview = interpret([sheet], draft)
     assert preview.blocking == [] and [a.title for a in preview.actions] == ["Ateliers", "Forum"]
     assert preview.header_row == 3
+
+
+@pytest.mark.django_db
+def test_a_new_plan_whose_file_has_no_header_is_not_created(client):
+    """Issue 27: the plan was created before its file was read; the page then said nothing was saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from plans.models import Plan, SpreadsheetImport
+    from tests.partners.factories import UserFactory
+    from tests.plans.factories import territory_authority
+
+    user = UserFactory()
+    territory_authority(user)
+    client.force_login(user)
+    data = {
+        "territory_name": "Val-de-Sorne", "territory_kind": "commune", "country": "FR", "official_code": "99901",
+        "title": "Plan de Sorne", "period_start": "01/01/2026", "period_end": "31/12/2028",
+        "spreadsheet": SimpleUploadedFile("notes.csv", b"Compte rendu;du 12 mars\nPresents;Mme A, M. B\n"),
+    }  # fmt: skip
+    response = client.post(reverse("plans:create"), data)
+    assert response.status_code == 400
+    assert "Aucune feuille n&#x27;a d&#x27;en-tête reconnaissable" in response.content.decode()
+    assert not Plan.objects.exists() and not SpreadsheetImport.objects.exists()
