@@ -624,10 +624,17 @@ class _Reader:
         # country has: a Belgian file's "Parquet" is never a French parquet.
         country_kinds = [k for k, _label in kind_choices(plan.territory.country)]
         others = territory_partners(plan).filter(kind__in=country_kinds)
-        for partner in [*plan.partners.order_by("pk"), *others.order_by("pk")]:
+        # An acronym alone matches only the plan's own partners: another plan's "Parquet" (its acronym) is
+        # proposed, not taken (self.acronyms), and the file's organisation is created for this plan.
+        self.acronyms = {}
+        for partner in plan.partners.order_by("pk"):
             for name in (partner.name, partner.acronym):
                 if name:
                     self.partners.setdefault(normalised(name), partner)
+        for partner in others.order_by("pk"):
+            self.partners.setdefault(normalised(partner.name), partner)
+            if partner.acronym:
+                self.acronyms.setdefault(normalised(partner.acronym), partner)
 
     @property
     def action_column(self) -> str:
@@ -754,6 +761,16 @@ class _Reader:
             partner = self.partners.get(key)
             kind = partner.kind if partner else guess_partner_kind(name, self.plan.territory.country)
             self.preview.leads[key] = Lead(name=partner.name if partner else name, partner=partner, kind=kind)
+            if partner is None and (proposed := self.acronyms.get(key)) and key not in self.partners:
+                self.problem(
+                    row,
+                    None,
+                    _("« %(name)s » est le sigle de « %(other)s », organisation d'un autre plan du territoire : une "
+                      "nouvelle organisation « %(name)s » sera créée pour ce plan. Pour piloter avec « %(other)s », "
+                      "ajoutez-la d'abord aux partenaires du plan, puis relisez l'aperçu.")
+                    % {"name": name, "other": proposed.name},
+                    blocking=False,
+                )  # fmt: skip
         return self.preview.leads[key]
 
     def funder(self, name: str) -> Lead:

@@ -145,8 +145,9 @@ def test_a_semicolon_csv_whose_notes_hold_more_commas_is_read_by_its_header(draf
         f"Prévention;Jeunes;{note};Ville de Sorne\nAteliers;{note};;2027;",
         f"Prévention;Jeunes;{note};Ville de Sorne\nForum;{note};;2027;",
     ]
-    content = "\n".join(r if "\n" not in r else r.replace("Ville de Sorne\nAteliers", '"Ville de Sorne\nAteliers"')
-                        .replace("Ville de Sorne\nForum", '"Ville de Sorne\nForum"') for r in rows).encode()  # fmt: skip
+    quoted = [row.replace("Ville de Sorne\nAteliers", '"Ville de Sorne\nAteliers"') for row in rows]
+    quoted = [row.replace("Ville de Sorne\nForum", '"Ville de Sorne\nForum"') for row in quoted]
+    content = "\n".join(quoted).encode()
     sheet = read_spreadsheet(content)[0]
     assert sheet.rows[2][:2] == ["Pilier", "Domaine"]
     preview = interpret([sheet], draft)

@@ -751,10 +751,28 @@ class TestPages:
 def test_partners_are_matched_by_name_or_acronym_whatever_the_case(draft):
     partner = PartnerFactory(name="Centre de soins (CSAPA) de Sorne", acronym="CSAPA Sorne")
     PlanFactory(territory=draft.territory).partners.add(partner)  # another plan of the same territory
-    rows = [SENE, sene("Soins", "Accès", "csapa sorne\nConsultations", "2026")]
+    rows = [
+        SENE,
+        sene("Soins", "Accès", "centre de soins (csapa) de sorne\nConsultations", "2026"),
+        sene("Soins", "Accès", "Mairie\nPermanences", "2026"),
+    ]
+    own = PartnerFactory(name="Mairie de Sorne", acronym="Mairie")
+    draft.partners.add(own)
     preview = interpret(read_spreadsheet(xlsx(rows)), draft)
-    assert preview.actions[0].lead.partner == partner
-    assert Partner.objects.count() == Partner.objects.filter(pk__lte=partner.pk).count()
+    assert preview.actions[0].lead.partner == partner  # by name: taken
+    assert preview.actions[1].lead.partner == own  # the plan's own partner, by its acronym: taken
+    assert Partner.objects.count() == Partner.objects.filter(pk__lte=own.pk).count()
+
+
+def test_another_plans_organisation_matched_on_its_acronym_alone_is_proposed_not_taken(draft):
+    """Issue 27: four actions led by "Parquet" went to another plan's "Parquet du tribunal judiciaire"."""
+    partner = PartnerFactory(name="Parquet du tribunal judiciaire (démo)", acronym="Parquet", kind="prosecutor")
+    PlanFactory(territory=draft.territory).partners.add(partner)
+    rows = [SENE, sene("Justice", "Rappel à la loi", "Parquet\nStages de sensibilisation", "2026")]
+    preview = interpret(read_spreadsheet(xlsx(rows)), draft)
+    assert preview.actions[0].lead.partner is None and preview.new_leads[0].name == "Parquet"
+    proposed = [p for p in preview.warnings if "Parquet du tribunal judiciaire (démo)" in p.message]
+    assert len(proposed) == 1 and proposed[0].row == 2
 
 
 def test_another_territorys_partners_are_never_matched(draft):
