@@ -985,6 +985,19 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
             Problem(sheet.name, header.first_row + 1, f"{letter} (« {text[:60]} »)", _("Colonne ignorée."), False)
         )
     _Reader(sheet, header, plan, preview).read()
+    for i, j in sheet.unsaved_formulas:
+        if i >= header.first_row + header.rows:
+            column = f"{column_letter(j)} (« {headers[j]} »)" if j < len(headers) and headers[j] else column_letter(j)
+            preview.problems.append(
+                Problem(
+                    sheet.name,
+                    i + 1,
+                    column,
+                    _("Formule sans valeur enregistrée : la cellule est lue vide. Ouvrez le fichier dans votre "
+                      "tableur et enregistrez-le pour que ses formules soient calculées."),
+                    blocking=False,
+                )
+            )  # fmt: skip
     details = _indicator_details([s for s in sheets if s is not sheet])
     for action in preview.actions:
         for indicator in action.indicators:

@@ -15,7 +15,7 @@ import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -46,6 +46,9 @@ class SpreadsheetError(Exception):
 class Sheet:
     name: str
     rows: list[list]  # rows[i][j]: the cell at spreadsheet row i + 1, column j + 1
+    # (i, j) of the cells holding a formula whose value was never saved (the file was written by a program that
+    # does not calculate): read as empty, and listed so that nothing is emptied without being said.
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
 def cell_text(value) -> str:
@@ -235,7 +238,26 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
             cells = [merged.get((row_number, column), value) for column, value in enumerate(row[: MAX_COLUMNS + 1], 1)]
             rows.append(counter.row(cells))
         sheets.append(Sheet(worksheet.title, _trimmed(rows)))
+    _find_unsaved_formulas(data, sheets)
     return sheets
+
+
+def _find_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """The formulas whose value the file does not hold: read a second time, formulas and all (streamed), only
+    when the file has formulas at all."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if not any(b"<f" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")):
+            return
+    workbook = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    for worksheet, sheet in zip(workbook.worksheets, sheets, strict=True):
+        for i, row in enumerate(worksheet.iter_rows(values_only=True, max_row=len(sheet.rows))):
+            for j, value in enumerate(row[: MAX_COLUMNS + 1]):
+                read = sheet.rows[i][j] if j < len(sheet.rows[i]) else None
+                if isinstance(value, str) and value.startswith("=") and read in (None, ""):
+                    sheet.unsaved_formulas.append((i, j))
+    workbook.close()
 
 
 # --- ODS ------------------------------------------------------------------------------------------------------
@@ -312,7 +334,7 @@ def _read_ods(content: bytes) -> list[Sheet]:
         raise SpreadsheetError(_("Le fichier est endommagé : il ne s'ouvre pas comme un tableur.")) from error
     counter, sheets, merged = _Counter(), [], 0
     for table in root.iter(_q("table", "table")):
-        rows, spans = [], {}  # spans: (row, column) → the value of the merged cell covering it
+        rows, spans, unsaved = [], {}, []  # spans: (row, column) → the value of the merged cell covering it
         for row in table.iter(_q("table", "table-row")):
             cells, column = [], 0
             for cell in row:
@@ -323,6 +345,8 @@ def _read_ods(content: bytes) -> list[Sheet]:
                 repeat = _repeat(cell, "number-columns-repeated")
                 covered = cell.tag == _q("table", "covered-table-cell")
                 value = None if covered else _ods_value(cell)
+                if value is None and not covered and cell.get(_q("table", "formula")):
+                    unsaved.append((len(rows), column))
                 if value is None and not covered:
                     # Empty cells repeated to the sheet's last column: count them, do not make them.
                     column += repeat
@@ -351,7 +375,7 @@ def _read_ods(content: bytes) -> list[Sheet]:
                 rows.append(list(cleaned))
                 if _index:
                     counter.row(list(cleaned))
-        sheets.append(Sheet(table.get(_q("table", "name"), ""), _trimmed(rows)))
+        sheets.append(Sheet(table.get(_q("table", "name"), ""), _trimmed(rows), unsaved))
     return sheets
 
 

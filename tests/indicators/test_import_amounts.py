@@ -177,3 +177,23 @@ def test_a_new_plan_whose_file_has_no_header_is_not_created(client):
     assert response.status_code == 400
     assert "Aucune feuille n&#x27;a d&#x27;en-tête reconnaissable" in response.content.decode()
     assert not Plan.objects.exists() and not SpreadsheetImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_formulas_without_a_saved_value_are_listed_not_silently_emptied(draft):  # noqa: F811
+    """Issue 27: a row whose action cell was such a formula disappeared with only "ligne ignorée"."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Suivi"
+    sheet.append(SENE)
+    sheet.append(sene("Prévention", "Jeunes", "Ville de Sorne\nAteliers", "2027"))
+    sheet.append(["Prévention", "Jeunes", "", '=CONCATENATE("Ville", " de Sorne")', "", "", "2027", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)  # openpyxl saves formulas without their values, as a program that does not calculate
+    preview = interpret(read_spreadsheet(buffer.getvalue()), draft)
+    listed = [p for p in preview.problems if p.message.startswith("Formule sans valeur enregistrée")]
+    assert [(p.sheet, p.row, p.column) for p in listed] == [("Suivi", 3, "D (« Gestionnaire et sommaire d'actions »)")]
