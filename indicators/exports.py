@@ -429,7 +429,7 @@ def to_pdf(report: Report, *, base_url: str) -> bytes:
     layouts = [
         (section.key, column_shares(section, PAGE_CHARACTERS[page_size]))
         for section in report.sections
-        if section.shown_rows
+        if section.shown_rows and not section.files_only
     ]
     html = render_to_string(
         "indicators/reports/report_pdf.html",

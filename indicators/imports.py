@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from indicators.enums import Frequency, IndicatorKind, Unit
+from indicators.enums import Direction, Frequency, IndicatorKind, Unit
 from indicators.models import Indicator
 from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
-from plans.enums import BudgetNature, Competence, PillarKind
+from plans.enums import ActionStatus, BudgetNature, Competence, PillarKind
 from plans.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
 from plans.models import Action, Axis, BudgetLine, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
@@ -72,7 +72,7 @@ COLUMNS = [
     ("pillar", gettext_lazy("Pilier"), [("pilier",)], ("pillar",)),
     ("axis_number", gettext_lazy("Numéro d'axe"), [("numero", "axe")], ("axis_number",)),
     ("axis", gettext_lazy("Domaine ou axe"), [("domaine",), ("axe",), ("thematique",)], ("axis",)),
-    ("indicators", gettext_lazy("Indicateurs"), [("indicateur",)], ()),
+    ("indicators", gettext_lazy("Indicateurs"), [("indicateur",)], ("indicators",)),
     ("due", gettext_lazy("Échéance"), [("echeance",), ("date", "fin"), ("delai",)], ("due_date",)),
     ("start", gettext_lazy("Début"), [("debut",)], ("start_date",)),
     ("comments", gettext_lazy("Commentaires"), [("commentaire",), ("observation",), ("remarque",)], ("comments",)),
@@ -83,7 +83,20 @@ COLUMNS = [
     ("target", gettext_lazy("Population ciblée"), [("population",), ("public",)], ("target_groups",)),
     ("competence", gettext_lazy("Compétence"), [("competence",)], ("competence",)),
     ("financing", gettext_lazy("Financement envisagé"), [("financement",)], ("financing_note",)),
+    ("budget", gettext_lazy("Lignes budgétaires"), [("lignes", "budgetaires")], ("budget_lines",)),
+    ("status", gettext_lazy("Statut"), [("statut",)], ("status",)),
+    ("progress", gettext_lazy("Avancement"), [("avancement",)], ("progress",)),
+    ("cost_class", gettext_lazy("Classe de coût"), [("classe", "cout")], ("cost_class",)),
+    ("first_year", gettext_lazy("Dès la première année"), [("premiere", "annee")], ("first_year",)),
+    ("pillar_description", gettext_lazy("Description du pilier"), [], ("pillar_description",)),
+    ("axis_description", gettext_lazy("Description de l'axe"), [], ("axis_description",)),
 ]
+# The product's own open-data columns that say what the application computed (an id, a label next to its code,
+# lateness, the last progress note): read back by nothing, and not worth a warning.
+COMPUTED_COLUMNS = {
+    "action_id", "lead_acronym", "competence_label", "planned_amount", "status_label", "late", "last_note",
+    "last_blockers",
+}  # fmt: skip
 LABELS = {key: label for key, label, _words, _exact in COLUMNS}
 # Without one of these, a row describes no action.
 ACTION_KEYS = ("lead_summary", "title", "summary")
@@ -135,7 +148,7 @@ def _map(headers: list[str]) -> tuple[dict, list]:
         key = column_key(header)
         if key and key not in keys.values():
             keys[index] = key
-        elif header:
+        elif header and normalised(header).replace(" ", "_") not in COMPUTED_COLUMNS:
             extra.append((column_letter(index), header))
     return keys, extra
 
@@ -362,6 +375,12 @@ class IndicatorDraft:
     label: str
     unit: str = Unit.COUNT
     target: Decimal | None = None
+    # As the product's own indicators sheet gives them (else the model's defaults).
+    frequency: str = Frequency.QUARTERLY
+    baseline: Decimal | None = None
+    target_date: datetime.date | None = None
+    direction: str = Direction.UP
+    is_key: bool = False
 
     @property
     def letter(self) -> str:
@@ -522,6 +541,11 @@ class ActionDraft:
     financing_note: str = ""
     amount: Decimal | None = None  # the sum of `amounts`
     amounts: list[AmountDraft] = dataclass_field(default_factory=list)
+    # As the product's own data sheet gives them (else the model's defaults).
+    status: str = ""
+    progress: int | None = None
+    cost_class: int | None = None
+    first_year: bool = False
     start: datetime.date | None = None
     due: datetime.date | None = None
     indicators: list[IndicatorDraft] = dataclass_field(default_factory=list)
@@ -531,6 +555,7 @@ class ActionDraft:
 class AxisDraft:
     name: str
     existing: Axis | None = None
+    description: str = ""
     actions: list[ActionDraft] = dataclass_field(default_factory=list)
 
 
@@ -540,6 +565,7 @@ class PillarDraft:
     kind: str  # "" when it must be asked
     existing: Pillar | None = None
     axes: dict[str, AxisDraft] = dataclass_field(default_factory=dict)
+    description: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -678,6 +704,8 @@ class _Reader:
                     pillar, axis = self.pillar(number, name), None
                 if values.get("pillar_kind") in PillarKind.values:
                     kinds[pillar.name] = values["pillar_kind"]
+                if values.get("pillar_description") and not pillar.description:
+                    pillar.description = cell_text(values["pillar_description"])
             if values.get("axis") not in (None, ""):
                 name = cell_text(values["axis"])
                 if re.fullmatch(r"[0-9]+", name, re.ASCII):
@@ -686,6 +714,8 @@ class _Reader:
                     self.problem(number, "axis", _("Ce domaine n'a pas de pilier : remplissez la colonne « Pilier »."))
                     continue
                 axis = self.axis(number, pillar, name)
+                if values.get("axis_description") and not axis.description:
+                    axis.description = cell_text(values["axis_description"])
             if not describes:
                 if any(v not in (None, "") for k, v in values.items() if k not in GROUP_KEYS):
                     self.problem(
@@ -830,6 +860,7 @@ class _Reader:
                          blocking=False)  # fmt: skip
         self.field_and_target(action, values)
         self.competence_and_financing(row, action, values)
+        self.tracking(row, action, values)
         self.schedule(row, action, values)
         comments = cell_text(values.get("comments"))
         action.comments = "\n".join(part for part in (comments, action.comments) if part)
@@ -885,6 +916,49 @@ class _Reader:
             notes.append(line)
         action.financing_note = "\n".join(notes)
 
+    def tracking(self, row: int, action: ActionDraft, values: dict) -> None:
+        """Status, progress, cost class and first-year flag, when the file gives them (the product's data sheet,
+        or a plan kept with such columns): codes or their labels, checked."""
+        statuses = {normalised(label): value for value, label in ActionStatus.choices}
+        statuses.update({value: value for value in ActionStatus.values})
+        if (text := normalised(values.get("status"))) and not (status := statuses.get(text.replace(" ", "_"))):
+            status = statuses.get(text)
+        if text:
+            if status:
+                action.status = status
+            else:
+                self.problem(row, "status", _("Statut « %(v)s » inconnu : écrivez par exemple « en cours ».")
+                             % {"v": cell_text(values["status"])[:40]})  # fmt: skip
+        for key, low, high in (("progress", 0, 100), ("cost_class", 0, 3)):
+            value = values.get(key)
+            if value in (None, ""):
+                continue
+            try:
+                number = Decimal(cell_text(value).replace("%", "").replace(",", ".").strip())
+                if not number.is_finite() or number != number.to_integral_value() or not low <= number <= high:
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.problem(row, key, _("« %(v)s » n'est pas un nombre entier de %(low)s à %(high)s.")
+                             % {"v": cell_text(value)[:40], "low": low, "high": high})  # fmt: skip
+                continue
+            setattr(action, key, int(number))
+        flag = normalised(values.get("first_year"))
+        if flag:
+            if flag in {"true", "oui", "vrai", "1", "x", "yes"}:
+                action.first_year = True
+            elif flag not in {"false", "non", "faux", "0", "no"}:
+                self.problem(row, "first_year", _("« %(v)s » : écrivez oui ou non.") % {"v": flag[:40]})
+        for line in _lines(values.get("budget")):
+            try:
+                amounts = parse_financing(line)
+            except ValueError:
+                self.problem(row, "budget", _("Ligne budgétaire illisible : « %(v)s ».") % {"v": line[:80]})
+                continue
+            action.amounts.extend(amounts)
+            action.amount = sum((a.amount for a in action.amounts), Decimal(0))
+            for amount in amounts:
+                self.funder(amount.funder)
+
     @property
     def financing_key(self) -> str | None:
         keys = self.header.keys.values()
@@ -931,16 +1005,20 @@ class _Reader:
                 )
 
 
-def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], tuple[str, Decimal | None]]:
-    """The product's "Indicateurs" sheet, when the file is one of its exports: each indicator's unit and target
-    by (action, indicator)."""
+def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], dict]:
+    """The product's indicators sheet, when the file is one of its exports: each indicator's settings by
+    (action, indicator). The data sheet (machine names: label, unit, frequency, is_key, baseline_value,
+    target_value, target_date, direction) gives them all; the reading one ("Indicateur", "Unité", "Cible") its
+    unit and target."""
     units = {normalised(label): value for value, label in Unit.choices}
+    units.update({value: value for value in Unit.values})
+    machine = {"action", "label", "unit"}
     details = {}
     for sheet in sheets:
         header = None
         for start in range(min(5, len(sheet.rows))):
-            names = {normalised(h): i for i, h in enumerate(_header_cells(sheet, start, 1))}
-            if {"action", "indicateur", "unite"} <= set(names):
+            names = {normalised(h).replace(" ", "_"): i for i, h in enumerate(_header_cells(sheet, start, 1))}
+            if machine <= set(names) or {"action", "indicateur", "unite"} <= set(names):
                 header = (start, names)
                 break
         if header is None:
@@ -949,14 +1027,31 @@ def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], tuple[str, 
         for row in sheet.rows[start + 1 :]:
             values = {name: row[index] if index < len(row) else None for name, index in names.items()}
 
-            def cell(name, values=values):
-                return values.get(name)
+            def cell(*keys, values=values):
+                return next((values[k] for k in keys if values.get(k) not in (None, "")), None)
 
-            target = cell("cible")
-            details[(normalised(cell("action")), normalised(cell("indicateur")))] = (
-                units.get(normalised(cell("unite")), Unit.COUNT),
-                target if isinstance(target, Decimal) else None,
-            )
+            def number(*keys):
+                value = cell(*keys)
+                return value if isinstance(value, Decimal) and value.is_finite() else None
+
+            label = cell("label", "indicateur")
+            if label is None:
+                continue
+            found = {
+                "unit": units.get(normalised(cell("unit", "unite")).replace(" ", "_"), Unit.COUNT),
+                "target": number("target_value", "cible"),
+            }
+            if "label" in names:  # the data sheet: every setting
+                date = cell("target_date")
+                found.update(
+                    frequency=cell("frequency") if cell("frequency") in Frequency.values else Frequency.QUARTERLY,
+                    baseline=number("baseline_value"),
+                    target_date=date if isinstance(date, datetime.date) else None,
+                    direction=cell("direction") if cell("direction") in Direction.values else Direction.UP,
+                    is_key=normalised(cell("is_key")) in {"true", "1", "oui"},
+                    kind=cell("kind") if cell("kind") in IndicatorKind.values else None,
+                )
+            details[(normalised(cell("action")), normalised(label))] = found
     return details
 
 
@@ -1003,7 +1098,16 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
         for indicator in action.indicators:
             known = details.get((normalised(action.title), normalised(indicator.label)))
             if known:
-                indicator.unit, indicator.target = known
+                for name, value in known.items():
+                    if value is not None:
+                        setattr(indicator, name, value)
+            if indicator.baseline is not None and not decimal_fits(indicator.baseline, **TARGET_DIGITS):
+                indicator.baseline = None
+                preview.problems.append(
+                    Problem(sheet.name, action.row, "", _("La valeur de référence de l'indicateur « %(label)s » "
+                            "dépasse ce qu'une valeur peut valoir : elle n'est pas reprise.")
+                            % {"label": indicator.label[:80]}, blocking=False)
+                )  # fmt: skip
             if indicator.target is not None and not decimal_fits(indicator.target, **TARGET_DIGITS):
                 preview.problems.append(
                     Problem(
@@ -1084,7 +1188,10 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
     order = plan.pillars.aggregate(m=Max("order"))["m"] or 0
     new_pillars = [p for p in preview.pillars if p.existing is None]
     created = bulk_create_with_history(
-        [Pillar(plan=plan, kind=p.kind, name=p.name, order=order + i) for i, p in enumerate(new_pillars, 1)],
+        [
+            Pillar(plan=plan, kind=p.kind, name=p.name, description=p.description, order=order + i)
+            for i, p in enumerate(new_pillars, 1)
+        ],
         Pillar,
         **history,
     )
@@ -1096,7 +1203,9 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
         for draft in pillar.axes.values():
             if draft.existing is None:
                 number += 1
-                axes.append(Axis(pillar=pillar.existing, number=number, name=draft.name))
+                axes.append(
+                    Axis(pillar=pillar.existing, number=number, name=draft.name, description=draft.description)
+                )
                 drafts.append(draft)
     for draft, axis in zip(drafts, bulk_create_with_history(axes, Axis, **history), strict=True):
         draft.existing = axis
@@ -1119,6 +1228,10 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
                     financing_note=draft.financing_note,
                     start_date=draft.start,
                     due_date=draft.due,
+                    status=draft.status or ActionStatus.PLANNED,
+                    progress=Action.progress_for(draft.status or ActionStatus.PLANNED, draft.progress or 0),
+                    cost_class=draft.cost_class,
+                    first_year=draft.first_year,
                 )
                 # Fields and the model's own rules; not validate_constraints(), one query an action (the database
                 # holds them anyway): 10,000 queries for a 5,000-row file.
@@ -1134,8 +1247,12 @@ def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[s
             kind=indicator.kind,
             label=indicator.label,
             unit=indicator.unit,
-            frequency=Frequency.QUARTERLY,
+            frequency=indicator.frequency,
             target_value=indicator.target,
+            baseline_value=indicator.baseline,
+            target_date=indicator.target_date,
+            direction=indicator.direction,
+            is_key=indicator.is_key,
             order=n,
         )
         for action, draft in zip(actions, action_drafts, strict=True)

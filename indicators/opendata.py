@@ -69,6 +69,16 @@ ACTIONS = Spec(
         Field("late", BOOLEAN, _("En retard : échéance passée, ni réalisée ni abandonnée.")),
         Field("last_note", TEXT, _("Dernier point d'avancement : ce qui a été fait.")),
         Field("last_blockers", TEXT, _("Dernier point d'avancement : ce qui bloque.")),
+        Field("cost_class", INTEGER, _("Classe de coût (0 : sans coût notable, 1 : faible, 2 : moyen, 3 : élevé).")),
+        Field("first_year", BOOLEAN, _("À mener dès la première année du plan.")),
+        Field("pillar_description", TEXT, _("Description du pilier.")),
+        Field("axis_description", TEXT, _("Description de l'axe.")),
+        Field(
+            "budget_lines",
+            TEXT,
+            _("Lignes budgétaires de l'action, une par ligne : « Budget prévu AAAA — financeur : montant (nature) »."),
+        ),
+        Field("indicators", TEXT, _("Indicateurs de l'action, un par ligne : « R : intitulé » ou « I : intitulé ».")),
     ),
 )
 
@@ -88,6 +98,8 @@ INDICATORS = Spec(
         Field("baseline_value", DECIMAL, _("Valeur de référence.")),
         Field("target_value", DECIMAL, _("Cible.")),
         Field("direction", CODE, _("Sens souhaité."), "up, down, hold"),
+        Field("is_key", BOOLEAN, _("Indicateur clé (suivi au tableau de bord).")),
+        Field("target_date", DATE, _("Date à laquelle la cible doit être atteinte.")),
         Field("period", TEXT, _("Trimestre de la valeur (AAAA-Tn) ; pour un bilan annuel, l'année.")),
         Field("value", DECIMAL, _("Valeur du trimestre ; pour un bilan annuel, la dernière de l'année.")),
         Field("value_text", TEXT, _("Réponse, pour un indicateur de type document ou texte.")),

@@ -24,6 +24,7 @@ POST_ONLY = (
     "/engagements/",
     "/etat/",
     "/rappels/",
+    "/modifier-la-selection/",
 )
 
 

@@ -67,6 +67,9 @@ class Section:
     # Columns whose value repeats the row above (a group's name): every row carries it, so that filters and
     # pivot tables work; spreadsheets grey the repeats, and reading shows them on the group's first row only.
     group_columns: tuple[int, ...] = ()
+    # Only in the files (spreadsheets, CSV), never in the preview or the PDF: the product's data sheets, in
+    # machine-readable columns, that bring an export back whole when it is imported.
+    files_only: bool = False
 
     @property
     def shown_columns(self) -> list[Column]:

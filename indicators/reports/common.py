@@ -159,7 +159,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
     return states
 
 
-def action_record(state: ActionState, planned=None) -> dict:
+def action_record(state: ActionState, planned=None, budget_lines=(), indicators=()) -> dict:
     """An action for the open data (indicators.opendata.ACTIONS): one value per field."""
     action = state.action
     return {
@@ -187,12 +187,25 @@ def action_record(state: ActionState, planned=None) -> dict:
         "late": state.late,
         "last_note": state.last_note,
         "last_blockers": state.last_blockers,
+        "cost_class": action.cost_class,
+        "first_year": action.first_year,
+        "pillar_description": action.axis.pillar.description,
+        "axis_description": action.axis.description,
+        "budget_lines": "\n".join(budget_lines),
+        "indicators": "\n".join(indicators),
     }
 
 
-def actions_open_data(states: list[ActionState], planned: dict) -> OpenData:
-    # Made when a file asks for them: a preview never does.
-    return OpenData(ACTIONS, Rows(states, lambda state: action_record(state, planned.get(state.action.pk))))
+def actions_open_data(states: list[ActionState], planned: dict, budget=None, indicators=None) -> OpenData:
+    """The actions' dataset; with `budget` and `indicators` (by action id: their lines, as the suivi table writes
+    them), each record carries them too, so that the file re-imports whole. Made when a file asks for it."""
+    budget, indicators = budget or {}, indicators or {}
+
+    def record(state):
+        pk = state.action.pk
+        return action_record(state, planned.get(pk), budget.get(pk, ()), indicators.get(pk, ()))
+
+    return OpenData(ACTIONS, Rows(states, record))
 
 
 def status_headline(states: list[ActionState]) -> list[tuple[str, Figure]]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.enums import Unit
 from indicators.models import Indicator, format_value, latest_readings
-from indicators.reports.base import DATE, DECIMAL, TEXT, Column, Report, Section
+from indicators.reports.base import DATE, DECIMAL, INT, TEXT, Column, Report, Section
 from indicators.reports.common import (
     ActionState,
     IndicatorLine,
@@ -161,6 +161,9 @@ def suivi_table(plan: Plan) -> Report:
         Column(_("Dernière valeur"), DECIMAL, 12),
         Column(_("Trimestre"), TEXT, 10),
     ]
+    definitions = defaultdict(list)
+    for line in indicators.lines:
+        definitions[line.indicator.action_id].append(f"{line.indicator.letter} : {line.indicator.label}")
     return Report(
         kind="suivi",
         title=_("Tableau de suivi"),
@@ -168,5 +171,54 @@ def suivi_table(plan: Plan) -> Report:
         plan=plan,
         name="suivi",
         period=timezone.localdate().isoformat(),
-        sections=[suivi, indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines)],
+        sections=[
+            suivi,
+            indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines),
+            *_data_sections(states, planned, budget, definitions, indicators.lines),
+        ],
     )
+
+
+# The data sheets' column kinds, from the open-data specs' field kinds.
+_KINDS = {"integer": INT, "decimal": DECIMAL, "date": DATE}
+
+
+def _data_value(value):
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _data_sections(states, planned, budget, definitions, lines) -> list[Section]:
+    """The product's data sheets (spreadsheets and CSV only): every field of every action and indicator under
+    its machine name, so that the file re-imports whole (indicators.imports reads them first)."""
+    actions = actions_open_data(states, planned, budget, definitions)
+    action_columns = [Column(f.name, _KINDS.get(f.kind, TEXT), 14) for f in actions.spec.fields]
+    action_rows = [[_data_value(record[f.name]) for f in actions.spec.fields] for record in actions.records]
+    names = ["action", "pillar", "kind", "label", "unit", "frequency", "is_key", "baseline_value", "target_value",
+             "target_date", "direction"]  # fmt: skip
+    kinds = {"baseline_value": DECIMAL, "target_value": DECIMAL, "target_date": DATE}
+    indicator_rows = [
+        [
+            line.action_title,
+            line.pillar,
+            line.indicator.kind,
+            line.indicator.label,
+            line.indicator.unit,
+            line.indicator.frequency,
+            _data_value(line.indicator.is_key),
+            line.indicator.baseline_value,
+            line.indicator.target_value,
+            line.indicator.target_date,
+            line.indicator.direction,
+        ]
+        for line in lines
+    ]
+    return [
+        Section("donnees-actions", _("Données des actions"), action_columns, action_rows, files_only=True),
+        Section(
+            "donnees-indicateurs",
+            _("Données des indicateurs"),
+            [Column(name, kinds.get(name, TEXT), 14) for name in names],
+            indicator_rows,
+            files_only=True,
+        ),
+    ]

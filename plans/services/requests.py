@@ -65,7 +65,11 @@ def plan_request_submit(*, by: User, base_url: str = "", **fields) -> PlanReques
 def _decided(request: PlanRequest, by: User) -> PlanRequest:
     if not perms.is_platform_operator(by):
         raise PermissionDenied
-    request = PlanRequest.objects.select_for_update().select_related("requested_by", "template").get(pk=request.pk)
+    request = (
+        PlanRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by", "template")
+        .get(pk=request.pk)
+    )
     if not request.is_pending:
         raise ValidationError(
             _("Cette demande a déjà été %(state)s.") % {"state": request.get_state_display()}, code="decided"

@@ -197,3 +197,99 @@ def test_formulas_without_a_saved_value_are_listed_not_silently_emptied(draft): 
     preview = interpret(read_spreadsheet(buffer.getvalue()), draft)
     listed = [p for p in preview.problems if p.message.startswith("Formule sans valeur enregistrée")]
     assert [(p.sheet, p.row, p.column) for p in listed] == [("Suivi", 3, "D (« Gestionnaire et sommaire d'actions »)")]
+
+
+def _plan_fields(plan):
+    """Everything of a plan that an export carries, as comparable values (no ids)."""
+    from indicators.models import Indicator
+
+    pillars = [(p.order, p.name, p.kind, p.description) for p in plan.pillars.order_by("order")]
+    from plans.models import Axis
+
+    axes = [
+        (a.pillar.name, a.number, a.name, a.description)
+        for a in Axis.objects.filter(pillar__plan=plan).select_related("pillar").order_by("pillar__order", "number")
+    ]
+    actions = [
+        (
+            a.axis.name,
+            a.title,
+            a.summary,
+            a.lead.name if a.lead else "",
+            a.field_of_intervention,
+            a.target_groups,
+            a.comments,
+            a.competence,
+            a.financing_note,
+            a.start_date,
+            a.due_date,
+            a.status,
+            a.progress,
+            a.cost_class,
+            a.first_year,
+        )  # fmt: skip
+        for a in plan.actions.select_related("axis", "lead").in_plan_order()
+    ]
+    indicators = sorted(
+        (
+            i.action.title,
+            i.kind,
+            i.label,
+            i.unit,
+            i.frequency,
+            i.is_key,
+            i.baseline_value,
+            i.target_value,
+            i.target_date,
+            i.direction,
+        )  # fmt: skip
+        for i in Indicator.objects.filter(plan=plan).exclude(action=None).select_related("action")
+    )
+    lines = sorted(
+        (line.action.title, line.funder.name, line.year, line.nature, line.planned_amount)
+        for line in BudgetLine.objects.filter(plan=plan).select_related("action", "funder")
+    )
+    return {"pillars": pillars, "axes": axes, "actions": actions, "indicators": indicators, "budget": lines}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_suivi_export_reimports_as_the_same_plan_field_by_field(fmt):
+    """Issue 27: start dates, status, progress, cost class, first-year flag, descriptions, pillar kinds, every
+    indicator setting and the budget lines were lost on the round trip."""
+    import datetime as dt
+
+    from indicators.exports import render
+    from indicators.jobs import build_report
+    from plans.enums import MemberRole
+    from tests.indicators.factories import second_year_plan
+    from tests.plans.factories import MembershipFactory, PlanFactory
+
+    world = second_year_plan(actions=5, indicators=2)
+    plan = world.plan
+    # The files carry each action's status as its latest quarter reported it, as the plan's pages show it.
+    from indicators.models import ProgressUpdate
+
+    for update in ProgressUpdate.objects.filter(action__plan=plan).order_by("period__year", "period__quarter"):
+        type(update.action).objects.filter(pk=update.action_id).update(status=update.status, progress=update.progress)
+    world.actions[1].refresh_from_db()
+    for pillar in plan.pillars.all():
+        pillar.description = f"Description du pilier {pillar.name}"
+        pillar.save()
+    action = world.actions[1]
+    action.start_date, action.cost_class, action.first_year = dt.date(2025, 3, 1), 2, True
+    action.save()
+    indicator = world.indicators[0]
+    indicator.frequency, indicator.is_key, indicator.baseline_value = "half_yearly", True, Decimal("12.5")
+    indicator.target_date, indicator.direction = dt.date(2027, 12, 31), "down"
+    indicator.save()
+    content = render(build_report(plan, "suivi", {}), fmt)
+    copy = PlanFactory(territory=plan.territory, period_start=plan.period_start, period_end=plan.period_end)
+    MembershipFactory(plan=copy, role=MemberRole.COORDINATOR)
+    upload = upload_into(copy, content, name=f"suivi.{fmt}")
+    preview = interpret(read_spreadsheet(content), copy)
+    assert preview.blocking == [] and preview.sheet == "Données des actions"
+    import_apply(upload=upload, by=upload.uploaded_by, kinds={})
+    before, after = _plan_fields(plan), _plan_fields(copy)
+    for part in before:
+        assert after[part] == before[part], part

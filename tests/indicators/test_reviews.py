@@ -426,10 +426,11 @@ def test_the_plans_history_lists_each_step(client, world):
     review = review_return(review=submit(world), by=coordinator, reason="Valeur à vérifier")
     client.force_login(world.users[MemberRole.VIEWER])
     entries = client.get(reverse("plans:history", args=[world.plan.pk])).context["entries"]
-    steps = [e for e in entries if str(e["kind"]) == "Validation"]
+    steps = [e for e in entries if str(e["kind"]) == "Trimestre d'une action"]
+    # Issue 26: a submission reads as one, not as "création".
     assert [(e["object"], str(e["verb"])) for e in steps] == [
-        (f"{world.led.title} — {world.open.label}", "modification"),
-        (f"{world.led.title} — {world.open.label}", "création"),
+        (f"{world.led.title} — {world.open.label}", "renvoyé"),
+        (f"{world.led.title} — {world.open.label}", "soumis pour validation"),
     ]
     assert steps[0]["user"] == coordinator and "état" in steps[0]["fields"] and review.reason
 
