@@ -62,6 +62,13 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("Le fichier compte plus de %(n)s lignes remplies : découpez-le en plusieurs fichiers.")
+        % {"n": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+    )
+
+
 class _Counter:
     """Counts rows and checks cells as they are read, so that a huge sheet stops early."""
 
@@ -74,10 +81,7 @@ class _Counter:
         if cells:
             self.rows += 1
             if self.rows > MAX_ROWS:
-                raise SpreadsheetError(
-                    _("Le fichier compte plus de %(n)s lignes remplies : découpez-le en plusieurs fichiers.")
-                    % {"n": f"{MAX_ROWS:,}".replace(",", "\u202f")}
-                )
+                raise _too_many_rows()
             if len(cells) > MAX_COLUMNS:
                 raise SpreadsheetError(_("Une ligne compte plus de %(n)s colonnes remplies.") % {"n": MAX_COLUMNS})
         return [self.cell(value) for value in cells]
@@ -185,6 +189,8 @@ def _identify_archive(data: bytes) -> str:
 
 _XLSX_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
 _XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+# A row that holds a value (a saved value or inline text), not one that only carries formatting.
+_XLSX_FILLED_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>(?:(?!</(?:\w+:)?row>).)*?<(?:\w+:)?(?:v|is)>", re.S)
 
 
 def _too_many_cells() -> SpreadsheetError:
@@ -203,12 +209,17 @@ def _check_xlsx_sizes(data: bytes) -> None:
     from openpyxl.utils import range_boundaries
 
     archive = open_archive(data)
-    cells = merged = 0
+    cells = merged = rows = 0
     for name in archive.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         xml = archive.read(name)
         cells += len(_XLSX_CELL.findall(xml))
+        # Rows holding something, counted from the XML: a 100,000-row sheet is refused in a second, before openpyxl
+        # builds its cells (seven seconds and 250 MB).
+        rows += sum(1 for _row in _XLSX_FILLED_ROW.finditer(xml))
+        if rows > MAX_ROWS:
+            raise _too_many_rows()
         for ref in _XLSX_MERGE.findall(xml):
             first_column, first_row, last_column, last_row = range_boundaries(ref.decode())
             merged += (abs(last_row - first_row) + 1) * (abs(last_column - first_column) + 1)
