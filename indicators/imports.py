@@ -178,6 +178,10 @@ MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
     "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
     "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    # English, as a spreadsheet set up in another language writes them ("Dec 2026").
+    "january": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5, "june": 6,
+    "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "october": 10, "november": 11,
+    "december": 12,
 }  # fmt: skip
 ONGOING = {"en continu", "continu", "permanent", "permanente", "en permanence", "tout au long de l annee", "annuel"}
 _YEAR = r"((?:19|20|21)[0-9]{2})"
@@ -224,11 +228,13 @@ def parse_schedule(value) -> Schedule:
     month = None
     if m := re.fullmatch(r"([0-9]{1,2})[/.\-]" + _YEAR, raw, re.ASCII):
         month, year = int(m[1]), int(m[2])
+    elif m := re.fullmatch(_YEAR + r"-([0-9]{1,2})", raw, re.ASCII):  # ISO: 2026-12
+        month, year = int(m[2]), int(m[1])
     elif (m := re.fullmatch(r"(?:fin |debut )?([a-z]+) " + _YEAR, text, re.ASCII)) and m[1] in MONTHS:
         month, year = MONTHS[m[1]], int(m[2])
     if month is not None:
         return Schedule(datetime.date(year, month, 1), _month_end(year, month))
-    quarter = re.fullmatch(r"(?:t|trimestre )([1-4]) " + _YEAR, text, re.ASCII) or re.fullmatch(
+    quarter = re.fullmatch(r"(?:t|q|trimestre )([1-4]) " + _YEAR, text, re.ASCII) or re.fullmatch(
         r"([1-4]) ?(?:er|e|eme)? trimestre " + _YEAR, text, re.ASCII
     )
     if quarter:
@@ -1066,6 +1072,18 @@ def no_header_message() -> str:
 def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
     """What importing these sheets into `plan` would create, and every problem found; writes nothing."""
     preview = ImportPreview()
+    hidden = [sheet for sheet in sheets if sheet.hidden]
+    sheets = [sheet for sheet in sheets if not sheet.hidden]
+    for sheet in hidden:
+        preview.problems.append(
+            Problem(
+                sheet.name,
+                None,
+                "",
+                _("Feuille masquée : elle n'est pas lue. Affichez-la pour l'importer."),
+                blocking=False,
+            )  # fmt: skip
+        )
     found = [(sheet, header) for sheet in sheets if (header := find_header(sheet))]
     if not found:
         preview.problems.append(Problem("", None, "", no_header_message()))

@@ -49,6 +49,7 @@ class Sheet:
     # (i, j) of the cells holding a formula whose value was never saved (the file was written by a program that
     # does not calculate): read as empty, and listed so that nothing is emptied without being said.
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    hidden: bool = False  # a sheet the workbook hides: not imported, and said so
 
 
 def cell_text(value) -> str:
@@ -248,7 +249,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         for row_number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells = [merged.get((row_number, column), value) for column, value in enumerate(row[: MAX_COLUMNS + 1], 1)]
             rows.append(counter.row(cells))
-        sheets.append(Sheet(worksheet.title, _trimmed(rows)))
+        sheets.append(Sheet(worksheet.title, _trimmed(rows), hidden=worksheet.sheet_state != "visible"))
     _find_unsaved_formulas(data, sheets)
     return sheets
 

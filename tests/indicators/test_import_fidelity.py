@@ -316,3 +316,29 @@ def test_a_hundred_thousand_row_workbook_is_refused_in_a_second():
     with pytest.raises(SpreadsheetError, match="plus de 5"):
         read_spreadsheet(buffer.getvalue())
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.django_db
+def test_hidden_sheets_and_dates_in_another_language(draft):  # noqa: F811
+    """Issue 27's bad input: a hidden sheet is not read (and said so); "Dec 2026", "Q4 2026", "2026-12" are dates."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    visible = book.active
+    visible.title = "Suivi"
+    visible.append(SENE)
+    for due in ("Dec 2026", "Q4 2026", "2026-12"):
+        visible.append(sene("Prévention", "Jeunes", f"Ville de Sorne\nAction {due}", due))
+    hidden = book.create_sheet("Brouillon")
+    hidden.append(SENE)
+    for i in range(5):
+        hidden.append(sene("Autre", "Autre", f"Ville\nBrouillon {i}", "2026"))
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = interpret(read_spreadsheet(buffer.getvalue()), draft)
+    assert preview.sheet == "Suivi" and preview.blocking == []
+    assert {a.due for a in preview.actions} == {datetime.date(2026, 12, 31)}
+    assert any(p.sheet == "Brouillon" and "masquée" in p.message for p in preview.warnings)
