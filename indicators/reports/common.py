@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -69,14 +70,15 @@ def budget_by_action(plan: Plan) -> dict[int, list[str]]:
         .annotate(total=Sum("planned_amount"))
         .order_by("action", "year", "funder__name", "nature")
     )
-    natures = dict(BudgetNature.choices)
     lines = defaultdict(list)
-    for row in rows:
-        nature = "" if row["nature"] == BudgetNature.UNSPECIFIED else f" ({natures.get(row['nature'], '')})"
-        lines[row["action"]].append(
-            _("Budget prévu %(year)s — %(funder)s : %(amount)s%(nature)s")
-            % {"year": row["year"], "funder": row["funder__name"], "amount": euros(row["total"]), "nature": nature}
-        )
+    # Written in French whatever the page's language, as the SeNe model is: the import reads them back.
+    with translation.override("fr"):
+        natures = {value: str(label) for value, label in BudgetNature.choices}
+        for row in rows:
+            nature = "" if row["nature"] == BudgetNature.UNSPECIFIED else f" ({natures.get(row['nature'], '')})"
+            lines[row["action"]].append(
+                f"Budget prévu {row['year']} — {row['funder__name']} : {euros(row['total'])}{nature}"
+            )
     return lines
 
 
