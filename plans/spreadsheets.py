@@ -337,9 +337,28 @@ def _repeat(element, attribute: str) -> int:
         return 1
 
 
+# An ODS row holding some text: its paragraphs are written with content (a repeated row counts as many).
+_ODS_FILLED_ROW = re.compile(
+    rb"<table:table-row\b([^>]*)>(?:(?!</table:table-row>).)*?<text:p\b[^>]*>[^<]",
+    re.S,
+)
+_ODS_REPEAT = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+
+
+def _check_ods_rows(content: bytes) -> None:
+    """Count the filled rows from the XML before building its tree: a 100,000-row sheet is refused at once."""
+    rows = 0
+    for match in _ODS_FILLED_ROW.finditer(content):
+        repeat = _ODS_REPEAT.search(match[1])
+        rows += int(repeat[1]) if repeat else 1
+        if rows > MAX_ROWS:
+            raise _too_many_rows()
+
+
 def _read_ods(content: bytes) -> list[Sheet]:
     from defusedxml import ElementTree
 
+    _check_ods_rows(content)
     try:
         root = ElementTree.fromstring(content)
     except Exception as error:  # malformed XML, entities refused by defusedxml
