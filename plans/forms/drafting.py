@@ -82,6 +82,7 @@ class PlanCreateForm(forms.Form):
     spreadsheet = SpreadsheetField(
         label=_("Importer un tableau"),
         required=False,
+        read_always=True,  # a file that cannot be imported is refused here, before the plan exists
         help_text=_(
             "Votre plan existe déjà dans un tableur, par exemple selon le « Modèle de suivi » SeNe ? Joignez-le "
             "(ODS, XLSX ou CSV) : vous verrez ce qui sera créé avant de confirmer."

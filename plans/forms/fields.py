@@ -155,7 +155,10 @@ class SpreadsheetField(forms.FileField):
     with what is wrong.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, read_always: bool = False, **kwargs):
+        """`read_always`: read the file here whatever its size (a new plan's: nothing is created for a file that
+        cannot be imported); otherwise a big file is read by a worker, for its preview."""
+        self.read_always = read_always
         kwargs.setdefault("help_text", _("ODS, XLSX ou CSV (« ; » ou « , »), 10 Mo et 5 000 lignes au plus."))
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".ods,.xlsx,.csv"}))
         super().__init__(**kwargs)
@@ -175,7 +178,7 @@ class SpreadsheetField(forms.FileField):
             identify_spreadsheet(content)
             # A small file is read here too, so that what is wrong with it shows beside the field; a big one is
             # read once, for its preview, by a worker (indicators.imports.upload_summary), not in this request.
-            if len(content) <= settings.IMPORT_INLINE_MAX_BYTES:
+            if self.read_always or len(content) <= settings.IMPORT_INLINE_MAX_BYTES:
                 sheets = read_spreadsheet(content)
                 # No header the import recognises: said here, before anything (a new plan) is created.
                 for provider in hooks.providers():

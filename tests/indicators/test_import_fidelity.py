@@ -382,3 +382,30 @@ def test_a_twenty_thousand_row_ods_is_refused_before_its_tree_is_built(monkeypat
     with pytest.raises(SpreadsheetError, match="plus de 5"):
         read_spreadsheet(buffer.getvalue())
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.django_db
+def test_a_new_plans_big_file_is_read_before_the_plan_is_created(client, settings):
+    """Issue 27: a file the worker would read created the plan first; now the creation form reads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from plans.models import Plan
+    from tests.partners.factories import UserFactory
+    from tests.plans.factories import territory_authority
+
+    settings.IMPORT_INLINE_MAX_BYTES = 10  # every file is "big"
+    user = UserFactory()
+    territory_authority(user)
+    client.force_login(user)
+    data = {
+        "territory_name": "Val-de-Sorne", "territory_kind": "commune", "country": "FR", "official_code": "99901",
+        "title": "Plan de Sorne", "period_start": "01/01/2026", "period_end": "31/12/2028",
+    }  # fmt: skip
+    refused = client.post(
+        reverse("plans:create"), {**data, "spreadsheet": SimpleUploadedFile("notes.csv", b"Compte rendu;du 12 mars\n")}
+    )
+    assert refused.status_code == 400 and not Plan.objects.exists()
+    good = csv_bytes([SENE, sene("Prévention", "Jeunes", "Ville de Sorne\nAteliers", "2027")])
+    created = client.post(reverse("plans:create"), {**data, "spreadsheet": SimpleUploadedFile("plan.csv", good)})
+    assert created.status_code == 302 and Plan.objects.count() == 1
