@@ -618,6 +618,13 @@ class ImportPreview:
         return sorted(((lead, total, n) for lead, total, n in totals.values() if lead), key=lambda t: -t[1])
 
     @property
+    def new_organisation_count(self) -> int:
+        """Organisations the import creates: leads and funders not known yet (one name, one organisation)."""
+        leads = {normalised(lead.name) for lead in self.new_leads}
+        funders = {normalised(lead.name) for lead, _total, _n in self.funder_totals if lead.partner is None}
+        return len(leads | funders)
+
+    @property
     def new_leads(self) -> list[Lead]:
         return [lead for lead in self.leads.values() if lead.partner is None]
 

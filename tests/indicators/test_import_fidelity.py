@@ -72,6 +72,9 @@ class TestImport:
         assert totals["ARS"] == (Decimal(15000), 1) and totals["MILDECA"] == (Decimal(8000), 1)
         assert totals["FIPD"] == (Decimal(4000), 1) and totals["ville"] == (Decimal(1000), 1)
         assert totals["Financeur à préciser"] == (Decimal(2500), 1)
+        # The organisations to create count the funders too: Ville de Sorne and CAF (leads), MILDECA, ARS, FIPD,
+        # ville and "Financeur à préciser" (funders), each name once.
+        assert preview.new_organisation_count == 7
         unread = [p for p in preview.warnings if p.message.startswith("Montant non repris")]
         assert [(p.row, p.column[:1]) for p in unread] == [(5, "F"), (6, "F")]
         assert "à définir" in unread[0].message and "5 000 à 8 000" in unread[1].message
