@@ -11,7 +11,7 @@ from indicators.imports import import_apply, interpret, parse_financing
 from plans.enums import BudgetNature
 from plans.models import BudgetLine
 from plans.spreadsheets import read_spreadsheet
-from tests.indicators.test_imports import SENE, csv_bytes, draft, sene, upload_into  # noqa: F401 — the fixture
+from tests.indicators.test_imports import SENE, csv_bytes, draft, sene, upload_into, xlsx  # noqa: F401 — the fixture
 from tests.partners.factories import PartnerFactory
 
 
@@ -186,19 +186,14 @@ def test_a_new_plan_whose_file_has_no_header_is_not_created(client):
 @pytest.mark.django_db
 def test_formulas_without_a_saved_value_are_listed_not_silently_emptied(draft):  # noqa: F811
     """Issue 27: a row whose action cell was such a formula disappeared with only "ligne ignorée"."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Suivi"
-    sheet.append(SENE)
-    sheet.append(sene("Prévention", "Jeunes", "Ville de Sorne\nAteliers", "2027"))
-    sheet.append(["Prévention", "Jeunes", "", '=CONCATENATE("Ville", " de Sorne")', "", "", "2027", ""])
-    buffer = io.BytesIO()
-    book.save(buffer)  # openpyxl saves formulas without their values, as a program that does not calculate
-    preview = interpret(read_spreadsheet(buffer.getvalue()), draft)
+    content = xlsx(  # openpyxl saves formulas without their values, as a program that does not calculate
+        [
+            SENE,
+            sene("Prévention", "Jeunes", "Ville de Sorne\nAteliers", "2027"),
+            ["Prévention", "Jeunes", "", '=CONCATENATE("Ville", " de Sorne")', "", "", "2027", ""],
+        ]
+    )
+    preview = interpret(read_spreadsheet(content), draft)
     listed = [p for p in preview.problems if p.message.startswith("Formule sans valeur enregistrée")]
     assert [(p.sheet, p.row, p.column) for p in listed] == [("Suivi", 3, "D (« Gestionnaire et sommaire d'actions »)")]
 
@@ -327,24 +322,11 @@ def test_a_hundred_thousand_row_workbook_is_refused_in_a_second():
 @pytest.mark.django_db
 def test_hidden_sheets_and_dates_in_another_language(draft):  # noqa: F811
     """Issue 27's bad input: a hidden sheet is not read (and said so); "Dec 2026", "Q4 2026", "2026-12" are dates."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    visible = book.active
-    visible.title = "Suivi"
-    visible.append(SENE)
-    for due in ("Dec 2026", "Q4 2026", "2026-12"):
-        visible.append(sene("Prévention", "Jeunes", f"Ville de Sorne\nAction {due}", due))
-    hidden = book.create_sheet("Brouillon")
-    hidden.append(SENE)
-    for i in range(5):
-        hidden.append(sene("Autre", "Autre", f"Ville\nBrouillon {i}", "2026"))
-    hidden.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    preview = interpret(read_spreadsheet(buffer.getvalue()), draft)
+    visible = [SENE, *(sene("Prévention", "Jeunes", f"Ville de Sorne\nAction {due}", due)
+                       for due in ("Dec 2026", "Q4 2026", "2026-12"))]  # fmt: skip
+    draft_rows = [SENE, *(sene("Autre", "Autre", f"Ville\nBrouillon {i}", "2026") for i in range(5))]
+    content = xlsx(visible, extra_sheets=[("Brouillon", draft_rows)], hidden={"Brouillon"})
+    preview = interpret(read_spreadsheet(content), draft)
     assert preview.sheet == "Suivi" and preview.blocking == []
     assert {a.due for a in preview.actions} == {datetime.date(2026, 12, 31)}
     assert any(p.sheet == "Brouillon" and "masquée" in p.message for p in preview.warnings)

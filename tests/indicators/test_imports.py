@@ -45,7 +45,8 @@ def sene(pillar, axis, lead_summary, due="", indicators="", *, field="", comment
     return [pillar, axis, field, lead_summary, comments, competence, due, indicators]
 
 
-def xlsx(rows, *, merges=(), sheet="Suivi", extra_sheets=()) -> bytes:
+def xlsx(rows, *, merges=(), sheet="Suivi", extra_sheets=(), hidden=()) -> bytes:
+    """A workbook as openpyxl writes it (formulas without their values); `hidden`: names of sheets to hide."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -59,6 +60,8 @@ def xlsx(rows, *, merges=(), sheet="Suivi", extra_sheets=()) -> bytes:
         more = workbook.create_sheet(name)
         for row in other:
             more.append(row)
+        if name in hidden:
+            more.sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -11,18 +11,9 @@ from plans.enums import MemberRole
 from plans.models import Membership, Plan, PlanRequest, Territory
 from tests.partners.factories import PartnerFactory, UserFactory
 from tests.plans.factories import territory_authority
+from tests.plans.test_drafting import PLAN_FORM
 
-FORM = {
-    "territory_name": "Val-de-Sorne",
-    "territory_kind": "commune",
-    "country": "FR",
-    "official_code": "99901",
-    "population": "38500",
-    "title": "Plan local 2026-2028",
-    "period_start": "01/01/2026",
-    "period_end": "31/12/2028",
-    "reason": "Le parquet anime le comité restreint de la commune.",
-}
+FORM = {**PLAN_FORM, "reason": "Le parquet anime le comité restreint de la commune."}
 
 
 @pytest.fixture
