@@ -281,12 +281,35 @@ class Command(BaseCommand):
             logins.append((admin, "", "administration Django"))
         logins += self._french_commune()
         logins += self._belgian_zone()
+        self._plan_request()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL.rstrip('/')}/ with (password for all):")
         )
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for user, plan, role in logins:
             self.stdout.write(f"  {user.email:<42} {role:<32} {plan}")
+
+    def _plan_request(self):
+        """The parquet's reader asks for a plan its organisation is not the authority of: the platform's team
+        (admin@demo.example) finds it on /plans/demandes/."""
+        from plans.models import PlanRequest
+
+        reader = User.objects.filter(email="lecture@parquet-sene.example").first()
+        if reader is None or PlanRequest.objects.filter(requested_by=reader).exists():
+            return
+        PlanRequest.objects.create(
+            requested_by=reader,
+            territory_name="Arrondissement judiciaire de SeNe",
+            territory_kind=TerritoryKind.POLICE_ZONE,
+            country=Country.BELGIUM,
+            official_code="5998",  # outside the real zones' numbers: a fictional zone
+            department="Liège",
+            arrondissement="Liège",
+            title="Plan d'action parquet – zone de police 2027-2028",
+            period_start=datetime.date(2027, 1, 1),
+            period_end=datetime.date(2028, 12, 31),
+            reason="Le parquet coordonnera le volet répressif avec la zone voisine, qui n'a pas encore de plan.",
+        )
 
     # --- helpers ------------------------------------------------------------------------------------------
 
