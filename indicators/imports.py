@@ -10,6 +10,7 @@ order, on any of the first rows, over one or two rows. Group cells left blank (o
 """
 
 import calendar
+import contextlib
 import datetime
 import logging
 import re
@@ -19,7 +20,7 @@ from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
@@ -33,6 +34,7 @@ from indicators.enums import Direction, Frequency, IndicatorKind, Unit
 from indicators.models import Indicator
 from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
+from plans import services
 from plans.enums import ActionStatus, BudgetNature, Competence, PillarKind
 from plans.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
 from plans.models import Action, Axis, BudgetLine, Pillar, Plan, SpreadsheetImport
@@ -1164,9 +1166,39 @@ def preview_sheets(sheets: list[Sheet] | SpreadsheetError, plan: Plan) -> Import
     return interpret(sheets, plan)
 
 
+class _Provisional(Exception):
+    """Raised to roll back the plan a preview was worked out in."""
+
+
+@contextlib.contextmanager
+def _plan_of(upload: SpreadsheetImport):
+    """The plan the upload imports into; for a plan still to be created (new_plan), the plan as confirming would
+    create it (its territory, template, partners), in a transaction rolled back once the block is done."""
+    if upload.plan_id is not None:
+        yield upload.plan
+        return
+    try:
+        with transaction.atomic():
+            yield services.plan_create_from(by=upload.uploaded_by, data=upload.new_plan)
+            raise _Provisional
+    except _Provisional:
+        pass
+
+
 def preview_upload(upload: SpreadsheetImport) -> ImportPreview:
     """The preview of a stored upload; a file that cannot be read is one blocking problem."""
-    return preview_sheets(read_upload_sheets(upload), upload.plan)
+    sheets = read_upload_sheets(upload)
+    try:
+        with _plan_of(upload) as plan:
+            return preview_sheets(sheets, plan)
+    except (ValidationError, PermissionDenied) as error:  # the plan could no longer be created as asked
+        return ImportPreview(problems=[Problem("", None, "", _refusal(error))])
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, PermissionDenied):
+        return _("Vous ne pouvez plus créer de plan pour ce territoire.")
+    return " ".join(error.messages)
 
 
 # --- Writing --------------------------------------------------------------------------------------------------
@@ -1184,15 +1216,23 @@ def import_apply(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]) 
 
 
 def _import_sheets(*, upload: SpreadsheetImport, sheets, by: User, kinds: dict[str, str]) -> dict:
-    plan = Plan.objects.select_for_update().get(pk=upload.plan_id)
-    check_edit(by, plan)
-    if not plan.is_draft:
-        raise ValidationError(_("Seul un plan en préparation reçoit des actions depuis un tableau."))
     upload = SpreadsheetImport.objects.select_for_update().get(pk=upload.pk)
     if upload.applied_at is not None:
         raise ValidationError(
             _("Ce fichier a déjà été importé le %(d)s.") % {"d": date_format(upload.applied_at, "SHORT_DATE_FORMAT")}
         )
+    if upload.plan_id is None:  # a new plan: created now, with what its file brings, or not at all
+        if upload.uploaded_by_id != by.pk:
+            raise PermissionDenied
+        try:
+            upload.plan = services.plan_create_from(by=by, data=upload.new_plan)
+        except PermissionDenied as error:
+            raise ValidationError(_refusal(error)) from error
+        upload.save(update_fields=["plan"])
+    plan = Plan.objects.select_for_update().get(pk=upload.plan_id)
+    check_edit(by, plan)
+    if not plan.is_draft:
+        raise ValidationError(_("Seul un plan en préparation reçoit des actions depuis un tableau."))
     preview = preview_sheets(sheets, plan)
     if preview.blocking:
         raise ValidationError(_("Le fichier a des problèmes à corriger avant l'import."))
@@ -1356,7 +1396,6 @@ def _summary(upload: SpreadsheetImport, version: str) -> dict:
     html = render_to_string(
         "indicators/_import_preview_body.html",
         {
-            "plan": upload.plan,
             "upload": upload,
             "preview": preview,
             "shown": preview.shown(),
@@ -1377,12 +1416,20 @@ def _summary(upload: SpreadsheetImport, version: str) -> dict:
     return summary
 
 
+def _version(upload: SpreadsheetImport) -> str:
+    """What the kept preview depends on: the plan's data, or for a plan still to be created, the day (the
+    organisations it would match may change; a preview a day old is read again)."""
+    from indicators.jobs import plan_data_version
+
+    if upload.plan_id is None:
+        return f"new:{timezone.localdate().isoformat()}"
+    return plan_data_version(upload.plan)
+
+
 def upload_summary(upload: SpreadsheetImport) -> dict | None:
     """The upload's preview for the page: the one kept if the plan has not changed since, else read now for a small
     file (under IMPORT_INLINE_MAX_BYTES: well under a second), else None while a worker reads it."""
-    from indicators.jobs import plan_data_version
-
-    version = plan_data_version(upload.plan)
+    version = _version(upload)
     kept = upload.preview
     if kept.get("version") == version and kept.get("language") == translation.get_language():
         return kept
@@ -1400,14 +1447,12 @@ def upload_summary(upload: SpreadsheetImport) -> dict | None:
 @task()
 def read_upload(upload_id: int, language: str) -> None:
     """Read a big file for its preview, in a worker; a failure is a problem the page shows, like any other."""
-    from indicators.jobs import plan_data_version
-
     upload = SpreadsheetImport.objects.select_related("plan").filter(pk=upload_id, applied_at=None).first()
     if upload is None:
         return
     with translation.override(language):
         try:
-            _summary(upload, plan_data_version(upload.plan))
+            _summary(upload, _version(upload))
         except Exception as error:  # noqa: BLE001 — the page says the file could not be read
             logger.exception("Reading upload %s failed", upload_id)
             SpreadsheetImport.objects.filter(pk=upload_id).update(
@@ -1423,7 +1468,11 @@ def import_confirm(*, upload: SpreadsheetImport, by: User, kinds: dict[str, str]
     worker and return None: the preview page then says it is under way, and refreshes until it is done."""
     if actions <= settings.IMPORT_INLINE_MAX_ACTIONS:
         return import_apply(upload=upload, by=by, kinds=kinds)
-    check_edit(by, upload.plan)
+    if upload.plan_id is None:
+        if upload.uploaded_by_id != by.pk:
+            raise PermissionDenied
+    else:
+        check_edit(by, upload.plan)
     with transaction.atomic():
         locked = SpreadsheetImport.objects.select_for_update().get(pk=upload.pk)
         if locked.status in {SpreadsheetImport.QUEUED, SpreadsheetImport.RUNNING} and not import_stalled(locked):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/indicateurs/<int:indicator_pk>/supprimer/", definitions.indicator_delete, name="indicator_delete"),
     path("<int:pk>/actions/import/", imports.import_upload, name="import_upload"),
     path("<int:pk>/actions/import/<int:import_pk>/", imports.import_preview, name="import_preview"),
+    path("nouveau/import/<int:import_pk>/", imports.new_plan_import, name="new_plan_import"),
     path("modele-de-tableau.<str:fmt>", imports.import_template, name="import_template"),
     path("<int:pk>/suivi/", tracking.tracking, name="tracking"),
     path("<int:pk>/suivi/<int:year>/T<int:quarter>/", tracking.quarter, name="quarter"),

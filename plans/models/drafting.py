@@ -688,7 +688,13 @@ class SpreadsheetImport(models.Model):
     """A spreadsheet someone uploaded to bring a plan in: kept from the preview to the confirmation, then as the
     record of who imported what file. Its content is only read back by the import itself, never served."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="imports")
+    # None while the plan is still to be created from the file: it is created with the import, once confirmed.
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="imports", null=True, blank=True
+    )
+    # The new plan's frame as the creation form received it (plans.services.plans.plan_create_from), while `plan`
+    # is None; dates in ISO form, the template by id.
+    new_plan = models.JSONField(_("plan à créer"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), on_delete=models.PROTECT, related_name="+"
     )

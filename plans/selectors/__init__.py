@@ -26,10 +26,12 @@ from plans.selectors.plans import (
     plan_readiness,
     plan_structure,
     plans_list,
+    territory_of,
     user_country,
 )
 
 __all__ = [
+    "territory_of",
     "ALL_PILLARS",
     "ONE_PILLAR_FROM",
     "PillarScope",

@@ -237,3 +237,12 @@ def user_country(user) -> str:
         return next(iter(countries))
     theirs = set(Plan.objects.filter(memberships__user=user).values_list("territory__country", flat=True)[:50])
     return theirs.pop() if len(theirs) == 1 else Country.FRANCE
+
+
+def territory_of(data: dict):
+    """The known territory a creation form (or a plan request) names by country, kind and official code, or None."""
+    from plans.models import Territory
+
+    return Territory.objects.filter(
+        country=data["country"], kind=data["territory_kind"], official_code=data["official_code"].strip().upper()
+    ).first()

@@ -28,7 +28,7 @@ from plans.models import (
     SpreadsheetImport,
     Territory,
 )
-from plans.selectors import plan_readiness
+from plans.selectors import plan_readiness, territory_of
 from plans.services.common import apply_fields, check_edit
 from plans.services.periods import (
     periods_locked,
@@ -351,10 +351,80 @@ def meeting_record(*, plan: Plan, by: User, date: datetime.date, kind: str, deci
     return meeting
 
 
-def plan_upload_spreadsheet(*, plan: Plan, by: User, filename: str, content: bytes) -> SpreadsheetImport:
-    """Keep a spreadsheet for its import preview (indicators.imports); nothing of the plan changes yet."""
-    check_edit(by, plan)
+def plan_upload_spreadsheet(
+    *, plan: Plan | None, by: User, filename: str, content: bytes, new_plan: dict | None = None
+) -> SpreadsheetImport:
+    """Keep a spreadsheet for its import preview (indicators.imports); nothing of the plan changes yet. Without a
+    plan, `new_plan` is the creation form's data: the plan is created with the import, once confirmed
+    (plan_create_from), so that a file abandoned at its preview leaves no empty plan."""
+    if plan is None:
+        if not new_plan:
+            raise ValueError("a spreadsheet without a plan needs the plan to create")
+        _check_can_create(by, new_plan)
+    else:
+        check_edit(by, plan)
     name = clean_text(os.path.basename(filename.replace("\\", "/"))).strip()[:200] or "tableau"
     return SpreadsheetImport.objects.create(
-        plan=plan, uploaded_by=by, filename=name, content=content, sha256=hashlib.sha256(content).hexdigest()
+        plan=plan,
+        new_plan=_frame_to_json(new_plan) if plan is None else {},
+        uploaded_by=by,
+        filename=name,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+NEW_PLAN_FIELDS = (
+    "territory_name", "territory_kind", "country", "official_code", "population", "department", "arrondissement",
+    "title", "period_start", "period_end", "description", "template",
+)  # fmt: skip
+
+
+def _frame_to_json(data: dict) -> dict:
+    kept = {key: data.get(key) for key in NEW_PLAN_FIELDS}
+    kept["period_start"], kept["period_end"] = data["period_start"].isoformat(), data["period_end"].isoformat()
+    kept["template"] = data["template"].pk if data.get("template") else None
+    return kept
+
+
+def _frame_from_json(kept: dict) -> dict:
+    data = {key: kept.get(key) for key in NEW_PLAN_FIELDS}
+    data["period_start"] = datetime.date.fromisoformat(kept["period_start"])
+    data["period_end"] = datetime.date.fromisoformat(kept["period_end"])
+    data["template"] = PlanTemplate.objects.filter(pk=kept["template"]).first() if kept.get("template") else None
+    for key in ("description", "department", "arrondissement"):
+        data[key] = data[key] or ""
+    return data
+
+
+def _check_can_create(by: User, data: dict) -> None:
+    if not perms.can_create_plan(by, territory_of(data)):
+        raise PermissionDenied
+
+
+def plan_create_from(*, by: User, data: dict) -> Plan:
+    """Create the plan the creation form describes (its cleaned data, or as an upload keeps it: new_plan), in the
+    territory it names, created if new; refused to whoever may not create a plan there."""
+    if isinstance(data.get("period_start"), str):
+        data = _frame_from_json(data)
+    existing = territory_of(data)
+    if not perms.can_create_plan(by, existing):
+        raise PermissionDenied
+    territory = existing or territory_get_or_create(
+        name=data["territory_name"],
+        kind=data["territory_kind"],
+        country=data["country"],
+        official_code=data["official_code"],
+        population=data["population"],
+        department=data["department"],
+        arrondissement=data["arrondissement"],
+    )
+    return plan_create(
+        by=by,
+        territory=territory,
+        title=data["title"],
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        description=data["description"],
+        template=data["template"],
     )

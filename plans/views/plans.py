@@ -26,7 +26,7 @@ from plans.forms import (
     PlanStatusForm,
 )
 from plans.inputs import parse_id
-from plans.models import Membership, Plan, PlanRequest, PlanTemplate, Territory
+from plans.models import Membership, Plan, PlanRequest, PlanTemplate, SpreadsheetImport
 from plans.shortcuts import (
     form_page,
     get_plan,
@@ -79,33 +79,15 @@ def plan_create(request):
     )
 
     def save(data):
-        existing = Territory.objects.filter(
-            country=data["country"], kind=data["territory_kind"], official_code=data["official_code"].strip().upper()
-        ).first()
-        if not perms.can_create_plan(request.user, existing):
+        if not perms.can_create_plan(request.user, selectors.territory_of(data)):
             return services.plan_request_submit(by=request.user, base_url=request.build_absolute_uri("/"), **data)
-        territory = existing or services.territory_get_or_create(
-            name=data["territory_name"],
-            kind=data["territory_kind"],
-            country=data["country"],
-            official_code=data["official_code"],
-            population=data["population"],
-            department=data["department"],
-            arrondissement=data["arrondissement"],
-        )
-        plan = services.plan_create(
-            by=request.user,
-            territory=territory,
-            title=data["title"],
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            description=data["description"],
-            template=data["template"],
-        )
-        if data["spreadsheet"]:
+        if data["spreadsheet"]:  # the plan is created with the import, once its preview is confirmed
             name, content = data["spreadsheet"]
-            upload = services.plan_upload_spreadsheet(plan=plan, by=request.user, filename=name, content=content)
-            return reverse("indicators:import_preview", args=[plan.pk, upload.pk])
+            upload = services.plan_upload_spreadsheet(
+                plan=None, new_plan=data, by=request.user, filename=name, content=content
+            )
+            return upload
+        plan = services.plan_create_from(by=request.user, data=data)
         return reverse("plans:detail", args=[plan.pk])
 
     def said(result) -> str:
@@ -118,6 +100,8 @@ def plan_create(request):
             if request.FILES:
                 message += " " + _("Le tableau joint n'est pas gardé : vous l'importerez une fois le plan créé.")
             return message
+        if isinstance(result, SpreadsheetImport):
+            return _("Vérifiez ce que le tableau créera : le plan est créé quand vous confirmez l'import.")
         return _("Le plan est créé. Vous en êtes le coordinateur.")
 
     done = save_form(
@@ -125,7 +109,13 @@ def plan_create(request):
         form,
         save,
         success=said,
-        then=lambda result: reverse("home") if isinstance(result, PlanRequest) else result,
+        then=lambda result: (
+            reverse("home")
+            if isinstance(result, PlanRequest)
+            else reverse("indicators:new_plan_import", args=[result.pk])
+            if isinstance(result, SpreadsheetImport)
+            else result
+        ),
     )
     context = {
         "form": form,

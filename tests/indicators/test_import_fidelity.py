@@ -370,16 +370,18 @@ def test_a_twenty_thousand_row_ods_is_refused_before_its_tree_is_built(monkeypat
 
 
 @pytest.mark.django_db
-def test_a_new_plans_big_file_is_read_before_the_plan_is_created(client, settings):
-    """Issue 27: a file the worker would read created the plan first; now the creation form reads it."""
+@pytest.mark.parametrize("inline_bytes", [10, 10_000_000], ids=["read-by-a-worker", "read-at-once"])
+def test_a_new_plan_is_created_only_when_its_import_is_confirmed(client, settings, inline_bytes):
+    """Issue 27: the plan was created when its frame was sent, before its file was read and confirmed: a refused or
+    abandoned file left an empty plan, its membership and its quarters."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from plans.models import Plan
+    from plans.models import Membership, Plan, ReportingPeriod, SpreadsheetImport
     from tests.partners.factories import UserFactory
     from tests.plans.factories import territory_authority
 
-    settings.IMPORT_INLINE_MAX_BYTES = 10  # every file is "big"
+    settings.IMPORT_INLINE_MAX_BYTES = inline_bytes
     user = UserFactory()
     territory_authority(user)
     client.force_login(user)
@@ -392,5 +394,62 @@ def test_a_new_plans_big_file_is_read_before_the_plan_is_created(client, setting
     )
     assert refused.status_code == 400 and not Plan.objects.exists()
     good = csv_bytes([SENE, sene("Prévention", "Jeunes", "Ville de Sorne\nAteliers", "2027")])
-    created = client.post(reverse("plans:create"), {**data, "spreadsheet": SimpleUploadedFile("plan.csv", good)})
-    assert created.status_code == 302 and Plan.objects.count() == 1
+    sent = client.post(reverse("plans:create"), {**data, "spreadsheet": SimpleUploadedFile("plan.csv", good)})
+    upload = SpreadsheetImport.objects.get()
+    assert sent.status_code == 302 and sent.url == reverse("indicators:new_plan_import", args=[upload.pk])
+    page = client.get(sent.url)
+    if inline_bytes == 10:  # the page says a worker reads the file, and shows the preview once read
+        assert "Lecture de « plan.csv »" in page.content.decode()
+        page = client.get(sent.url)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Nouveau plan : Plan de Sorne" in text and "Ateliers" in text
+    assert "rien n’est enregistré" in text
+    # The preview worked the plan out and left nothing: no plan, membership or quarter.
+    assert not Plan.objects.exists() and not Membership.objects.exists() and not ReportingPeriod.objects.exists()
+    # Nobody else reads it.
+    other = UserFactory()
+    client.force_login(other)
+    assert client.get(sent.url).status_code == 404
+    assert client.post(sent.url, {}).status_code == 404
+    client.force_login(user)
+    done = client.post(sent.url, {"pilier-0": "prevention"})
+    plan = Plan.objects.get()
+    assert done.status_code == 302 and done.url == reverse("plans:actions", args=[plan.pk])
+    assert list(plan.actions.values_list("title", flat=True)) == ["Ateliers"]
+    assert plan.memberships.get().user == user and plan.title == "Plan de Sorne"
+    assert plan.period_start == datetime.date(2026, 1, 1) and plan.territory.official_code == "99901"
+    upload.refresh_from_db()
+    assert upload.plan == plan and upload.applied_at is not None
+    again = client.get(sent.url)  # the page once imported leads to the plan
+    assert again.status_code == 302 and again.url == reverse("plans:actions", args=[plan.pk])
+
+
+@pytest.mark.django_db
+def test_a_new_plans_import_refused_at_confirmation_creates_nothing(client):
+    """All or nothing: when the plan cannot be created any more (the user's organisation is no longer the
+    territory's authority), the confirmation says so beside the button and nothing exists."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from plans.models import Plan, Territory
+    from tests.partners.factories import UserFactory
+    from tests.plans.factories import territory_authority
+
+    user = UserFactory()
+    territory = territory_authority(user)
+    client.force_login(user)
+    data = {
+        "territory_name": territory.name, "territory_kind": territory.kind, "country": territory.country,
+        "official_code": territory.official_code, "title": "Plan", "period_start": "01/01/2026",
+        "period_end": "31/12/2028",
+        "spreadsheet": SimpleUploadedFile(
+            "plan.csv", csv_bytes([SENE, sene("Prévention", "Jeunes", "Ville\nAteliers", "2027")])
+        ),
+    }  # fmt: skip
+    sent = client.post(reverse("plans:create"), data)
+    assert sent.status_code == 302 and "Ateliers" in client.get(sent.url).content.decode()
+    Territory.objects.get(pk=territory.pk).authorities.clear()
+    refused = client.post(sent.url, {"pilier-0": "prevention"})
+    assert refused.status_code == 400
+    assert "Vous ne pouvez plus créer de plan pour ce territoire" in refused.content.decode()
+    assert not Plan.objects.exists()

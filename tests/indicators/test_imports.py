@@ -727,9 +727,10 @@ class TestPages:
             "spreadsheet": SimpleUploadedFile("sorne.csv", csv_bytes(TestFormats.ROWS)),
         }
         response = client.post(reverse("plans:create"), data)
-        plan = Plan.objects.get(title="Plan de Sorne")
-        upload = SpreadsheetImport.objects.get(plan=plan)
-        assert response.url == reverse("indicators:import_preview", args=[plan.pk, upload.pk])
+        upload = SpreadsheetImport.objects.get(plan=None)  # the plan is created when the import is confirmed
+        assert response.url == reverse("indicators:new_plan_import", args=[upload.pk])
+        assert upload.new_plan["title"] == "Plan de Sorne" and upload.new_plan["period_start"] == "2026-01-01"
+        assert not Plan.objects.filter(title="Plan de Sorne").exists()
         data["spreadsheet"] = SimpleUploadedFile("sorne.docx", _zip({"word/document.xml": "<w/>"}))
         data["title"] = "Plan refusé"
         refused = client.post(reverse("plans:create"), data)
