@@ -12,6 +12,7 @@ order, on any of the first rows, over one or two rows. Group cells left blank (o
 import calendar
 import contextlib
 import datetime
+import json
 import logging
 import re
 import unicodedata
@@ -74,6 +75,7 @@ COLUMNS = [
     ("pillar", gettext_lazy("Pilier"), [("pilier",)], ("pillar",)),
     ("axis_number", gettext_lazy("Numéro d'axe"), [("numero", "axe")], ("axis_number",)),
     ("axis", gettext_lazy("Domaine ou axe"), [("domaine",), ("axe",), ("thematique",)], ("axis",)),
+    ("indicator_settings", gettext_lazy("Réglages des indicateurs"), [], ("indicator_settings",)),
     ("indicators", gettext_lazy("Indicateurs"), [("indicateur",)], ("indicators",)),
     ("due", gettext_lazy("Échéance"), [("echeance",), ("date", "fin"), ("delai",)], ("due_date",)),
     ("start", gettext_lazy("Début"), [("debut",)], ("start_date",)),
@@ -169,7 +171,13 @@ def find_header(sheet: Sheet) -> Header | None:
             keys, extra = _map(_header_cells(sheet, start, count))
             if len(keys) < 3 or not set(keys.values()) & set(ACTION_KEYS):
                 continue
-            if best is None or len(keys) > len(best.keys):
+            # Two rows read together only when they name more columns than the second alone: a title or a
+            # group merged above the header is not part of it (the preview names the header's own row).
+            if (
+                best is None
+                or len(keys) > len(best.keys)
+                or (len(keys) == len(best.keys) and count == 1 and best.rows == 2 and start == best.first_row + 1)
+            ):
                 best = Header(start, count, keys, extra)
     return best
 
@@ -584,12 +592,14 @@ class PillarDraft:
 class ImportPreview:
     sheet: str = ""
     header_row: int = 0
+    header_rows: int = 1  # the header read over this many rows, from header_row
     columns: list[tuple[str, str, str]] = dataclass_field(default_factory=list)  # (letter, header, what it is read as)
     ignored_columns: list[tuple[str, str]] = dataclass_field(default_factory=list)
     pillars: list[PillarDraft] = dataclass_field(default_factory=list)
     leads: dict[str, Lead] = dataclass_field(default_factory=dict)  # by normalised name
     funders: dict[str, Lead] = dataclass_field(default_factory=dict)  # the financing cells' funders, likewise
     problems: list[Problem] = dataclass_field(default_factory=list)
+    not_carried: list[str] = dataclass_field(default_factory=list)  # what the plan has and this file does not say
 
     @property
     def blocking(self) -> list[Problem]:
@@ -703,6 +713,24 @@ class _Reader:
             if not any(self.sheet.rows[index]):
                 blank_after = seen_action
                 continue
+            if self.repeats_the_header(index, values, blank_after):
+                if self.header.keys != _map(_header_cells(self.sheet, index, 1))[0]:
+                    self.problem(
+                        number,
+                        None,
+                        _("Un second tableau commence ici, avec d'autres colonnes : il n'est pas lu. Placez-le sur "
+                          "une feuille à part, ou sous les mêmes colonnes que le premier."),
+                    )  # fmt: skip
+                    break
+                self.problem(
+                    number,
+                    None,
+                    _("L'en-tête se répète : un second tableau commence ici ; ses lignes sont lues à la suite."),
+                    blocking=False,
+                )
+                pillar = axis = None
+                blank_after = False
+                continue
             describes = any(values.get(key) not in (None, "") for key in ACTION_KEYS)
             if blank_after and not describes:
                 self.problem(
@@ -763,6 +791,17 @@ class _Reader:
             if self.pillars[normalised(name)].existing is None:
                 self.pillars[normalised(name)].kind = kind
         self.preview.pillars = list(self.pillars.values())
+
+    def repeats_the_header(self, index: int, values: dict, after_blank: bool) -> bool:
+        """Whether the row is a header again (a second table below the first, after a blank row, or with its
+        action cell naming a column): it names at least three known columns, one that describes an action."""
+        names_a_column = any(
+            column_key(cell_text(values.get(key))) in ACTION_KEYS for key in ACTION_KEYS if values.get(key)
+        )
+        if not (after_blank or names_a_column):
+            return False
+        keys = _map(_header_cells(self.sheet, index, 1))[0]
+        return len(keys) >= 3 and bool(set(keys.values()) & set(ACTION_KEYS))
 
     def pillar(self, row: int, name: str) -> PillarDraft:
         key = normalised(name)
@@ -886,7 +925,36 @@ class _Reader:
             for indicator in action.indicators:
                 if len(indicator.label) > 250:
                     self.problem(row, "indicators", _("Un indicateur dépasse 250 caractères : raccourcissez-le."))
+        if values.get("indicator_settings"):
+            self.indicator_settings(row, action, values["indicator_settings"])
         return action
+
+    def indicator_settings(self, row: int, action: ActionDraft, value) -> None:
+        """The open data's JSON of the action's indicators (indicators.reports.common.indicator_settings): the
+        settings of the indicators the "indicators" column lists, matched by letter and label, or the indicators
+        themselves when that column is empty. Anything unreadable is listed, never guessed."""
+        try:
+            items = json.loads(cell_text(value))
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise ValueError
+        except ValueError:
+            message = _("Réglages illisibles : une liste JSON d'indicateurs est attendue.")
+            self.problem(row, "indicator_settings", message)
+            return
+        drafts = []
+        for item in items:
+            draft = _indicator_from_settings(item)
+            if isinstance(draft, str):
+                self.problem(row, "indicator_settings", draft)
+                return
+            drafts.append(draft)
+        if not action.indicators:
+            action.indicators = drafts
+            return
+        settings_of = {(d.kind, normalised(d.label)): d for d in drafts}
+        for index, indicator in enumerate(action.indicators):
+            if known := settings_of.get((indicator.kind, normalised(indicator.label))):
+                action.indicators[index] = known
 
     def field_and_target(self, action: ActionDraft, values: dict) -> None:
         if values.get("field_target"):
@@ -1020,6 +1088,61 @@ class _Reader:
                 )
 
 
+def _indicator_from_settings(item: dict) -> IndicatorDraft | str:
+    """One indicator of the open data's JSON, or why it cannot be read."""
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip() or len(label) > 250:
+        return _("Réglages illisibles : un indicateur sans intitulé (ou de plus de 250 caractères).")
+    label = label.strip()
+    codes = {
+        "kind": (IndicatorKind.RESULT, IndicatorKind.IMPACT),
+        "unit": Unit.values,
+        "frequency": Frequency.values,
+        "direction": Direction.values,
+    }
+    for name, allowed in codes.items():
+        if item.get(name) not in allowed:
+            return _("Réglages de « %(label)s » : « %(name)s » vaut « %(value)s », qui n'est pas un code connu.") % {
+                "label": label[:80],
+                "name": name,
+                "value": str(item.get(name))[:40],
+            }
+    numbers = {}
+    for name in ("baseline_value", "target_value"):
+        raw = item.get(name)
+        try:
+            number = None if raw in (None, "") else Decimal(str(raw))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if number is not None and not (number.is_finite() and decimal_fits(number, **TARGET_DIGITS)):
+            return _("Réglages de « %(label)s » : « %(name)s » n'est pas un nombre admis (« %(value)s »).") % {
+                "label": label[:80],
+                "name": name,
+                "value": str(raw)[:40],
+            }
+        numbers[name] = number
+    try:
+        date = datetime.date.fromisoformat(item["target_date"]) if item.get("target_date") else None
+    except (TypeError, ValueError):
+        return _("Réglages de « %(label)s » : la date « %(value)s » n'est pas au format AAAA-MM-JJ.") % {
+            "label": label[:80],
+            "value": str(item.get("target_date"))[:40],
+        }
+    if not isinstance(item.get("is_key", False), bool):
+        return _("Réglages de « %(label)s » : « is_key » vaut true ou false.") % {"label": label[:80]}
+    return IndicatorDraft(
+        kind=item["kind"],
+        label=label,
+        unit=item["unit"],
+        target=numbers["target_value"],
+        frequency=item["frequency"],
+        baseline=numbers["baseline_value"],
+        target_date=date,
+        direction=item["direction"],
+        is_key=item.get("is_key", False),
+    )
+
+
 def _indicator_details(sheets: list[Sheet]) -> dict[tuple[str, str], dict]:
     """The product's indicators sheet, when the file is one of its exports: each indicator's settings by
     (action, indicator). The data sheet (machine names: label, unit, frequency, is_key, baseline_value,
@@ -1078,6 +1201,24 @@ def no_header_message() -> str:
     )
 
 
+# What a plan holds that a file may not carry, by the columns that carry it: the preview names what is missing.
+CARRIED_BY = [
+    (("start",), gettext_lazy("les dates de début")),
+    (("status", "progress"), gettext_lazy("le statut et l'avancement des actions")),
+    (("cost_class",), gettext_lazy("la classe de coût")),
+    (("first_year",), gettext_lazy("« dès la première année »")),
+    (("pillar_description", "axis_description"), gettext_lazy("les descriptions des piliers et des axes")),
+    (("pillar_kind",), gettext_lazy("le type des piliers (choisi ci-dessous)")),
+]
+
+
+def _not_carried(keys: set[str], settings_found: bool) -> list[str]:
+    missing = [str(label) for columns, label in CARRIED_BY if not keys & set(columns)]
+    if not settings_found:
+        missing.append(str(_("les réglages des indicateurs (fréquence, indicateur clé, référence, cible, sens)")))
+    return missing
+
+
 def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
     """What importing these sheets into `plan` would create, and every problem found; writes nothing."""
     preview = ImportPreview()
@@ -1099,6 +1240,10 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
         return preview
     sheet, header = max(found, key=lambda pair: len(pair[1].keys))  # the richest table, e.g. the suivi sheet
     preview.sheet, preview.header_row = sheet.name, header.first_row + 1
+    preview.header_rows = header.rows
+    if sheet.protected:
+        message = _("Feuille protégée : elle est lue telle quelle (sa protection n'empêche que de la modifier).")
+        preview.problems.append(Problem(sheet.name, None, "", message, blocking=False))
     headers = _header_cells(sheet, header.first_row, header.rows)
     preview.columns = [(column_letter(i), headers[i], str(LABELS[key])) for i, key in sorted(header.keys.items())]
     preview.ignored_columns = header.extra
@@ -1121,6 +1266,9 @@ def interpret(sheets: list[Sheet], plan: Plan) -> ImportPreview:
                 )
             )  # fmt: skip
     details = _indicator_details([s for s in sheets if s is not sheet])
+    keys = set(header.keys.values())
+    settings_found = "indicator_settings" in keys or any("frequency" in found for found in details.values())
+    preview.not_carried = _not_carried(keys, settings_found)
     for action in preview.actions:
         for indicator in action.indicators:
             known = details.get((normalised(action.title), normalised(indicator.label)))

@@ -79,6 +79,15 @@ ACTIONS = Spec(
             _("Lignes budgétaires de l'action, une par ligne : « Budget prévu AAAA — financeur : montant (nature) »."),
         ),
         Field("indicators", TEXT, _("Indicateurs de l'action, un par ligne : « R : intitulé » ou « I : intitulé ».")),
+        Field(
+            "indicator_settings",
+            TEXT,
+            _(
+                "Réglages des indicateurs de l'action, en JSON : une liste d'objets (kind, label, unit, frequency, "
+                "is_key, baseline_value, target_value, target_date, direction), mêmes codes que le jeu des "
+                "indicateurs ; nombres écrits en texte (point décimal), dates ISO 8601."
+            ),
+        ),
     ),
 )
 

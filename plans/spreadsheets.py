@@ -50,6 +50,7 @@ class Sheet:
     # does not calculate): read as empty, and listed so that nothing is emptied without being said.
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
     hidden: bool = False  # a sheet the workbook hides: not imported, and said so
+    protected: bool = False  # protected against changes (with or without a password): read all the same, and said so
 
 
 def cell_text(value) -> str:
@@ -84,7 +85,7 @@ class _Counter:
             if self.rows > MAX_ROWS:
                 raise _too_many_rows()
             if len(cells) > MAX_COLUMNS:
-                raise SpreadsheetError(_("Une ligne compte plus de %(n)s colonnes remplies.") % {"n": MAX_COLUMNS})
+                raise _too_many_columns()
         return [self.cell(value) for value in cells]
 
     def cell(self, value):
@@ -191,6 +192,9 @@ def _identify_archive(data: bytes) -> str:
 _XLSX_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
 _XLSX_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 # A row that holds a value (a saved value or inline text), not one that only carries formatting.
+# A cell of column AA or beyond, with its tag's end ("/" for an empty cell that only carries formatting).
+_XLSX_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})[0-9]+"[^>]*?(/?)>')
+_XLSX_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _XLSX_FILLED_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>(?:(?!</(?:\w+:)?row>).)*?<(?:\w+:)?(?:v|is)>", re.S)
 
 
@@ -221,11 +225,29 @@ def _check_xlsx_sizes(data: bytes) -> None:
         rows += sum(1 for _row in _XLSX_FILLED_ROW.finditer(xml))
         if rows > MAX_ROWS:
             raise _too_many_rows()
+        _check_xlsx_columns(xml)
         for ref in _XLSX_MERGE.findall(xml):
             first_column, first_row, last_column, last_row = range_boundaries(ref.decode())
             merged += (abs(last_row - first_row) + 1) * (abs(last_column - first_column) + 1)
         if cells > MAX_CELLS or merged > MAX_MERGED_CELLS:
             raise _too_many_cells()
+
+
+def _check_xlsx_columns(xml: bytes) -> None:
+    """A value beyond the last column read, found in the XML: 10,000 columns are refused before openpyxl builds
+    half a million cells (eight seconds and 160 MB)."""
+    from openpyxl.utils import column_index_from_string
+
+    for match in _XLSX_WIDE_CELL.finditer(xml):
+        if match[2] or column_index_from_string(match[1].decode()) <= MAX_COLUMNS:
+            continue
+        end = xml.find(b"c>", match.end())
+        if _XLSX_VALUE.search(xml, match.end(), end if end != -1 else len(xml)):
+            raise _too_many_columns()
+
+
+def _too_many_columns() -> SpreadsheetError:
+    return SpreadsheetError(_("Une ligne compte plus de %(n)s colonnes remplies.") % {"n": MAX_COLUMNS})
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
@@ -249,7 +271,14 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         for row_number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells = [merged.get((row_number, column), value) for column, value in enumerate(row[: MAX_COLUMNS + 1], 1)]
             rows.append(counter.row(cells))
-        sheets.append(Sheet(worksheet.title, _trimmed(rows), hidden=worksheet.sheet_state != "visible"))
+        sheets.append(
+            Sheet(
+                worksheet.title,
+                _trimmed(rows),
+                hidden=worksheet.sheet_state != "visible",
+                protected=bool(worksheet.protection.sheet),
+            )
+        )
     _find_unsaved_formulas(data, sheets)
     return sheets
 
@@ -406,7 +435,8 @@ def _read_ods(content: bytes) -> list[Sheet]:
                 rows.append(list(cleaned))
                 if _index:
                     counter.row(list(cleaned))
-        sheets.append(Sheet(table.get(_q("table", "name"), ""), _trimmed(rows), unsaved))
+        protected = table.get(_q("table", "protected")) == "true"
+        sheets.append(Sheet(table.get(_q("table", "name"), ""), _trimmed(rows), unsaved, protected=protected))
     return sheets
 
 

@@ -5,6 +5,7 @@ Each builder (quarter, annual, suivi) reads rows as dataclasses and turns them i
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -194,13 +195,38 @@ def action_record(state: ActionState, planned=None, budget_lines=(), indicators=
         "pillar_description": action.axis.pillar.description,
         "axis_description": action.axis.description,
         "budget_lines": "\n".join(budget_lines),
-        "indicators": "\n".join(indicators),
+        "indicators": "\n".join(f"{i.letter} : {i.label}" for i in indicators),
+        "indicator_settings": indicator_settings(indicators),
     }
 
 
+def indicator_settings(indicators) -> str:
+    """The indicators' settings as the open data writes them: a JSON list, one object an indicator, in order."""
+    if not indicators:
+        return ""
+    return json.dumps(
+        [
+            {
+                "kind": i.kind,
+                "label": i.label,
+                "unit": i.unit,
+                "frequency": i.frequency,
+                "is_key": i.is_key,
+                "baseline_value": None if i.baseline_value is None else str(i.baseline_value),
+                "target_value": None if i.target_value is None else str(i.target_value),
+                "target_date": i.target_date.isoformat() if i.target_date else None,
+                "direction": i.direction,
+            }
+            for i in indicators
+        ],
+        ensure_ascii=False,
+    )
+
+
 def actions_open_data(states: list[ActionState], planned: dict, budget=None, indicators=None) -> OpenData:
-    """The actions' dataset; with `budget` and `indicators` (by action id: their lines, as the suivi table writes
-    them), each record carries them too, so that the file re-imports whole. Made when a file asks for it."""
+    """The actions' dataset; with `budget` (by action id: their lines, as the suivi table writes them) and
+    `indicators` (by action id: the Indicator objects), each record carries them too, so that the file re-imports
+    whole. Made when a file asks for it."""
     budget, indicators = budget or {}, indicators or {}
 
     def record(state):

@@ -146,7 +146,6 @@ def suivi_table(plan: Plan) -> Report:
         rows,
         print_columns=columns,
         print_rows=as_in_the_model(rows),
-        open_data=actions_open_data(states, planned),
         group_columns=(0, 1),
         # The columns are the SeNe model's, under its own (French) headers, so that the file reads and imports
         # as the model does; other languages say so.
@@ -163,7 +162,10 @@ def suivi_table(plan: Plan) -> Report:
     ]
     definitions = defaultdict(list)
     for line in indicators.lines:
-        definitions[line.indicator.action_id].append(f"{line.indicator.letter} : {line.indicator.label}")
+        definitions[line.indicator.action_id].append(line.indicator)
+    # The open-data list of actions carries their budget lines and indicators: it re-imports whole, like the data
+    # sheets of the spreadsheets.
+    suivi.open_data = actions_open_data(states, planned, budget, definitions)
     return Report(
         kind="suivi",
         title=_("Tableau de suivi"),

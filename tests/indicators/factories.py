@@ -255,3 +255,60 @@ def grow_second_year(plan, *, actions: int, indicators: int = 3):
         received_on=datetime.date(2026, 1, 27),
     )
     return users
+
+
+# What a round trip through a file may not carry, by the file (README, "Round trip"): the suivi CSV is the SeNe
+# model's eight columns; everything else carries every field below.
+SUIVI_CSV_LEAVES = {
+    "pillars": ("description",),
+    "axes": ("description",),
+    "actions": ("start_date", "status", "progress", "cost_class", "first_year"),
+    "indicators": ("frequency", "is_key", "baseline_value", "target_value", "target_date", "direction", "unit"),
+}
+
+
+def plan_fields(plan, *, leaving: dict | None = None) -> dict:
+    """Everything of a plan that its exports carry, as comparable values without ids: pillars, axes, actions,
+    indicators, budget lines (with their funders). `leaving`: the fields a file does not carry, blanked."""
+    from plans.models import Axis, BudgetLine
+
+    leaving = leaving or {}
+
+    def rows(part, objects, names):
+        left = leaving.get(part, ())
+        return [tuple(None if name in left else value(o, name) for name in names) for o in objects]
+
+    def value(obj, name):
+        for step in name.split("."):
+            obj = getattr(obj, step) if obj is not None else None
+        return obj
+
+    pillars = rows("pillars", plan.pillars.order_by("order"), ("order", "name", "kind", "description"))
+    axes = rows(
+        "axes",
+        Axis.objects.filter(pillar__plan=plan).select_related("pillar").order_by("pillar__order", "number"),
+        ("pillar.name", "number", "name", "description"),
+    )
+    action_names = (
+        "axis.name", "title", "summary", "lead.name", "lead.kind", "field_of_intervention", "target_groups",
+        "comments", "competence", "financing_note", "start_date", "due_date", "status", "progress", "cost_class",
+        "first_year",
+    )  # fmt: skip
+    actions = rows("actions", plan.actions.select_related("axis", "lead").in_plan_order(), action_names)
+    indicator_names = (
+        "action.title", "kind", "label", "unit", "frequency", "is_key", "baseline_value", "target_value",
+        "target_date", "direction",
+    )  # fmt: skip
+    indicators = rows(
+        "indicators",
+        Indicator.objects.filter(plan=plan)
+        .exclude(action=None)
+        .select_related("action")
+        .order_by("action__axis__pillar__order", "action__axis__number", "action__order", "order", "pk"),
+        indicator_names,
+    )
+    lines = sorted(
+        (line.action.title, line.funder.name, line.year, line.nature, line.planned_amount)
+        for line in BudgetLine.objects.filter(plan=plan).select_related("action", "funder")
+    )
+    return {"pillars": pillars, "axes": axes, "actions": actions, "indicators": indicators, "budget": lines}
