@@ -385,6 +385,29 @@ def _unneutralised(value):
     return value
 
 
+_COST_WORDS = {
+    0: ("sans cout", "aucun cout", "cout nul", "nul", "gratuit", "aucun", "none"),
+    1: ("cout faible", "faible", "low"),
+    2: ("cout moyen", "moyen", "modere", "medium"),
+    3: ("cout eleve", "eleve", "fort", "high"),
+}
+_COST_CLASS = re.compile(r"^(?:classe(?: de)? cout|cout|classe|c)\s*([0-3])$|^([0-3])(?: [a-z].*)?$")
+
+
+def cost_class_named(text: str) -> int | None:
+    """A cost class written as the product's labels ("2 — coût moyen"), as words ("sans coût", "élevé") or as
+    "Coût 2", "classe 2", "C2"; None when it says none of these (a bare number is read by the caller)."""
+    words = normalised(text)
+    if not words:
+        return None
+    if match := _COST_CLASS.match(words):
+        return int(match[1] or match[2])
+    for number, names in _COST_WORDS.items():
+        if words in names or any(words.startswith(name + " ") for name in names if " " in name):
+            return number
+    return None
+
+
 @dataclass
 class IndicatorDraft:
     kind: str
@@ -1015,6 +1038,9 @@ class _Reader:
         for key, low, high in (("progress", 0, 100), ("cost_class", 0, 3)):
             value = values.get(key)
             if value in (None, ""):
+                continue
+            if key == "cost_class" and (named := cost_class_named(cell_text(value))) is not None:
+                action.cost_class = named
                 continue
             try:
                 number = Decimal(cell_text(value).replace("%", "").replace(",", ".").strip())

@@ -524,3 +524,25 @@ def test_every_file_over_a_limit_is_refused_in_under_five_seconds_and_a_hundred_
         seconds, added, _peak, said = oversized.measure(data)
         assert "READ" not in said, what
         assert seconds < 5 and added < 100, (what, seconds, added)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("sans coût", 0), ("Sans coût notable", 0), ("Coût 2", 2), ("classe 3", 3), ("C1", 1), ("2 — coût moyen", 2),
+     ("élevé", 3), ("faible", 1), ("2", 2), ("2,5", None), ("12", None), ("cher", None), ("", None)],
+)  # fmt: skip
+def test_cost_classes_written_in_words(text, expected):
+    """Issue 27: "sans coût" and "Coût 2" were not mapped."""
+    from indicators.imports import cost_class_named
+
+    assert cost_class_named(text) == expected
+
+
+@pytest.mark.django_db
+def test_an_unknown_cost_class_is_listed_with_its_row_and_column(draft):  # noqa: F811
+    rows = [["Pilier", "Domaine", "Action", "Gestionnaire", "Classe de coût"],
+            ["Prévention", "Jeunes", "Ateliers", "Ville", "sans coût"],
+            ["Prévention", "Jeunes", "Forum", "Ville", "très cher"]]  # fmt: skip
+    preview = interpret(read_spreadsheet(csv_bytes(rows)), draft)
+    assert [a.cost_class for a in preview.actions] == [0, None]
+    assert [(p.row, p.column) for p in preview.blocking] == [(3, "E (« Classe de coût »)")]
