@@ -8,6 +8,7 @@ from plans.api import (
     ActionViewSet,
     AxisViewSet,
     BudgetLineViewSet,
+    DeletionViewSet,
     FundingViewSet,
     MeetingViewSet,
     PartnerViewSet,
@@ -31,3 +32,4 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("deletions", DeletionViewSet, basename="deletion")

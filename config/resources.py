@@ -5,10 +5,13 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
 
 from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
 
@@ -117,3 +120,93 @@ class YearFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(*args, **kwargs)
+
+
+# --- Versions, ETags and preconditions (issue 28) -------------------------------------------------------------
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = _lazy(
+        "Indiquez la version lue : le champ `version`, ou l'en-tête If-Match avec l'ETag reçu à la lecture."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = _lazy("L'ETag donné dans If-Match n'est plus celui de cet élément : relisez-le.")
+    default_code = "precondition_failed"
+
+
+def etag(version: int) -> str:
+    """A strong ETag: the resource's version, quoted."""
+    return f'"{version}"'
+
+
+def _tag_version(header: str, name: str) -> int:
+    text = header.strip()
+    if text.startswith("W/"):
+        raise ValidationError({name: [_("Un ETag faible (W/) ne vaut pas pour une écriture : donnez l'ETag reçu.")]})
+    version = parse_id(text.strip('"'))
+    if version is None:
+        raise ValidationError({name: [_('ETag illisible : donnez celui reçu à la lecture, par exemple "3".')]})
+    return version
+
+
+class VersionedResource:
+    """What every writable resource shares: its `version` as a strong ETag on every answer about one item,
+    `If-None-Match` answered 304 on reads, and the version read required on every change (the `version` field
+    or `If-Match`; 428 without either). A stale `version` is 409 with the current state; a stale `If-Match`,
+    412 with it."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        one_item = isinstance(data, dict) and isinstance(data.get("version"), int) and "id" in data
+        if one_item and 200 <= response.status_code < 300:
+            response["ETag"] = etag(data["version"])
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        tags = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",") if tag.strip()]
+        if etag(instance.version) in tags or "*" in tags:
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+            response["ETag"] = etag(instance.version)
+            return response
+        return Response(self.get_serializer(instance).data)
+
+    def version_read(self, request, body_version: int | None) -> tuple[int, bool]:
+        """(the version the client read, whether it came from If-Match); 428 when it gave none."""
+        header = request.headers.get("If-Match")
+        if header is None:
+            if body_version is None:
+                raise PreconditionRequired
+            return body_version, False
+        version = _tag_version(header, "If-Match")
+        if body_version is not None and body_version != version:
+            raise ValidationError({"version": [_("La version et l'en-tête If-Match se contredisent.")]})
+        return version, True
+
+    def stale(self, instance, from_header: bool) -> Response:
+        """The answer to a change made on a version that is no longer the item's: its current state."""
+        current = self.get_serializer(instance).data
+        if from_header:
+            body = {"detail": str(PreconditionFailed.default_detail), "current": current}
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
+        body = {
+            "detail": _("Quelqu'un d'autre a modifié cet élément depuis votre lecture : voici son état actuel."),
+            "current": current,
+        }
+        return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def deletion_version(self, request) -> tuple[int, bool]:
+        """A DELETE's version: If-Match, or `?version=`."""
+        raw = request.query_params.get("version")
+        body_version = None
+        if raw is not None:
+            body_version = parse_id(raw)
+            if body_version is None:
+                raise ValidationError({"version": [_("Une version est un entier positif.")]})
+        return self.version_read(request, body_version)

@@ -4,11 +4,13 @@ by the same services as the pages (never in a closed quarter, never what is subm
 Every update carries the `version` read (409 with the current state when someone changed it since)."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -19,14 +21,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import IdFilter, SinceFilter, StrictSerializer, YearFilter
+from config.resources import IdFilter, SinceFilter, StrictSerializer, VersionedResource, YearFilter
 from indicators import jobs, perms, services
 from indicators.enums import IndicatorKind, ReviewState
 from indicators.exports import FORMATS
 from indicators.exports import render as render_export
 from indicators.models import ActionReview, ExportJob, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus, PillarKind
-from plans.inputs import parse_id
+from plans.inputs import MAX_ID, parse_id
 from plans.models import Plan, ReportingPeriod
 
 CONFLICT = OpenApiResponse(
@@ -47,70 +49,144 @@ def _visible_plans(request):
     return Plan.objects.visible_to(request.user).values("pk")
 
 
-def _conflict(serializer_data) -> Response:
-    return Response(
-        {
-            "detail": _("Quelqu'un d'autre a modifié cet élément depuis votre lecture : voici son état actuel."),
-            "current": serializer_data,
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-def _version_missing() -> Response:
-    return Response({"version": [_("Indiquez la version lue.")]}, status=status.HTTP_400_BAD_REQUEST)
-
-
 class QuarterItemViewSet(
+    VersionedResource,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """What a quarter holds (values, progress updates), written through the quarter's service; every update, and
-    a POST over an existing item, carries the `version` read (409 with the current state otherwise)."""
+    """What a quarter holds (values, progress updates), written through the quarter's service, by the pages' rules.
+
+    POST creates, never updates: over an existing item it answers 409 with it. PATCH/PUT and DELETE carry the
+    version read (`version`, or If-Match): 428 without, 409/412 with the current state when it changed."""
+
+    item_key = ""  # "indicator" or "action": what, with the quarter, names one item
 
     def create(self, request, *args, **kwargs):
-        return self._save(request, instance=None)
-
-    def update(self, request, *args, **kwargs):
-        return self._save(request, instance=self.get_object(), partial=kwargs.get("partial", False))
-
-    def _posted(self, request, instance, partial):
-        """(posted fields, version read, None), or (None, None, the refusal) when the version is missing or old."""
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         posted = dict(serializer.validated_data)
-        version = posted.pop("fingerprint", None)
-        if instance is not None:
-            if version is None:
-                return None, None, _version_missing()
-            if version != instance.fingerprint:
-                return None, None, _conflict(self.get_serializer(instance).data)
-        return posted, version, None
+        if "version" in posted:
+            message = _("Une création ne porte pas de version : pour modifier ce qui existe, utilisez PATCH.")
+            return Response({"version": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        item, period = posted[self.item_key], posted["period"]
+        if (refused := self._other_plan(item, period)) is not None:
+            return refused
+        existing = self._existing(period, item)
+        if existing is not None and not period.is_closed:  # a closed quarter: the service says so (403)
+            return self._exists(existing)
+        values = self.values(None, posted)
+        if isinstance(values, Response):
+            return values
+        if refused := self._saved(period, {self.item_key: item, **values, "expect_new": True}):
+            return refused
+        return Response(self._read(item, period), status=status.HTTP_201_CREATED)
 
-    def _conflicted(self, save, **item) -> Response | None:
-        """Run the quarter's service; when someone else saved the same item meanwhile (checked under the quarter's
-        lock), 409 with what is saved now instead of a silent overwrite."""
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        posted = dict(serializer.validated_data)
+        version, from_header = self.version_read(request, posted.pop("version", None))
+        if version != instance.version:
+            return self.stale(instance, from_header)
+        item, period = getattr(instance, self.item_key), instance.period
+        moved = [name for name in (self.item_key, "period") if posted.pop(name, getattr(instance, name)) != getattr(
+            instance, name)]  # fmt: skip
+        if moved:
+            return Response({name: [self.fixed_message] for name in moved}, status=status.HTTP_400_BAD_REQUEST)
+        if not kwargs.get("partial", False):  # PUT: what is not sent takes its default
+            instance = None
+        values = self.values(instance, posted)
+        if isinstance(values, Response):
+            return values
+        if refused := self._saved(period, {self.item_key: item, **values, "version": version}, from_header):
+            return refused
+        return Response(self._read(item, period))
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        version, from_header = self.deletion_version(request)
+        if version != instance.version:
+            return self.stale(instance, from_header)
         try:
-            save()
+            self.remove_item(instance, version)
         except ValidationError as error:
-            codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}
-            if "conflict" not in codes:
+            if not _is_conflict(error):
                 raise
-            return _conflict(self.get_serializer(self.get_queryset().get(**item)).data)
+            return self._stale_now(instance, from_header)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # What each kind of item says.
+    fixed_message = ""
+
+    def values(self, instance, posted) -> dict | Response:
+        """The item's fields once `posted` is applied to `instance` (None: the defaults)."""
+        raise NotImplementedError
+
+    def save_items(self, period, item) -> None:
+        raise NotImplementedError
+
+    def remove_item(self, instance, version) -> None:
+        raise NotImplementedError
+
+    def _other_plan(self, item, period) -> Response | None:
+        if item.plan_id != period.plan_id:
+            return Response(
+                {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
         return None
 
-    def _already_there(self, version, period, **item):
-        """A POST over an item the quarter already holds: only knowingly (its version), else 409 with it. A
-        closed quarter is left to the service, which says so (403)."""
-        if period.is_closed:
-            return None
-        existing = self.get_queryset().filter(period=period, **item).first()
-        if existing is not None and version != existing.fingerprint:
-            return _conflict(self.get_serializer(existing).data)
+    def _existing(self, period, item):
+        """The item the quarter already holds, looked for before writing (the service looks again, under the
+        quarter's lock, for a client that raced this one)."""
+        return self.get_queryset().filter(period=period, **{self.item_key: item}).first()
+
+    def _exists(self, existing) -> Response:
+        body = {
+            "detail": _("Ce trimestre a déjà cet élément : modifiez-le (PATCH, avec sa version) au lieu de le créer."),
+            "current": self.get_serializer(existing).data,
+        }
+        return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def _saved(self, period, item, from_header=False) -> Response | None:
+        """Run the quarter's service; someone else's save meanwhile (checked under the quarter's lock) is 409 (or
+        412) with what is saved now, never a silent overwrite."""
+        try:
+            self.save_items(period, item)
+        except ValidationError as error:
+            if not _is_conflict(error):
+                raise
+            existing = self.get_queryset().filter(period=period, **{self.item_key: item[self.item_key]}).first()
+            if existing is None:
+                return Response({"detail": _("Cet élément a été supprimé depuis votre lecture.")}, status=409)
+            if "version" not in item:
+                return self._exists(existing)
+            return self.stale(existing, from_header)
         return None
+
+    def _stale_now(self, instance, from_header) -> Response:
+        existing = self.get_queryset().filter(pk=instance.pk).first()
+        if existing is None:
+            return Response({"detail": _("Cet élément a été supprimé depuis votre lecture.")}, status=409)
+        return self.stale(existing, from_header)
+
+    def _read(self, item, period) -> dict:
+        return self.get_serializer(self.get_queryset().get(period=period, **{self.item_key: item})).data
+
+
+def _is_conflict(error: ValidationError) -> bool:
+    errors = [e for field in error.error_dict.values() for e in field] if hasattr(error, "error_dict") else []
+    return any(e.code == "conflict" for e in errors)
+
+
+VERSION_HELP = (
+    "The version you read (also the ETag). Required to update (or If-Match): 428 without it, 409 with the current "
+    "state if it changed since. Not sent on creation."
+)
 
 
 # --- Values ---------------------------------------------------------------------------------------------------
@@ -119,12 +195,8 @@ class QuarterItemViewSet(
 class MeasurementSerializer(StrictSerializer):
     # Where the value stands with its validator (indicators.reviews): draft, submitted, validated or returned.
     review_state = serializers.SerializerMethodField()
-    version = serializers.CharField(
-        source="fingerprint",
-        required=False,
-        max_length=64,
-        help_text="The version you read; required to update (409 if the value changed since).",
-    )
+    updated_at = serializers.DateTimeField(source="entered_at", read_only=True)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
     class Meta:
         model = Measurement
@@ -137,13 +209,15 @@ class MeasurementSerializer(StrictSerializer):
             "comment",
             "parts",
             "entered_by",
-            "entered_at",
+            "updated_at",
             "review_state",
             "version",
         ]
         # The value per category of a broken-down indicator ({"<category id>": "12"}); the total must match them.
-        read_only_fields = ["parts", "entered_by", "entered_at"]
-        # One value per indicator and quarter: the service updates the existing one instead of refusing.
+        read_only_fields = ["parts", "entered_by"]
+        # `null` is not a way to delete a value (DELETE is): a number, or no field at all.
+        extra_kwargs = {"value_number": {"allow_null": False}}
+        # One value per indicator and quarter: a second POST answers 409 with the first.
         validators = []
 
     def get_fields(self):
@@ -183,13 +257,15 @@ class MeasurementFilter(filters.FilterSet):
 )
 class MeasurementViewSet(QuarterItemViewSet):
     """The values of the indicators, one per quarter. Writes go through the quarter's service: same rules as the
-    page. POST on an indicator and quarter that already hold a value updates it if it carries that value's
-    `version`, else answers 409 with the value."""
+    page. POST creates (409 with the value if the quarter has one); PATCH/PUT update and DELETE removes, with
+    the version read."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
     ordering_fields = ["entered_at", "id"]
     ordering = ["indicator", "period__year", "period__quarter", "id"]
+    item_key = "indicator"
+    fixed_message = _lazy("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")
 
     def get_queryset(self):
         review = ActionReview.objects.filter(action=OuterRef("indicator__action"), period=OuterRef("period"))
@@ -199,70 +275,37 @@ class MeasurementViewSet(QuarterItemViewSet):
             .annotate(review=Subquery(review.values("state")[:1]))
         )
 
-    def _save(self, request, instance, partial=False):
-        posted, version, refused = self._posted(request, instance, partial)
-        if refused is not None:
-            return refused
-        data = {
-            **(
-                {}
-                if instance is None
-                else {
-                    "indicator": instance.indicator,
-                    "period": instance.period,
-                    "value_number": instance.value_number,
-                    "value_text": instance.value_text,
-                    "comment": instance.comment,
-                }
-            ),
-            **posted,
+    def values(self, instance, posted):
+        current = {
+            "value_number": instance.value_number if instance else None,
+            "value_text": instance.value_text if instance else "",
+            "comment": instance.comment if instance else "",
         }
-        indicator, period = data["indicator"], data["period"]
-        if instance is None and (refused := self._already_there(version, period, indicator=indicator)):
-            return refused
-        if instance is not None:
-            moved = {
-                name: [_("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")]
-                for name, current in (("indicator", instance.indicator), ("period", instance.period))
-                if data[name] != current
-            }
-            if moved:
-                return Response(moved, status=status.HTTP_400_BAD_REQUEST)
-        if indicator.plan_id != period.plan_id:
-            return Response(
-                {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        item = {k: data.get(k, "" if k != "value_number" else None) for k in ("value_number", "value_text", "comment")}
-        if version is not None:
-            item["loaded"] = version  # the service checks it again, under the quarter's lock
-        elif instance is None:
-            item["expect_new"] = True  # …and that no one created it since _already_there() looked
-        measurements = [{"indicator": indicator, **item}]
-        if refused := self._conflicted(
-            lambda: services.quarter_save(period=period, by=request.user, measurements=measurements),
-            indicator=indicator,
-            period=period,
-        ):
-            return refused
-        saved = self.get_queryset().filter(indicator=indicator, period=period).first()
-        body = self.get_serializer(saved).data if saved else {}
-        return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
+        values = {**current, **{k: v for k, v in posted.items() if k in current}}
+        if values["value_number"] is None and not values["value_text"] and not values["comment"]:
+            message = _("Une valeur vide n'est pas enregistrée : pour supprimer une valeur, utilisez DELETE.")
+            return Response({"value_number": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        return values
+
+    def save_items(self, period, item):
+        services.quarter_save(period=period, by=self.request.user, measurements=[item])
+
+    def remove_item(self, instance, version):
+        empty = {"indicator": instance.indicator, "value_number": None, "value_text": "", "comment": "", "parts": {}}
+        item = {**empty, "version": version}
+        services.quarter_save(period=instance.period, by=self.request.user, measurements=[item])
 
 
 # --- Indicators -----------------------------------------------------------------------------------------------
 
 
 class IndicatorSerializer(StrictSerializer):
-    version = serializers.DateTimeField(
-        source="updated_at",
-        required=False,
-        help_text="The version you read (its `updated_at`); required to update (409 if it changed since).",
-    )
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
     class Meta:
         model = Indicator
-        fields = ["id", "plan", *Indicator.EDITABLE_FIELDS, "order", "version"]
-        read_only_fields = ["order"]
+        fields = ["id", "plan", *Indicator.EDITABLE_FIELDS, "order", "updated_at", "version"]
+        read_only_fields = ["order", "updated_at"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -293,14 +336,17 @@ class IndicatorFilter(filters.FilterSet):
     partial_update=extend_schema(responses={200: IndicatorSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
 class IndicatorViewSet(
+    VersionedResource,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Result (R), impact (I) and context indicators. The drafting committee (coordinators, editors) defines
-    them; what gives values their meaning does not change once a closed quarter holds one."""
+    them; what gives values their meaning does not change once a closed quarter holds one. Updates and
+    deletions carry the version read (`version` or If-Match)."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
@@ -317,7 +363,9 @@ class IndicatorViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        fields.pop("updated_at", None)
+        if "version" in fields:
+            message = _("Une création ne porte pas de version : pour modifier ce qui existe, utilisez PATCH.")
+            return Response({"version": [message]}, status=status.HTTP_400_BAD_REQUEST)
         plan = self._plan(fields.pop("plan").pk)
         indicator = services.indicator_create(plan=plan, by=request.user, **fields)
         return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
@@ -327,19 +375,29 @@ class IndicatorViewSet(
         serializer = self.get_serializer(indicator, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        version = fields.pop("updated_at", None)
-        if version is None:
-            return _version_missing()
-        if version != indicator.updated_at:
-            return _conflict(self.get_serializer(indicator).data)
+        version, from_header = self.version_read(request, fields.pop("version", None))
         if fields.pop("plan", indicator.plan) != indicator.plan:
             return Response({"plan": [_("Un indicateur ne change pas de plan.")]}, status=400)
         plan = self._plan(indicator.plan_id)
         if not perms.can_define_indicators(request.user, plan):
             return Response({"detail": _("Votre rôle ne permet pas cette modification sur ce plan.")}, status=403)
-        indicator.plan = plan
-        indicator = services.indicator_update(indicator=indicator, by=request.user, **fields)
+        with transaction.atomic():  # the version compared under the row's lock: two writers, one wins
+            locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+            if locked.version != version:
+                return self.stale(locked, from_header)
+            locked.plan = plan
+            indicator = services.indicator_update(indicator=locked, by=request.user, **fields)
         return Response(self.get_serializer(indicator).data)
+
+    def destroy(self, request, *args, **kwargs):
+        indicator = self.get_object()
+        version, from_header = self.deletion_version(request)
+        with transaction.atomic():
+            locked = Indicator.objects.select_for_update().select_related("plan").get(pk=indicator.pk)
+            if locked.version != version:
+                return self.stale(locked, from_header)
+            services.indicator_delete(indicator=locked, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Progress updates -----------------------------------------------------------------------------------------
@@ -347,12 +405,8 @@ class IndicatorViewSet(
 
 class ProgressUpdateSerializer(StrictSerializer):
     review_state = serializers.SerializerMethodField()
-    version = serializers.CharField(
-        source="fingerprint",
-        required=False,
-        max_length=64,
-        help_text="The version you read; required to update (409 if it changed since).",
-    )
+    updated_at = serializers.DateTimeField(source="entered_at", read_only=True)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
     class Meta:
         model = ProgressUpdate
@@ -365,11 +419,11 @@ class ProgressUpdateSerializer(StrictSerializer):
             "note",
             "blockers",
             "entered_by",
-            "entered_at",
+            "updated_at",
             "review_state",
             "version",
         ]
-        read_only_fields = ["entered_by", "entered_at"]
+        read_only_fields = ["entered_by"]
         validators = []
 
     def get_fields(self):
@@ -409,6 +463,8 @@ class ProgressUpdateViewSet(QuarterItemViewSet):
     filterset_class = ProgressUpdateFilter
     ordering_fields = ["entered_at", "id"]
     ordering = ["action", "period__year", "period__quarter", "id"]
+    item_key = "action"
+    fixed_message = _lazy("L'action et le trimestre d'un point d'avancement ne changent pas.")
 
     def get_queryset(self):
         review = ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"))
@@ -418,45 +474,20 @@ class ProgressUpdateViewSet(QuarterItemViewSet):
             .annotate(review=Subquery(review.values("state")[:1]))
         )
 
-    def _save(self, request, instance, partial=False):
-        posted, version, refused = self._posted(request, instance, partial)
-        if refused is not None:
-            return refused
-        if instance is not None:
-            for name in ("action", "period"):
-                if posted.get(name, getattr(instance, name)) != getattr(instance, name):
-                    message = _("L'action et le trimestre d'un point d'avancement ne changent pas.")
-                    return Response({name: [message]}, status=status.HTTP_400_BAD_REQUEST)
+    def values(self, instance, posted):
         current = {
-            "action": instance.action if instance else None,
-            "period": instance.period if instance else None,
             "status": instance.status if instance else ActionStatus.IN_PROGRESS,
             "progress": instance.progress if instance else 0,
             "note": instance.note if instance else "",
             "blockers": instance.blockers if instance else "",
         }
-        data = {**current, **posted}
-        action, period = data["action"], data["period"]
-        if instance is None and (refused := self._already_there(version, period, action=action)):
-            return refused
-        if action.plan_id != period.plan_id:
-            return Response(
-                {"period": [_("Ce trimestre appartient à un autre plan.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        item = {name: data[name] for name in ("action", "status", "progress", "note", "blockers")}
-        if version is not None:
-            item["loaded"] = version
-        elif instance is None:
-            item["expect_new"] = True
-        if refused := self._conflicted(
-            lambda: services.quarter_save(period=period, by=request.user, progress=[item]),
-            action=action,
-            period=period,
-        ):
-            return refused
-        saved = self.get_queryset().filter(action=action, period=period).first()
-        body = self.get_serializer(saved).data if saved else {}
-        return Response(body, status=status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK)
+        return {**current, **{k: v for k, v in posted.items() if k in current}}
+
+    def save_items(self, period, item):
+        services.quarter_save(period=period, by=self.request.user, progress=[item])
+
+    def remove_item(self, instance, version):
+        services.progress_update_delete(update=instance, by=self.request.user, version=version)
 
 
 # --- Reports --------------------------------------------------------------------------------------------------

@@ -13,3 +13,13 @@ class IndicatorsConfig(AppConfig):
 
         # Deleting an action or shortening a plan asks what this app holds in closed quarters (plans.hooks).
         hooks.register(QuarterData())
+
+        from indicators.models import Indicator, Measurement, ProgressUpdate
+        from plans.models import record_deletions
+
+        for model, resource, plan_path in (
+            (Indicator, "indicators", "plan_id"),
+            (Measurement, "measurements", "indicator.plan_id"),
+            (ProgressUpdate, "progress-updates", "action.plan_id"),
+        ):
+            record_deletions(model, resource, plan_path)

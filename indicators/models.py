@@ -20,7 +20,7 @@ from plans import formats
 from plans.enums import ActionStatus
 from plans.formats import file_size
 from plans.inputs import CleanTextModel, clean_text
-from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod
+from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod, Versioned
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
 BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
@@ -138,7 +138,7 @@ def measurement_fingerprint(number, text, comment, parts=None) -> str:
     return fingerprint(number, text, comment)
 
 
-class Indicator(CleanTextModel):
+class Indicator(Versioned, CleanTextModel):
     """A result (R) or impact (I) indicator of an action, or a context indicator of the plan's diagnostic."""
 
     LETTERS = {IndicatorKind.RESULT: "R", IndicatorKind.IMPACT: "I", IndicatorKind.CONTEXT: "C"}
@@ -206,7 +206,7 @@ class Indicator(CleanTextModel):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = IndicatorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("indicateur")
@@ -277,7 +277,7 @@ class MeasurementQuerySet(models.QuerySet):
         )
 
 
-class Measurement(CleanTextModel):
+class Measurement(Versioned, CleanTextModel):
     """The value of an indicator for one quarter it is due in."""
 
     # A value belongs to a quarter: deleting its indicator must go through the service, which keeps closed ones.
@@ -299,7 +299,7 @@ class Measurement(CleanTextModel):
     entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
 
     objects = MeasurementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("valeur")
@@ -615,7 +615,7 @@ class ReviewSending(models.Model):
         return f"{self.plan_id} — {self.year} — {self.sent_on}"
 
 
-class ProgressUpdate(CleanTextModel):
+class ProgressUpdate(Versioned, CleanTextModel):
     """Where an action stands at the end of a quarter: status, progress and a short narrative."""
 
     # Deleting an action goes through its service, which refuses while a closed quarter holds its updates.
@@ -636,7 +636,7 @@ class ProgressUpdate(CleanTextModel):
     )
     entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("point d'avancement")

@@ -310,17 +310,20 @@ def _conflict(what: str, who, current: str) -> str:
     ) % {"who": who or _("quelqu'un"), "what": what, "current": current or "—"}
 
 
-def _should_write(item: dict, *, mine: str, saved: str, exists: bool) -> bool | None:
+def _should_write(item: dict, *, mine: str, saved: str, exists: bool, saved_version: int = 0) -> bool | None:
     """Whether to write an item posted from a page loaded with fingerprint `item["loaded"]`; None on a conflict.
 
     Unchanged by the user: nothing to write (someone else's save stays). Changed by the user, but the saved
     state is no longer what the page showed: a conflict, unless both now agree. Without `loaded` (the API,
     commands), the value is written; unless the client said it saw no item (`expect_new`, an API POST without a
-    version) and one `exists` now: someone created it meanwhile, a conflict.
+    version) and one `exists` now: someone created it meanwhile, a conflict. With `version` (the API's update or
+    deletion: the item's version as read), written only if the item is still at that version.
     """
     loaded = item.get("loaded")
     if item.get("expect_new") and exists:
         return None
+    if "version" in item:
+        return True if exists and item["version"] == saved_version else None
     if loaded is None:
         return True
     if mine == loaded:
@@ -328,6 +331,34 @@ def _should_write(item: dict, *, mine: str, saved: str, exists: bool) -> bool | 
     if saved != loaded and saved != mine:
         return None
     return True
+
+
+@transaction.atomic
+def progress_update_delete(*, update: ProgressUpdate, by: User, version: int) -> None:
+    """Remove an action's point for a quarter, as read at `version`: the rules of writing one (an open quarter of a
+    tracked plan, the reporter's scope, not submitted or validated); the action's own status then follows its
+    latest remaining quarter. A version no longer the point's is a conflict (nothing removed)."""
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=update.period_id)
+    if period.is_closed:
+        raise _closed_error(period)
+    update = ProgressUpdate.objects.select_related("action").filter(pk=update.pk).first()
+    if update is None or update.version != version:
+        raise ValidationError(
+            {"__all__": [ValidationError(_("Ce point d'avancement a changé depuis votre lecture."), code="conflict")]}
+        )
+    if not perms.ReportingScope(by, period.plan, period).action(update.action):
+        raise PermissionDenied
+    locks = locked_actions(period, {update.action_id})
+    if update.action_id in locks:
+        raise ValidationError(locked_message(locks[update.action_id]), code="locked")
+    action = update.action
+    update._history_user = by
+    update.delete()
+    latest = ProgressUpdate.objects.filter(action=action).order_by("-period__year", "-period__quarter").first()
+    if latest is not None and (latest.status, latest.progress) != (action.status, action.progress):
+        plan_services.actions_report_progress(
+            plan=period.plan, by=by, states={action.pk: (latest.status, latest.progress)}
+        )
 
 
 @transaction.atomic
@@ -372,7 +403,9 @@ def quarter_save(
         }
         saved = update.fingerprint if update else fingerprint(action.status, action.progress, "", "")
         mine = fingerprint(*values.values())
-        decision = _should_write(item, mine=mine, saved=saved, exists=update is not None)
+        decision = _should_write(
+            item, mine=mine, saved=saved, exists=update is not None, saved_version=update.version if update else 0
+        )
         if decision is None:
             current = (
                 f"{update.get_status_display()}, {update.progress} %" + (f" — {update.note}" if update.note else "")
@@ -430,7 +463,13 @@ def quarter_save(
             continue
         saved = measurement.fingerprint if measurement else fingerprint(None, "", "")
         mine = measurement_fingerprint(number, text, comment, parts)
-        decision = _should_write(item, mine=mine, saved=saved, exists=measurement is not None)
+        decision = _should_write(
+            item,
+            mine=mine,
+            saved=saved,
+            exists=measurement is not None,
+            saved_version=measurement.version if measurement else 0,
+        )
         if decision is None:
             measurement.indicator = indicator
             conflict = (

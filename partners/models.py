@@ -22,6 +22,7 @@ class Partner(models.Model):
         help_text=_("Une adresse de service (accueil, secrétariat), pas celle d'une personne."),
     )
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("partenaire")

@@ -2,6 +2,7 @@
 conflict), partners (added to a plan), quarters, fundings, budget lines and meetings; every list scoped to the
 plans the user is a member of, another plan's objects answering as if they did not exist."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -11,18 +12,27 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from config.resources import IdFilter, PlanScopedViewSet, SinceFilter, StrictSerializer, YearFilter
+from config.resources import (
+    IdFilter,
+    PlanScopedViewSet,
+    SinceFilter,
+    StrictSerializer,
+    VersionedResource,
+    YearFilter,
+)
 from partners.enums import PartnerKind
 from partners.models import Partner
 from partners.tokens import ReadOnlyToken
 from plans import perms, services
 from plans.enums import ActionStatus, PillarKind, PlanStatus
+from plans.inputs import MAX_ID
 from plans.models import (
     Action,
     ActionPartner,
     Axis,
     BudgetExecution,
     BudgetLine,
+    Deletion,
     Funding,
     FundingInstalment,
     Meeting,
@@ -74,6 +84,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "status",
             "adopted_on",
             "role",
+            "updated_at",
         ]
 
 
@@ -86,7 +97,13 @@ class ActionPartnerSerializer(serializers.ModelSerializer):
 
 
 class ActionSerializer(StrictSerializer):
-    version = serializers.IntegerField(help_text="The version you read; required to update.")
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The version you read (also the ETag); required to update or delete (or If-Match): 428 without "
+        "it, 409 with what changed if it is no longer the action's.",
+    )
     partners = ActionPartnerSerializer(source="partner_links", many=True, read_only=True)
 
     class Meta:
@@ -150,9 +167,16 @@ class ActionFilter(filters.FilterSet):
 
 
 class ActionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    VersionedResource,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """`?plan=<id>` filters; PATCH/PUT must carry the `version` read, else 409 with what changed."""
+    """`?plan=<id>` filters; PATCH/PUT and DELETE carry the `version` read (or If-Match): 428 without it, 409 with
+    what changed (412 for If-Match) when it is no longer the action's. DELETE follows the page's rules (nothing a
+    closed quarter holds, no money committed)."""
 
     serializer_class = ActionSerializer
     permission_classes = [IsAuthenticated, ReadOnlyToken, PlanPermission.require(perms.can_edit)]
@@ -174,15 +198,16 @@ class ActionViewSet(
         serializer = self.get_serializer(action, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        expected = fields.pop("version", None)
-        if expected is None:
-            return Response({"version": [_("Indiquez la version lue.")]}, status=status.HTTP_400_BAD_REQUEST)
+        expected, from_header = self.version_read(request, fields.pop("version", None))
         try:
             action = services.action_update(action=action, by=request.user, expected_version=expected, **fields)
         except services.ActionConflict as conflict:  # the API's own answer: 409 with what differs
+            if from_header:
+                return self.stale(self.get_queryset().get(pk=action.pk), True)
             return Response(
                 {
                     "detail": _("Quelqu'un d'autre a modifié cette action depuis votre lecture."),
+                    "current": self.get_serializer(self.get_queryset().get(pk=action.pk)).data,
                     "current_version": conflict.current.version,
                     "differences": [
                         {"field": label, "saved": theirs, "yours": mine}
@@ -191,7 +216,17 @@ class ActionViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(self.get_serializer(action).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=action.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        action = self.get_object()
+        version, from_header = self.deletion_version(request)
+        with transaction.atomic():
+            locked = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+            if locked.version != version:
+                return self.stale(self.get_queryset().get(pk=action.pk), from_header)
+            services.action_delete(action=locked, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Reading the rest of the plan ------------------------------------------------------------------------------
@@ -229,16 +264,17 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
 class PillarSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pillar
-        fields = ["id", "plan", "kind", "name", "description", "order"]
+        fields = ["id", "plan", "kind", "name", "description", "order", "updated_at"]
 
 
 class PillarFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
     kind = filters.ChoiceFilter(choices=PillarKind.choices)
+    updated_since = SinceFilter()
 
     class Meta:
         model = Pillar
-        fields = ["plan", "kind"]
+        fields = ["plan", "kind", "updated_since"]
 
 
 class PillarViewSet(PlanScopedViewSet):
@@ -256,17 +292,18 @@ class AxisSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Axis
-        fields = ["id", "plan", "pillar", "number", "name", "description"]
+        fields = ["id", "plan", "pillar", "number", "name", "description", "updated_at"]
 
 
 class AxisFilter(filters.FilterSet):
     plan = IdFilter(field_name="pillar__plan")
     pillar = IdFilter(field_name="pillar")
     pillar_kind = filters.ChoiceFilter(field_name="pillar__kind", choices=PillarKind.choices)
+    updated_since = SinceFilter()
 
     class Meta:
         model = Axis
-        fields = ["plan", "pillar", "pillar_kind"]
+        fields = ["plan", "pillar", "pillar_kind", "updated_since"]
 
 
 class AxisViewSet(PlanScopedViewSet):
@@ -287,7 +324,8 @@ class PartnerSerializer(StrictSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "plan", "name", "acronym", "kind", "contact_email"]
+        fields = ["id", "plan", "name", "acronym", "kind", "contact_email", "updated_at"]
+        read_only_fields = ["updated_at"]
         # The same name and kind is the same organisation: the service reuses it instead of refusing.
         validators = []
 
@@ -295,10 +333,11 @@ class PartnerSerializer(StrictSerializer):
 class PartnerFilter(filters.FilterSet):
     plan = IdFilter(field_name="plans")
     kind = filters.ChoiceFilter(choices=PartnerKind.choices)
+    updated_since = SinceFilter()
 
     class Meta:
         model = Partner
-        fields = ["plan", "kind"]
+        fields = ["plan", "kind", "updated_since"]
 
 
 @extend_schema_view(
@@ -340,17 +379,18 @@ class PeriodSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportingPeriod
-        fields = ["id", "plan", "year", "quarter", "label", "start", "end", "closed_at"]
+        fields = ["id", "plan", "year", "quarter", "label", "start", "end", "closed_at", "updated_at"]
 
 
 class PeriodFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
     year = YearFilter()
     closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
+    updated_since = SinceFilter()
 
     class Meta:
         model = ReportingPeriod
-        fields = ["plan", "year", "closed"]
+        fields = ["plan", "year", "closed", "updated_since"]
 
 
 class PeriodViewSet(PlanScopedViewSet):
@@ -376,17 +416,21 @@ class FundingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Funding
-        fields = ["id", "plan", "funder", "year", "label", "amount_granted", "decided_on", "conditions", "instalments"]
+        fields = [
+            "id", "plan", "funder", "year", "label", "amount_granted", "decided_on", "conditions", "instalments",
+            "updated_at", "version",
+        ]  # fmt: skip
 
 
 class FundingFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
     year = YearFilter()
     funder = IdFilter(field_name="funder")
+    updated_since = SinceFilter()
 
     class Meta:
         model = Funding
-        fields = ["plan", "year", "funder"]
+        fields = ["plan", "year", "funder", "updated_since"]
 
 
 class BudgetLineFilter(FundingFilter):
@@ -394,11 +438,12 @@ class BudgetLineFilter(FundingFilter):
 
     class Meta:
         model = BudgetLine
-        fields = ["plan", "year", "funder", "action"]
+        fields = ["plan", "year", "funder", "action", "updated_since"]
 
 
-class FundingViewSet(PlanScopedViewSet):
-    """Grants, each with its instalments (expected and received)."""
+class FundingViewSet(VersionedResource, mixins.DestroyModelMixin, PlanScopedViewSet):
+    """Grants, each with its instalments (expected and received). DELETE with the version read (or If-Match),
+    by the budget page's rules (nothing a closed quarter received)."""
 
     serializer_class = FundingSerializer
     filterset_class = FundingFilter
@@ -408,6 +453,11 @@ class FundingViewSet(PlanScopedViewSet):
     def base_queryset(self):
         return Funding.objects.prefetch_related(
             Prefetch("instalments", queryset=FundingInstalment.objects.order_by("expected_on", "pk"))
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        return _versioned_delete(
+            self, request, Funding, lambda funding: services.funding_delete(funding=funding, by=request.user)
         )
 
 
@@ -422,11 +472,15 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BudgetLine
-        fields = ["id", "plan", "action", "funder", "year", "nature", "planned_amount", "fte", "executions"]
+        fields = [
+            "id", "plan", "action", "funder", "year", "nature", "planned_amount", "fte", "executions", "updated_at",
+            "version",
+        ]  # fmt: skip
 
 
-class BudgetLineViewSet(PlanScopedViewSet):
-    """Budget lines per action, each with what was committed and paid each quarter."""
+class BudgetLineViewSet(VersionedResource, mixins.DestroyModelMixin, PlanScopedViewSet):
+    """Budget lines per action, each with what was committed and paid each quarter. DELETE with the version read
+    (or If-Match), by the budget page's rules (nothing committed or paid)."""
 
     serializer_class = BudgetLineSerializer
     filterset_class = BudgetLineFilter
@@ -438,19 +492,37 @@ class BudgetLineViewSet(PlanScopedViewSet):
             Prefetch("executions", queryset=BudgetExecution.objects.order_by("quarter"))
         )
 
+    def destroy(self, request, *args, **kwargs):
+        return _versioned_delete(
+            self, request, BudgetLine, lambda line: services.budget_line_delete(line=line, by=request.user)
+        )
+
+
+def _versioned_delete(view, request, model, delete) -> Response:
+    """DELETE an object read at the version given (If-Match or `?version=`), under its row's lock."""
+    instance = view.get_object()
+    version, from_header = view.deletion_version(request)
+    with transaction.atomic():
+        locked = model.objects.select_for_update(of=("self",)).select_related("plan").get(pk=instance.pk)
+        if locked.version != version:
+            return view.stale(view.get_queryset().get(pk=instance.pk), from_header)
+        delete(locked)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
-        fields = ["id", "plan", "date", "kind", "decisions"]
+        fields = ["id", "plan", "date", "kind", "decisions", "updated_at"]
 
 
 class MeetingFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
+    updated_since = SinceFilter()
 
     class Meta:
         model = Meeting
-        fields = ["plan"]
+        fields = ["plan", "updated_since"]
 
 
 class MeetingViewSet(PlanScopedViewSet):
@@ -461,3 +533,45 @@ class MeetingViewSet(PlanScopedViewSet):
 
     def base_queryset(self):
         return Meeting.objects.all()
+
+
+# --- What was deleted ----------------------------------------------------------------------------------------
+
+RESOURCES = [
+    "actions", "pillars", "axes", "budget-lines", "fundings", "meetings", "indicators", "measurements",
+    "progress-updates",
+]  # fmt: skip
+
+
+class DeletionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="object_id", help_text="The deleted object's id in its resource.")
+    plan = serializers.IntegerField(source="plan_id", allow_null=True)
+
+    class Meta:
+        model = Deletion
+        fields = ["resource", "id", "plan", "version", "deleted_at"]
+
+
+class DeletionFilter(filters.FilterSet):
+    since = SinceFilter(field_name="deleted_at", label="since")
+    plan = IdFilter(field_name="plan_id")
+    resource = filters.ChoiceFilter(choices=[(name, name) for name in RESOURCES])
+
+    class Meta:
+        model = Deletion
+        fields = ["since", "plan", "resource"]
+
+
+class DeletionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What was deleted from your plans (through the API, the pages, or with what contained it), oldest first,
+    kept at least a year: a mirror synchronised with `updated_since` removes these to stay exact. `since`: at or
+    after this moment (ISO 8601)."""
+
+    serializer_class = DeletionSerializer
+    filterset_class = DeletionFilter
+    ordering_fields = ["deleted_at", "id"]
+    ordering = ["deleted_at", "id"]
+
+    def get_queryset(self):
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        return Deletion.objects.filter(plan_id__in=plans)

@@ -96,3 +96,29 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def api(django_db_setup, django_db_blocker):
+    """The API tests' world (tests/test_api.py, tests/test_api_sync.py): two plans in their second year (ours, and
+    another territory's), a meeting each, and a coordinator's tokens (read-only, and read-write). Built once per
+    module, in a transaction rolled back after it (as Django's setUpTestData); each test's writes are rolled back
+    too."""
+    import datetime
+
+    from django.db import transaction
+
+    from partners.tokens import token_create
+    from plans.enums import MemberRole
+    from plans.models import Meeting
+    from tests.indicators.factories import second_year_plan
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        own, other = second_year_plan(actions=3, indicators=1), second_year_plan(actions=2, indicators=1)
+        for world in (own, other):
+            Meeting.objects.create(plan=world.plan, date=datetime.date(2026, 3, 2), decisions="Point d'étape")
+        outsider = UserFactory()
+        _token, raw = token_create(user=own.users[MemberRole.COORDINATOR], name="Observatoire", read_only=True)
+        _token, raw_write = token_create(user=own.users[MemberRole.COORDINATOR], name="Script", read_only=False)
+        yield {"own": own, "other": other, "outsider": outsider, "token": raw, "token_write": raw_write}
+        transaction.set_rollback(True)

@@ -5,7 +5,7 @@ import datetime
 import json
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,27 +14,9 @@ from partners.models import ApiToken
 from partners.tokens import token_create, token_revoke
 from plans.enums import MemberRole
 from plans.models import Axis, BudgetLine, Funding, Meeting
-from tests.indicators.factories import second_year_plan
-from tests.partners.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ROLES = ["coordinator", "editor", "lead", "viewer", "outsider", "token"]
-
-
-@pytest.fixture(scope="module")
-def api(django_db_setup, django_db_blocker):
-    """Two plans in their second year (ours, and another territory's), a meeting each, and a coordinator's
-    tokens (read-only, and read-write). Built once, in a transaction rolled back after the module (as Django's
-    setUpTestData); each test's writes are rolled back too."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        own, other = second_year_plan(actions=3, indicators=1), second_year_plan(actions=2, indicators=1)
-        for world in (own, other):
-            Meeting.objects.create(plan=world.plan, date=datetime.date(2026, 3, 2), decisions="Point d'étape")
-        outsider = UserFactory()
-        _token, raw = token_create(user=own.users[MemberRole.COORDINATOR], name="Observatoire", read_only=True)
-        _token, raw_write = token_create(user=own.users[MemberRole.COORDINATOR], name="Script", read_only=False)
-        yield {"own": own, "other": other, "outsider": outsider, "token": raw, "token_write": raw_write}
-        transaction.set_rollback(True)
 
 
 def _ids(world) -> dict:
@@ -174,7 +156,7 @@ def test_a_value_written_with_an_old_version_is_409_with_the_current_state(clien
     assert stale.status_code == 409
     assert stale.json()["current"]["value_number"] == "50.00"
     missing = client.patch(url, {"value_number": "60"}, content_type="application/json", **headers)
-    assert missing.status_code == 400 and "version" in missing.json()
+    assert missing.status_code == 428 and "version" in missing.json()["detail"]
 
 
 class TestTokens:
@@ -275,10 +257,10 @@ class TestBadInput:
     def test_errors_in_the_language_asked(self, client, api, editor):
         url = f"/api/v1/measurements/{editor['measurements']}/"
         response = client.patch(url, {"value_number": "3"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-        assert response.status_code == 400 and response.json() == {"version": ["Give the version you read."]}
+        assert response.status_code == 428 and response.json()["detail"].startswith("Give the version you read")
         assert response["Content-Language"] == "en"
         response = client.patch(url, {"value_number": "3"}, content_type="application/json")
-        assert response.json() == {"version": ["Indiquez la version lue."]}
+        assert response.json()["detail"].startswith("Indiquez la version lue")
 
     @pytest.mark.parametrize(
         "query", ["plan=²", "plan=9999999999999999999999", "updated_since=0000-01-01", "status=fini"]
@@ -332,17 +314,26 @@ class TestSchema:
         assert "/static/drf_spectacular_sidecar/" in page.text
 
 
-def test_posting_over_an_existing_value_needs_its_version(client, api):
+def test_a_post_never_updates(client, api):
+    """Issue 28: a POST over an existing value updated it (resetting the fields not sent), and a second POST
+    without a version said someone else had changed it when nobody had."""
     own = _ids(api["own"])
     as_role(client, api, "editor")
-    value = client.get(f"/api/v1/measurements/{own['measurements']}/").json()
+    url = f"/api/v1/measurements/{own['measurements']}/"
+    value = client.get(url).json()
+    client.patch(
+        url, {"comment": "Source : main courante", "version": value["version"]}, content_type="application/json"
+    )
+    value = client.get(url).json()
     body = {"indicator": value["indicator"], "period": value["period"], "value_number": "70"}
     response = client.post("/api/v1/measurements/", body, content_type="application/json")
-    assert response.status_code == 409 and response.json()["current"]["id"] == value["id"]
-    response = client.post(
+    assert response.status_code == 409 and response.json()["current"] == value
+    assert "déjà" in response.json()["detail"]
+    with_version = client.post(
         "/api/v1/measurements/", body | {"version": value["version"]}, content_type="application/json"
     )
-    assert response.status_code == 201 and response.json()["value_number"] == "70.00"
+    assert with_version.status_code == 400 and "PATCH" in with_version.json()["version"][0]
+    assert client.get(url).json() == value  # nothing changed, the comment kept
 
 
 class TestReports:

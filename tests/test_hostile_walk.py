@@ -52,7 +52,7 @@ class TestF7IndicatorMovedUnderAValidatedAction:
             world.users[MemberRole.COORDINATOR],
             "patch",
             f"/api/v1/indicators/{indicator.pk}/",
-            {"action": validated_action.pk, "version": indicator.updated_at.isoformat()},
+            {"action": validated_action.pk, "version": indicator.version},
         )
         assert response.status_code == 400, response.content
         assert "soumise ou validée" in response.json()["action"][0]
@@ -67,7 +67,7 @@ class TestF7IndicatorMovedUnderAValidatedAction:
             world.users[MemberRole.COORDINATOR],
             "patch",
             f"/api/v1/indicators/{indicator.pk}/",
-            {"action": second.pk, "version": indicator.updated_at.isoformat()},
+            {"action": second.pk, "version": indicator.version},
         )
         assert response.status_code == 200, response.content
         indicator.refresh_from_db()
@@ -162,7 +162,7 @@ class TestF13LockedQuarterIsA403:
         """The editor submits the first action's quarter, then PATCHes one of its items (with its version)."""
         editor = world.users[MemberRole.EDITOR]
         review_submit(action=world.actions[0], period=world.open, by=editor)
-        return api(client, editor, "patch", url.format(pk=item.pk), {**body, "version": item.fingerprint})
+        return api(client, editor, "patch", url.format(pk=item.pk), {**body, "version": item.version})
 
     def test_patching_a_submitted_quarters_progress(self, client, world):
         update = ProgressUpdate.objects.get(action=world.actions[0], period=world.open)
@@ -188,7 +188,7 @@ class TestF5ParallelCreatesOfOneItem:
 
     @pytest.fixture
     def raced(self, monkeypatch):
-        monkeypatch.setattr("indicators.api.QuarterItemViewSet._already_there", lambda *args, **kwargs: None)
+        monkeypatch.setattr("indicators.api.QuarterItemViewSet._existing", lambda *args, **kwargs: None)
 
     def test_a_value(self, client, world, raced):
         editor = world.users[MemberRole.EDITOR]
@@ -602,9 +602,9 @@ class TestNumbersThroughTheApi:
         editor = world.users[MemberRole.EDITOR]
         value = Measurement.objects.filter(indicator__action=world.actions[0], period=world.open).first()
         before = value.value_number
-        body = '{"value_number": %s, "version": "%s"}' % (  # noqa: UP031 — 1e400 is no Python float to dump
+        body = '{"value_number": %s, "version": %s}' % (  # noqa: UP031 — 1e400 is no Python float to dump
             "1e400" if bad == 1e400 else json.dumps(bad),
-            value.fingerprint,
+            value.version,
         )
         client.force_login(editor)
         response = client.patch(f"/api/v1/measurements/{value.pk}/", body, content_type="application/json")
@@ -622,7 +622,7 @@ class TestNumbersThroughTheApi:
             editor,
             "patch",
             f"/api/v1/progress-updates/{update.pk}/",
-            {"progress": bad, "version": update.fingerprint},
+            {"progress": bad, "version": update.version},
         )
         assert response.status_code == 400, response.content
 

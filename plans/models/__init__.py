@@ -25,6 +25,7 @@ from plans.models.drafting import (
     Territory,
     tree_prefetch,
 )
+from plans.models.sync import Deletion, Versioned, record_deletions
 
 __all__ = [
     "PRIVACY_HELP",
@@ -36,6 +37,7 @@ __all__ = [
     "CatalogueMeasure",
     "Commitment",
     "CommitmentStatus",
+    "Deletion",
     "Convention",
     "ConventionKind",
     "ConventionParty",
@@ -52,4 +54,6 @@ __all__ = [
     "ReportingPeriod",
     "Territory",
     "tree_prefetch",
+    "Versioned",
+    "record_deletions",
 ]

@@ -19,6 +19,7 @@ from partners.models import Partner
 from plans.enums import BudgetNature, Quarter
 from plans.inputs import CleanTextModel
 from plans.models.drafting import Action, Plan
+from plans.models.sync import Versioned
 
 NOT_NEGATIVE = MinValueValidator(Decimal("0"), message=_("Un montant ne peut pas être négatif."))
 
@@ -60,9 +61,10 @@ class ReportingPeriod(models.Model):
         blank=True,
         related_name="+",
     )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = ReportingPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("trimestre")
@@ -123,7 +125,7 @@ class PeriodEvent(CleanTextModel):
         return f"{self.period} — {self.get_kind_display()}"
 
 
-class Funding(CleanTextModel):
+class Funding(Versioned, CleanTextModel):
     """A grant from a funder to the plan for one year."""
 
     EDITABLE_FIELDS = ("funder", "year", "label", "amount_granted", "decided_on", "conditions", "convention")
@@ -146,8 +148,9 @@ class Funding(CleanTextModel):
         related_name="fundings",
         help_text=_("La convention qui prévoit ce financement, s'il y en a une."),
     )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("financement")
@@ -219,7 +222,7 @@ class BudgetLineQuerySet(models.QuerySet):
         )
 
 
-class BudgetLine(CleanTextModel):
+class BudgetLine(Versioned, CleanTextModel):
     """What an action costs, for one funder, one year and one nature of spending."""
 
     EDITABLE_FIELDS = ("funder", "year", "nature", "planned_amount", "fte", "overrun_reason")
@@ -244,8 +247,10 @@ class BudgetLine(CleanTextModel):
         help_text=_("Obligatoire si les engagements dépassent le montant prévu."),
     )
 
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
     objects = BudgetLineQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("ligne budgétaire")

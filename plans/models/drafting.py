@@ -354,8 +354,9 @@ class Meeting(CleanTextModel):
     kind = models.CharField(_("instance"), max_length=15, choices=MeetingKind.choices, default=MeetingKind.STEERING)
     decisions = models.TextField(_("décisions"), blank=True, help_text=PRIVACY_HELP)
     created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("réunion")
@@ -377,8 +378,9 @@ class Pillar(CleanTextModel):
     name = models.CharField(_("nom"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=PRIVACY_HELP)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("pilier")
@@ -398,8 +400,9 @@ class Axis(CleanTextModel):
     number = models.PositiveSmallIntegerField(_("numéro"))
     name = models.CharField(_("nom"), max_length=250)
     description = models.TextField(_("description"), blank=True, help_text=PRIVACY_HELP)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("axe")

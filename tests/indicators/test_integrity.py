@@ -210,8 +210,8 @@ class TestMeasurementsApiStayInPlace:
         )
         before = snapshot(year2.plan)
         for body in (
-            {"period": target.period_id, "value_number": "1", "version": value.fingerprint},
-            {"indicator": year2.indicators[1].pk, "value_number": "1", "version": value.fingerprint},
+            {"period": target.period_id, "value_number": "1", "version": value.version},
+            {"indicator": year2.indicators[1].pk, "value_number": "1", "version": value.version},
         ):
             response = client.patch(f"/api/v1/measurements/{value.pk}/", body, content_type="application/json")
             assert response.status_code == 400

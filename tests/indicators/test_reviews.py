@@ -165,7 +165,7 @@ class TestLocks:
         value = Measurement.objects.filter(indicator__action=world.led, period=world.open).first()
         response = client.patch(
             f"/api/v1/measurements/{value.pk}/",
-            {"value_number": "5", "version": value.fingerprint},
+            {"value_number": "5", "version": value.version},
             content_type="application/json",
         )
         assert response.status_code == 403 and "Soumis pour validation" in str(response.json())

@@ -358,7 +358,7 @@ class TestMeasurementsApi:
         measurement = Measurement.objects.get()
         patch = client.patch(
             f"/api/v1/measurements/{measurement.pk}/",
-            {"value_number": "9", "version": measurement.fingerprint},
+            {"value_number": "9", "version": measurement.version},
             content_type="application/json",
         )
         assert patch.status_code == 403

@@ -64,7 +64,7 @@ class TestActionUpdateApi:
     def test_missing_version_is_refused(self, client, action):
         client.force_login(member(action, MemberRole.EDITOR))
         response = client.patch(f"/api/v1/actions/{action.pk}/", {"title": "X"}, content_type="application/json")
-        assert response.status_code == 400
+        assert response.status_code == 428 and "If-Match" in response.json()["detail"]
 
     @pytest.mark.parametrize("role", [MemberRole.CONTRIBUTOR, MemberRole.VIEWER])
     def test_readers_cannot_update(self, client, action, role):

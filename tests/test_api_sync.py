@@ -1,0 +1,220 @@
+"""Issue 28: an API another system can stay in step with — one kind of version (an integer, also the ETag),
+preconditions (If-Match, If-None-Match, 428), POST that never updates, `null` that never deletes, explicit
+DELETE, the deletions feed, and `updated_since` on every resource."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from indicators.models import Measurement, ProgressUpdate
+from plans.enums import MemberRole
+from plans.models import Action, Deletion
+from tests.indicators.factories import IndicatorFactory
+from tests.plans.factories import ActionFactory, BudgetLineFactory, FundingFactory
+from tests.test_api import ENDPOINTS, _ids, as_role
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+def _value(api):
+    return f"/api/v1/measurements/{_ids(api['own'])['measurements']}/"
+
+
+def test_one_version_an_integer_on_every_writable_resource(client, api):
+    """Versions were an integer on actions, a timestamp on indicators, a content hash on values and updates."""
+    own = _ids(api["own"])
+    as_role(client, api, "coordinator")
+    for endpoint in ("actions", "indicators", "measurements", "progress-updates", "budget-lines", "fundings"):
+        response = client.get(f"/api/v1/{endpoint}/{own[endpoint]}/")
+        body = response.json()
+        assert isinstance(body["version"], int) and body["version"] >= 1, endpoint
+        assert response["ETag"] == f'"{body["version"]}"', endpoint
+        assert "updated_at" in body, endpoint
+
+
+def test_if_none_match_answers_304_until_the_item_changes(client, api):
+    as_role(client, api, "editor")
+    url = _value(api)
+    first = client.get(url)
+    tag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again["ETag"] == tag and again.content == b""
+    changed = client.patch(url, {"comment": "revu"}, content_type=JSON, HTTP_IF_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag
+    assert client.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 200
+
+
+def test_a_change_on_an_old_version_is_refused_even_when_the_content_came_back(client, api):
+    """3 → 4 → 3 by someone else: a content hash saw nothing; the version counts every save."""
+    as_role(client, api, "editor")
+    url = _value(api)
+    read = client.get(url).json()
+    original = read["value_number"]
+    for number in ("4", original):  # someone else, twice, back to the same content
+        version = client.get(url).json()["version"]
+        assert client.patch(url, {"value_number": number, "version": version}, content_type=JSON).status_code == 200
+    stale = client.patch(url, {"value_number": "99", "version": read["version"]}, content_type=JSON)
+    assert stale.status_code == 409 and stale.json()["current"]["version"] == read["version"] + 2
+    header = client.patch(url, {"value_number": "99"}, content_type=JSON, HTTP_IF_MATCH=f'"{read["version"]}"')
+    assert header.status_code == 412 and header.json()["current"]["value_number"] == original
+    assert Measurement.objects.get(pk=read["id"]).value_number != 99
+
+
+@pytest.mark.parametrize("verb", ["patch", "put", "delete"])
+def test_a_write_without_a_version_is_428(client, api, verb):
+    as_role(client, api, "editor")
+    url = _value(api)
+    before = client.get(url).json()
+    body = {"indicator": before["indicator"], "period": before["period"], "value_number": "7"}
+    response = getattr(client, verb)(url, json.dumps(body), content_type=JSON)
+    assert response.status_code == 428 and "If-Match" in response.json()["detail"]
+    assert client.get(url).json() == before
+
+
+@pytest.mark.parametrize("header", ['W/"1"', "abc", '"-1"', '"1.5"'])
+def test_an_unreadable_if_match_is_400(client, api, header):
+    as_role(client, api, "editor")
+    response = client.patch(_value(api), {"comment": "x"}, content_type=JSON, HTTP_IF_MATCH=header)
+    assert response.status_code == 400 and "If-Match" in response.json()
+
+
+def test_null_is_not_a_deletion(client, api):
+    """A PATCH or POST with `value_number: null` deleted the value and answered 200 {} / 201 {}."""
+    as_role(client, api, "editor")
+    url = _value(api)
+    before = client.get(url).json()
+    response = client.patch(url, {"value_number": None, "version": before["version"]}, content_type=JSON)
+    assert response.status_code == 400 and "value_number" in response.json()
+    emptied = client.put(
+        url,
+        {"indicator": before["indicator"], "period": before["period"], "version": before["version"]},
+        content_type=JSON,
+    )
+    assert emptied.status_code == 400 and "DELETE" in emptied.json()["value_number"][0]
+    assert client.get(url).json() == before
+
+
+def test_put_replaces_and_patch_keeps_what_is_not_sent(client, api):
+    as_role(client, api, "editor")
+    url = _value(api)
+    read = client.get(url).json()
+    kept = client.patch(url, {"comment": "Source : registre", "version": read["version"]}, content_type=JSON).json()
+    assert kept["value_number"] == read["value_number"] and kept["comment"] == "Source : registre"
+    body = {"indicator": read["indicator"], "period": read["period"], "value_number": "8", "version": kept["version"]}
+    replaced = client.put(url, body, content_type=JSON).json()
+    assert replaced["value_number"] == "8.00" and replaced["comment"] == ""
+
+
+class TestDelete:
+    def test_a_value_is_deleted_with_its_version_and_listed_in_the_feed(self, client, api):
+        as_role(client, api, "editor")
+        url = _value(api)
+        read = client.get(url).json()
+        since = timezone.now() - datetime.timedelta(seconds=1)
+        stale = client.delete(f"{url}?version={read['version'] + 1}")
+        assert stale.status_code == 409 and stale.json()["current"]["id"] == read["id"]
+        assert client.delete(url, HTTP_IF_MATCH=f'"{read["version"]}"').status_code == 204
+        assert client.get(url).status_code == 404
+        feed = client.get("/api/v1/deletions/", {"since": since.isoformat()}).json()["results"]
+        assert {"resource": "measurements", "id": read["id"], "plan": api["own"].plan.pk} in [
+            {k: row[k] for k in ("resource", "id", "plan")} for row in feed
+        ]
+        assert next(row for row in feed if row["id"] == read["id"])["version"] == read["version"]
+
+    def test_the_rules_of_the_page_hold(self, client, api):
+        """A viewer may not; another plan's value is 404; a closed quarter's value stays."""
+        own, other = _ids(api["own"]), _ids(api["other"])
+        as_role(client, api, "viewer")
+        read = client.get(_value(api)).json()
+        assert client.delete(_value(api), HTTP_IF_MATCH=f'"{read["version"]}"').status_code == 403
+        as_role(client, api, "coordinator")
+        assert client.delete(f"/api/v1/measurements/{other['measurements']}/?version=1").status_code == 404
+        closed = Measurement.objects.filter(indicator__plan=api["own"].plan, period__closed_at__isnull=False).first()
+        response = client.delete(f"/api/v1/measurements/{closed.pk}/?version={closed.version}")
+        assert response.status_code == 403 and "clos" in response.json()["detail"]
+        assert Measurement.objects.filter(pk=closed.pk).exists() and Measurement.objects.filter(pk=read["id"]).exists()
+        assert own
+
+    def test_a_progress_update_the_action_then_follows_its_latest_remaining_quarter(self, client, api):
+        world = api["own"]
+        as_role(client, api, "coordinator")
+        update = ProgressUpdate.objects.filter(action=world.actions[0], period=world.open).first()
+        previous = (
+            ProgressUpdate.objects.filter(action=world.actions[0])
+            .exclude(pk=update.pk)
+            .order_by("-period__year", "-period__quarter")
+            .first()
+        )
+        response = client.delete(f"/api/v1/progress-updates/{update.pk}/?version={update.version}")
+        assert response.status_code == 204, response.content
+        action = Action.objects.get(pk=world.actions[0].pk)
+        assert (action.status, action.progress) == (previous.status, previous.progress)
+        assert Deletion.objects.filter(resource="progress-updates", object_id=update.pk).exists()
+
+    def test_an_action_and_what_it_held(self, client, api):
+        """Deleting an action deletes its indicators and open quarters' values: each is in the feed."""
+        world = api["own"]
+        action = ActionFactory(plan=world.plan, axis=world.actions[0].axis)
+        indicator = IndicatorFactory(action=action, plan=world.plan)
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        response = client.delete(f"/api/v1/actions/{action.pk}/", HTTP_IF_MATCH=f'"{action.version}"')
+        assert response.status_code == 204, response.content
+        feed = client.get("/api/v1/deletions/", {"plan": world.plan.pk, "page_size": 200}).json()["results"]
+        assert {("actions", action.pk), ("indicators", indicator.pk)} <= {(row["resource"], row["id"]) for row in feed}
+
+    def test_an_action_a_closed_quarter_holds_stays(self, client, api):
+        world = api["own"]
+        action = Action.objects.get(pk=world.actions[0].pk)
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        response = client.delete(f"/api/v1/actions/{action.pk}/?version={action.version}")
+        assert response.status_code in (400, 403) and Action.objects.filter(pk=action.pk).exists()
+
+    @pytest.mark.parametrize("endpoint", ["indicators", "budget-lines", "fundings"])
+    def test_indicators_budget_lines_and_fundings(self, client, api, endpoint):
+        world = api["own"]
+        action = world.actions[0]
+        item = {
+            "indicators": lambda: IndicatorFactory(action=action, plan=world.plan),
+            "budget-lines": lambda: BudgetLineFactory(plan=world.plan, action=action, year=2027),
+            "fundings": lambda: FundingFactory(plan=world.plan, year=2027),
+        }[endpoint]()
+        client.force_login(world.users[MemberRole.VIEWER])
+        assert client.delete(f"/api/v1/{endpoint}/{item.pk}/?version={item.version}").status_code == 403
+        client.force_login(world.users[MemberRole.COORDINATOR])
+        assert client.delete(f"/api/v1/{endpoint}/{item.pk}/").status_code == 428
+        assert client.delete(f"/api/v1/{endpoint}/{item.pk}/?version={item.version}").status_code == 204
+        assert not type(item).objects.filter(pk=item.pk).exists()
+        assert Deletion.objects.filter(resource=endpoint, object_id=item.pk, plan_id=world.plan.pk).exists()
+
+
+def test_the_deletions_feed_shows_only_your_plans(client, api):
+    other = api["other"]
+    Deletion.objects.create(resource="measurements", object_id=123456, plan_id=other.plan.pk)
+    as_role(client, api, "coordinator")
+    feed = client.get("/api/v1/deletions/", {"page_size": 200}).json()["results"]
+    assert 123456 not in {row["id"] for row in feed}
+    assert client.get("/api/v1/deletions/", {"since": "0000-01-01"}).status_code == 400
+    assert client.get("/api/v1/deletions/", {"resource": "plans"}).status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e != "territories"])
+def test_updated_since_and_updated_at_on_every_resource(client, api, endpoint):
+    own = _ids(api["own"])
+    as_role(client, api, "coordinator")
+    row = client.get(f"/api/v1/{endpoint}/{own[endpoint]}/").json()
+    assert "updated_at" in row, endpoint
+    later = (datetime.datetime.fromisoformat(row["updated_at"]) + datetime.timedelta(seconds=1)).isoformat()
+    earlier = (datetime.datetime.fromisoformat(row["updated_at"]) - datetime.timedelta(seconds=1)).isoformat()
+    ids = {
+        r["id"]
+        for r in client.get(f"/api/v1/{endpoint}/", {"updated_since": earlier, "page_size": 200}).json()["results"]
+    }
+    assert own[endpoint] in ids
+    ids = {
+        r["id"]
+        for r in client.get(f"/api/v1/{endpoint}/", {"updated_since": later, "page_size": 200}).json()["results"]
+    }
+    assert own[endpoint] not in ids
