@@ -2,6 +2,10 @@
 English), so that a client, and the contract test, know them all."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from config.resources import VersionedResource
 
 ERROR = {
     "type": "object",
@@ -17,14 +21,49 @@ STATUSES = {
     "Refused by your role, a read-only token, a closed or validated quarter",
     404: "Introuvable, hors de vos plans, ou page au-delà de la dernière / Not found, outside your plans, or a "
     "page past the last",
-    409: "Modifié depuis votre lecture : l'état actuel est joint / Changed since you read it: the current state is "
-    "attached",
+    409: "Modifié depuis votre lecture (`version`), ou déjà là pour une création : l'état actuel est joint dans "
+    "`current` / Changed since you read it (`version`), or already there for a creation: the current state is in "
+    "`current`",
+    412: "L'ETag d'If-Match n'est plus celui de l'élément : l'état actuel est joint dans `current` / The If-Match "
+    "ETag is no longer the item's: the current state is in `current`",
+    428: "Version lue absente : champ `version` ou en-tête If-Match / The version read is missing: `version` field "
+    "or If-Match header",
     413: "Corps de requête trop gros (1 Mo au plus) / Request body too large (1 MB at most)",
     429: "Trop de requêtes : voir Retry-After / Too many requests: see Retry-After",
 }
 
 
 class Schema(AutoSchema):
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if not (isinstance(self.view, VersionedResource) and "{" in self.path):
+            return parameters
+        if self.method in {"PUT", "PATCH", "DELETE"}:
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description='The ETag read (the item\'s version, quoted: "3"), instead of the `version` field.',
+                )
+            )
+        if self.method == "DELETE":
+            parameters.append(
+                OpenApiParameter(
+                    "version", OpenApiTypes.INT, OpenApiParameter.QUERY, description="The version read, or If-Match."
+                )
+            )
+        if self.method == "GET":
+            parameters.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The ETag you hold: 304 without a body while the item has not changed.",
+                )
+            )
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -37,6 +76,15 @@ class Schema(AutoSchema):
             codes |= {400, 403, 413}
         if self.method in {"PUT", "PATCH"}:
             codes.add(409)
+        versioned = isinstance(self.view, VersionedResource)
+        if versioned and self.method in {"PUT", "PATCH", "DELETE"}:
+            codes |= {409, 412, 428}
+        if versioned and self.method == "GET" and "{" in self.path:
+            responses.setdefault(
+                "304",
+                {"description": "Inchangé depuis l'ETag donné dans If-None-Match / Unchanged since the If-None-Match "
+                 "ETag"},
+            )  # fmt: skip
         if self.method == "GET" and "{" not in self.path:
             codes |= {400, 404}  # a filter's value (an id, a date, a choice) it cannot read; a page past the last
         for code in sorted(codes):
