@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from config import views
 from config.api import router
 from indicators import api as indicators_api
+from indicators.quarter_api import QuarterImportView
 from indicators.views import dashboards
 from plans.views import plans as plans_views
 
@@ -27,6 +28,11 @@ urlpatterns = [
     path("tableau-de-bord/", dashboards.overview, name="overview"),
     path("api/v1/plans/<int:pk>/reports/", indicators_api.PlanReportsView.as_view(), name="api_reports"),
     path("api/v1/plans/<int:pk>/reports/<str:report>/", indicators_api.ReportFileView.as_view(), name="api_report"),
+    path(
+        "api/v1/plans/<int:pk>/quarters/<int:year>/<int:quarter>/values/",
+        QuarterImportView.as_view(),
+        name="api_quarter_import",
+    ),
     path("api/v1/exports/<int:job_pk>/", indicators_api.ExportJobView.as_view(), name="api_export"),
     path("api/v1/exports/<int:job_pk>/file/", indicators_api.ExportFileView.as_view(), name="api_export_file"),
     path("api/v1/", include(router.urls)),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from indicators import breakdowns, perms
 from indicators.enums import Frequency, IndicatorKind, ReviewState, Unit
@@ -289,7 +290,8 @@ def indicators_accept_suggestions(*, plan: Plan, by: User, actions=None) -> list
 # --- Quarterly tracking ---------------------------------------------------------------------------------------
 
 
-def _closed_error(period: ReportingPeriod) -> ValidationError:
+def closed_quarter_error(period: ReportingPeriod) -> ValidationError:
+    """Why nothing in a closed quarter changes (code "closed": a 403 through the API)."""
     return ValidationError(
         _("Le %(period)s est clos : rien ne peut y être modifié. Le coordinateur peut le rouvrir avec un motif.")
         % {"period": period.label},
@@ -333,6 +335,33 @@ def _should_write(item: dict, *, mine: str, saved: str, exists: bool, saved_vers
     return True
 
 
+def _update_values(measurements: list[Measurement], by: User) -> None:
+    """Save changed values in one statement run for each (Django's bulk_update compiles a CASE per field and row:
+    three seconds for 1,500 values), each one version up, with their history."""
+    if not measurements:
+        return
+    now = timezone.now()
+    fields = [Measurement._meta.get_field(name) for name in ("value_number", "value_text", "comment", "parts")]
+    fields += [Measurement._meta.get_field("entered_by"), Measurement._meta.get_field("entered_at")]
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    rows = []
+    for measurement in measurements:
+        measurement.entered_at, measurement.version = now, measurement.version + 1
+        rows.append(
+            [field.get_db_prep_save(getattr(measurement, field.attname), connection) for field in fields]
+            + [measurement.pk]
+        )
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(Measurement._meta.db_table)} SET {assignments}, {quote('version')} = {quote('version')} + 1 "
+        f"WHERE {quote('id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    Measurement.history.bulk_history_create(measurements, update=True, default_user=by)
+
+
 @transaction.atomic
 def progress_update_delete(*, update: ProgressUpdate, by: User, version: int) -> None:
     """Remove an action's point for a quarter, as read at `version`: the rules of writing one (an open quarter of a
@@ -340,7 +369,7 @@ def progress_update_delete(*, update: ProgressUpdate, by: User, version: int) ->
     latest remaining quarter. A version no longer the point's is a conflict (nothing removed)."""
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=update.period_id)
     if period.is_closed:
-        raise _closed_error(period)
+        raise closed_quarter_error(period)
     update = ProgressUpdate.objects.select_related("action").filter(pk=update.pk).first()
     if update is None or update.version != version:
         raise ValidationError(
@@ -375,7 +404,7 @@ def quarter_save(
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     plan = period.plan
     if period.is_closed:
-        raise _closed_error(period)
+        raise closed_quarter_error(period)
     if not perms.is_tracked(plan):
         raise ValidationError(_("Le suivi trimestriel commence une fois le plan adopté."), code="not_tracked")
     scope = perms.ReportingScope(by, plan, period)
@@ -448,6 +477,7 @@ def quarter_save(
         for m in Measurement.objects.filter(period=period, indicator__in=indicators).select_related("entered_by")
     }
     breakdowns.attach_grids(plan, indicators, existing)  # no query unless one is broken down
+    new_values, changed_values = [], []
     for item in measurements:
         indicator = item["indicator"]
         if indicator.plan_id != plan.pk or not scope.indicator(indicator):
@@ -493,19 +523,27 @@ def quarter_save(
                 saved_values += 1
             continue
         measurement = measurement or Measurement(indicator=indicator, period=period)
+        measurement.indicator, measurement.period = indicator, period  # the objects at hand, not looked up again
         measurement.value_number, measurement.value_text, measurement.comment = number, text, comment
         measurement.parts = parts
         measurement.entered_by = by
         try:
-            measurement.full_clean()
+            # One value per indicator and quarter: `existing`, read under the quarter's lock, says whether it is
+            # new (the database's constraint holds it anyway); not asked again for each of 2,000 values.
+            # Its indicator, quarter and author are objects read above, not ids to look up again.
+            measurement.full_clean(
+                exclude=["indicator", "period", "entered_by"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             errors.update(_keyed(f"m{indicator.pk}", error))
             continue
-        measurement._history_user = by
-        measurement.save()
+        # Written together, below: 2,000 values in a few queries (the quarter's lock keeps versions in order).
+        (new_values if measurement.pk is None else changed_values).append(measurement)
         saved_values += 1
     if errors:
         raise ValidationError(errors)
+    bulk_create_with_history(new_values, Measurement, default_user=by)
+    _update_values(changed_values, by)
     return QuarterSaved(progress=saved_progress, measurements=saved_values)
 
 
@@ -525,7 +563,7 @@ def quarter_close(*, period: ReportingPeriod, by: User, confirm_pending: bool = 
     if not perms.can_close_quarter(by, period.plan):
         raise PermissionDenied
     if period.is_closed:
-        raise _closed_error(period)
+        raise closed_quarter_error(period)
     today = timezone.localdate(timezone=period.plan.territory.timezone)
     if period.end >= today:
         raise ValidationError(

@@ -252,6 +252,7 @@ def main() -> int:
         print_pages(rows)
         print_ratios(rows, followed)
         print_exports(plan, build_report, exports)
+        print_quarter_import()
         print_oversized()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -328,3 +329,46 @@ def print_oversized():
         print(
             f"| {what} ({len(data) / 1024:,.0f} KB) | {seconds:.2f} s ({verdict}) | {added} MB | {peak} MB | {said} |"
         )
+
+
+def print_quarter_import():
+    """A whole quarter through the API (issue 28): 2,000 values created in one request, then 2,000 sent again with
+    their versions (three in four changed), in a 500-action plan; each under 2 s."""
+    import json
+
+    from indicators.models import Measurement
+    from plans.enums import MemberRole
+    from plans.models import ReportingPeriod
+    from tests.plans.factories import PlanFactory
+
+    plan = PlanFactory(title="Plan de mesure (import d'un trimestre)", second_year=500, second_year__indicators=4)
+    period = ReportingPeriod.objects.get(plan=plan, year=2026, quarter=4)
+    Measurement.objects.filter(period=period).delete()
+    client = Client()
+    client.force_login(plan.members_by_role[MemberRole.COORDINATOR])
+    url = reverse("api_quarter_import", args=[plan.pk, 2026, 4])
+    indicators = plan.indicators.exclude(action=None).values_list("pk", "unit")
+    created = [{"indicator": pk, "value_number": "1" if unit == "yes_no" else "3"} for pk, unit in indicators]
+    print("\n| quarter through the API | items | queries | time | answer |")
+    print("|---|---:|---:|---:|---|")
+
+    def send(label, values, query=""):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.post(url + query, json.dumps({"values": values}), content_type="application/json")
+            elapsed = time.perf_counter() - started
+        counts = ", ".join(f"{k} {v}" for k, v in response.json()["counts"].items() if v)
+        verdict = "ok" if elapsed < 2 else "OVER"
+        answer = f"{response.status_code}: {counts}"
+        print(f"| {label} | {len(values)} | {len(queries)} | {elapsed:.2f} s ({verdict}) | {answer} |")
+
+    send("2,000 new values, dry run", created, "?dry_run=true")
+    send("2,000 new values", created)
+    saved = Measurement.objects.filter(period=period).select_related("indicator").order_by("pk")
+    changed = [
+        {"indicator": m.indicator_id, "version": m.version, "value_number": str(m.value_number + (i % 4 != 0))}
+        if m.indicator.unit != "yes_no"
+        else {"indicator": m.indicator_id, "version": m.version, "value_number": str(m.value_number)}
+        for i, m in enumerate(saved)
+    ]
+    send("2,000 values sent again with their versions", changed)
