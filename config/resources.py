@@ -210,3 +210,27 @@ class VersionedResource:
             if body_version is None:
                 raise ValidationError({"version": [_("Une version est un entier positif.")]})
         return self.version_read(request, body_version)
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` (or 1 / 0); "yes" is a 400, not a filter silently left out."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError(_("« true » ou « false »."), code="invalid")
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput)  # the value as sent: BooleanWidget turns "yes" into None
+        super().__init__(*args, **kwargs)

@@ -3,6 +3,10 @@ handler that turns the services' refusals (shared with the pages) into DRF answe
 resources are in config.resources."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -44,6 +48,16 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """A page size from 1 to 200, written in digits; another is a 400 (201 or -5 were silently replaced)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            message = _("Un nombre entier de 1 à %(max)s.") % {"max": self.max_page_size}
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -51,6 +65,38 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
         return parameters
+
+
+# --- Query parameters read strictly (issue 28): a misspelt filter is a 400 that names it ------------------------
+
+# Every list's own parameters, besides its filters.
+LIST_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing a parameter the resource does not know (`?plann=2` returned everything)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(filterset_class.base_filters) if filterset_class else set()
+        known |= LIST_PARAMETERS | set(getattr(view, "extra_query_parameters", ()))
+        if request.method == "DELETE":
+            known.add("version")
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError({name: [_("Paramètre inconnu.")] for name in unknown})
+        return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` on the fields the resource lists only; another is a 400 (it was silently ignored)."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len([f for f in fields if f]):
+            allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view, {"request": request}))
+            raise ValidationError({"ordering": [_("Tri possible sur : %(fields)s.") % {"fields": allowed}]})
+        return valid
 
 
 def exception_handler(exc, context):

@@ -21,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import IdFilter, SinceFilter, StrictSerializer, VersionedResource, YearFilter
+from config.resources import BooleanFilter, IdFilter, SinceFilter, StrictSerializer, VersionedResource, YearFilter
 from indicators import jobs, perms, services
 from indicators.enums import IndicatorKind, ReviewState
 from indicators.exports import FORMATS
@@ -322,7 +322,7 @@ class IndicatorFilter(filters.FilterSet):
     action = IdFilter(field_name="action")
     kind = filters.ChoiceFilter(choices=IndicatorKind.choices)
     pillar_kind = filters.ChoiceFilter(field_name="action__axis__pillar__kind", choices=PillarKind.choices)
-    is_key = filters.BooleanFilter()
+    is_key = BooleanFilter()
     updated_since = SinceFilter()
 
     class Meta:

@@ -13,6 +13,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from config.resources import (
+    BooleanFilter,
     IdFilter,
     PlanScopedViewSet,
     SinceFilter,
@@ -385,7 +386,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 class PeriodFilter(filters.FilterSet):
     plan = IdFilter(field_name="plan")
     year = YearFilter()
-    closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
+    closed = BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
     updated_since = SinceFilter()
 
     class Meta:

@@ -218,3 +218,24 @@ def test_updated_since_and_updated_at_on_every_resource(client, api, endpoint):
         for r in client.get(f"/api/v1/{endpoint}/", {"updated_since": later, "page_size": 200}).json()["results"]
     }
     assert own[endpoint] not in ids
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("actions/?plann=2", "plann"),
+        ("actions/?page_size=201", "page_size"),
+        ("actions/?page_size=-5", "page_size"),
+        ("actions/?page_size=²", "page_size"),
+        ("actions/?ordering=nope", "ordering"),
+        ("actions/?ordering=due_date,nope", "ordering"),
+        ("periods/?closed=yes", "closed"),
+        ("measurements/?year=1.5", "year"),
+    ],
+)
+def test_every_query_parameter_is_read_strictly(client, api, query, named):
+    """Issue 28: bad parameters were silently ignored (`?plann=2` returned everything)."""
+    as_role(client, api, "coordinator")
+    response = client.get(f"/api/v1/{query}")
+    assert response.status_code == 400 and named in response.json(), response.content
+    assert client.get("/api/v1/actions/?ordering=-due_date&page_size=200").status_code == 200
