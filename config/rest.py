@@ -132,4 +132,4 @@ def exception_handler(exc, context):
 
 # Refusals that are about the state of the plan (a closed quarter, a plan not tracked), not about the input.
 # "locked": what an action reported this quarter is submitted or validated (indicators.reviews).
-FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked"}
+FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked", "not_started"}

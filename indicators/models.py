@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -24,6 +24,11 @@ from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, Report
 
 NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
 BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
+
+# What a value's answer and comment, and a progress update's narrative, may hold: a quarter's note is a few
+# sentences; beyond, a document goes into the evidence files.
+TEXT_LIMIT = 5000
+NARRATIVE_LIMIT = 10000
 
 
 DUE_QUARTERS = {Frequency.QUARTERLY: {1, 2, 3, 4}, Frequency.HALF_YEARLY: {2, 4}, Frequency.YEARLY: {4}}
@@ -288,8 +293,8 @@ class Measurement(Versioned, CleanTextModel):
         ReportingPeriod, verbose_name=_("trimestre"), on_delete=models.PROTECT, related_name="measurements"
     )
     value_number = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2, null=True, blank=True)
-    value_text = models.TextField(_("réponse"), blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    value_text = models.TextField(_("réponse"), blank=True, validators=[MaxLengthValidator(TEXT_LIMIT)])
+    comment = models.TextField(_("commentaire"), blank=True, validators=[MaxLengthValidator(TEXT_LIMIT)])
     # The value per category when the indicator is broken down: {"<category id>" or "<id>-<id>": "12"}, numbers
     # as text so that they stay exact (indicators.breakdowns); the parts add up to value_number.
     parts = models.JSONField(_("ventilation"), default=dict, blank=True)
@@ -347,6 +352,8 @@ class Measurement(Versioned, CleanTextModel):
             raise ValidationError({"value_number": _("Un pourcentage est compris entre 0 et 100.")})
         if unit in {Unit.COUNT, Unit.EUROS} and number < 0:
             raise ValidationError({"value_number": _("Cette valeur ne peut pas être négative.")})
+        if unit == Unit.COUNT and number != number.to_integral_value():
+            raise ValidationError({"value_number": _("Un nombre de personnes, d'actions ou d'objets est entier.")})
 
     @property
     def fingerprint(self) -> str:
@@ -629,8 +636,12 @@ class ProgressUpdate(Versioned, CleanTextModel):
     progress = models.PositiveSmallIntegerField(
         _("avancement (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    note = models.TextField(_("ce qui a été fait"), blank=True, help_text=PRIVACY_HELP)
-    blockers = models.TextField(_("ce qui bloque"), blank=True, help_text=PRIVACY_HELP)
+    note = models.TextField(
+        _("ce qui a été fait"), blank=True, help_text=PRIVACY_HELP, validators=[MaxLengthValidator(NARRATIVE_LIMIT)]
+    )
+    blockers = models.TextField(
+        _("ce qui bloque"), blank=True, help_text=PRIVACY_HELP, validators=[MaxLengthValidator(NARRATIVE_LIMIT)]
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saisi par"), on_delete=models.PROTECT, related_name="+"
     )
@@ -649,6 +660,16 @@ class ProgressUpdate(Versioned, CleanTextModel):
 
     def __str__(self):
         return f"{self.action} — {self.period}"
+
+    def clean(self):
+        super().clean()
+        # Status and progress tell the same story: done is 100 % (plans.models.Action.progress_for), and 100 % is
+        # done.
+        if self.progress == 100 and self.status != ActionStatus.DONE:
+            raise ValidationError(
+                {"progress": _("100 % : l'action est réalisée. Choisissez le statut « Réalisée », ou un avancement "
+                               "moindre.")}
+            )  # fmt: skip
 
     @property
     def fingerprint(self) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -167,6 +168,8 @@ class QuarterImportView(APIView):
             raise ApiValidationError({"values": [_("Aucune valeur ni aucun point d'avancement.")]})
         if period.is_closed:
             raise services.closed_quarter_error(period)
+        if period.start > timezone.localdate():
+            raise services.not_started_error(period)
         scope = perms.ReportingScope(request.user, plan, period)
         if not scope.any:
             raise PermissionDenied(_("Votre rôle ne permet pas de renseigner ce trimestre, ou il est clos."))

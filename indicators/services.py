@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -290,6 +291,15 @@ def indicators_accept_suggestions(*, plan: Plan, by: User, actions=None) -> list
 # --- Quarterly tracking ---------------------------------------------------------------------------------------
 
 
+def not_started_error(period: ReportingPeriod) -> ValidationError:
+    """Why a quarter to come holds no value yet (code "not_started": a 403 through the API)."""
+    return ValidationError(
+        _("Le %(period)s n'a pas commencé : il se renseigne à partir du %(start)s.")
+        % {"period": period.label, "start": date_format(period.start, "SHORT_DATE_FORMAT")},
+        code="not_started",
+    )
+
+
 def closed_quarter_error(period: ReportingPeriod) -> ValidationError:
     """Why nothing in a closed quarter changes (code "closed": a 403 through the API)."""
     return ValidationError(
@@ -405,6 +415,8 @@ def quarter_save(
     plan = period.plan
     if period.is_closed:
         raise closed_quarter_error(period)
+    if period.start > timezone.localdate():
+        raise not_started_error(period)
     if not perms.is_tracked(plan):
         raise ValidationError(_("Le suivi trimestriel commence une fois le plan adopté."), code="not_tracked")
     scope = perms.ReportingScope(by, plan, period)

@@ -239,3 +239,46 @@ def test_every_query_parameter_is_read_strictly(client, api, query, named):
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 400 and named in response.json(), response.content
     assert client.get("/api/v1/actions/?ordering=-due_date&page_size=200").status_code == 200
+
+
+class TestPlausibility:
+    """Issue 28: implausible data was accepted through the API — the pages' rules, on every path."""
+
+    def test_a_count_is_whole_and_texts_are_bounded(self, client, api):
+        as_role(client, api, "editor")
+        url = _value(api)
+        read = client.get(url).json()
+        half = client.patch(url, {"value_number": "2.5", "version": read["version"]}, content_type=JSON)
+        assert half.status_code == 400 and "entier" in half.json()["value_number"][0]
+        long = client.patch(url, {"comment": "x" * 100_000, "version": read["version"]}, content_type=JSON)
+        assert long.status_code == 400 and "comment" in long.json()
+        assert client.get(url).json() == read
+
+    def test_status_and_progress_agree(self, client, api):
+        world = api["own"]
+        as_role(client, api, "editor")
+        update = ProgressUpdate.objects.get(action=world.actions[1], period=world.open)
+        url = f"/api/v1/progress-updates/{update.pk}/"
+        body = {"status": "planned", "progress": 100, "version": update.version}
+        response = client.patch(url, body, content_type=JSON)
+        assert response.status_code == 400 and "Réalisée" in response.json()["progress"][0]
+        done = client.patch(url, {"status": "done", "progress": 40, "version": update.version}, content_type=JSON)
+        assert done.status_code == 200 and done.json()["progress"] == 100
+
+    def test_no_value_for_a_quarter_that_has_not_started(self, client, api):
+        from plans.models import ReportingPeriod
+
+        world = api["own"]
+        future = ReportingPeriod.objects.get(plan=world.plan, year=2027, quarter=4)
+        indicator = Measurement.objects.filter(period=world.open).first().indicator
+        as_role(client, api, "editor")
+        body = {"indicator": indicator.pk, "period": future.pk, "value_number": "3"}
+        response = client.post("/api/v1/measurements/", body, content_type=JSON)
+        assert response.status_code == 403 and "n'a pas commencé" in response.json()["detail"]
+        bulk = client.post(
+            f"/api/v1/plans/{world.plan.pk}/quarters/2027/4/values/",
+            {"values": [{"indicator": indicator.pk, "value_number": "3"}]},
+            content_type=JSON,
+        )
+        assert bulk.status_code == 403 and "n'a pas commencé" in bulk.json()["detail"]
+        assert not Measurement.objects.filter(period=future).exists()

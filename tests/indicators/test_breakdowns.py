@@ -174,10 +174,12 @@ class TestIndicator:
 
 class TestEntry:
     def test_the_total_is_computed_or_checked(self, world):
-        save(world, None, {world.women: 7, world.men: "5.5"})
+        with pytest.raises(ValidationError, match="est entier"):  # a count (issue 28)
+            save(world, None, {world.women: 7, world.men: "5.5"})
+        save(world, None, {world.women: 7, world.men: "5"})
         measurement = Measurement.objects.get(indicator=world.indicator, period=world.open)
-        assert measurement.value_number == Decimal("12.5")
-        assert measurement.parts == {str(world.women.pk): "7", str(world.men.pk): "5.5"}
+        assert measurement.value_number == Decimal("12")
+        assert measurement.parts == {str(world.women.pk): "7", str(world.men.pk): "5"}
         with pytest.raises(ValidationError, match="Les parts font 12, pas 13"):
             save(world, Decimal(13), {world.women: 7, world.men: 5})
         save(world, Decimal(12), {world.women: 7, world.men: 5})
