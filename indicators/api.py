@@ -197,6 +197,12 @@ class MeasurementSerializer(StrictSerializer):
     review_state = serializers.SerializerMethodField()
     updated_at = serializers.DateTimeField(source="entered_at", read_only=True)
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
+    parts = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=2, normalize_output=True),
+        required=False,
+        help_text='A broken-down indicator\'s value per category id ({"12": "4"}): they must add up to the '
+        "value (left out, the value is their total).",
+    )
 
     class Meta:
         model = Measurement
@@ -214,7 +220,7 @@ class MeasurementSerializer(StrictSerializer):
             "version",
         ]
         # The value per category of a broken-down indicator ({"<category id>": "12"}); the total must match them.
-        read_only_fields = ["parts", "entered_by"]
+        read_only_fields = ["entered_by"]
         # `null` is not a way to delete a value (DELETE is): a number, or no field at all.
         extra_kwargs = {"value_number": {"allow_null": False}}
         # One value per indicator and quarter: a second POST answers 409 with the first.
@@ -282,7 +288,16 @@ class MeasurementViewSet(QuarterItemViewSet):
             "comment": instance.comment if instance else "",
         }
         values = {**current, **{k: v for k, v in posted.items() if k in current}}
-        if values["value_number"] is None and not values["value_text"] and not values["comment"]:
+        if "parts" in posted:
+            values["parts"] = {str(key): value for key, value in posted["parts"].items()}
+            if "value_number" not in posted:  # new parts without a total: the total is theirs
+                values["value_number"] = None
+        if (
+            values["value_number"] is None
+            and not values["value_text"]
+            and not values["comment"]
+            and not values.get("parts")
+        ):
             message = _("Une valeur vide n'est pas enregistrée : pour supprimer une valeur, utilisez DELETE.")
             return Response({"value_number": [message]}, status=status.HTTP_400_BAD_REQUEST)
         return values

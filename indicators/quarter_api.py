@@ -329,3 +329,70 @@ class QuarterImportView(APIView):
                     raise
                 if atomic:
                     return
+
+
+# --- Submitting, validating, returning an action's quarter -----------------------------------------------------
+
+
+class ReviewSerializer(serializers.Serializer):
+    action = serializers.IntegerField(source="action_id")
+    period = serializers.IntegerField(source="period_id")
+    state = serializers.CharField()
+    submitted_by = serializers.IntegerField(source="submitted_by_id", allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ReturnSerializer(_Strict):
+    reason = serializers.CharField(max_length=2000, help_text="What is to be corrected (required to return).")
+
+
+DECISIONS = {"submit", "validate", "return"}
+
+
+class QuarterReviewView(APIView):
+    """An action's quarter: submitted by whoever reports on the action, then validated or returned (with a
+    reason) by a validator of the plan — the quarter page's rules, mails and history."""
+
+    @extend_schema(
+        operation_id="quarter_review",
+        request=ReturnSerializer,
+        parameters=[
+            OpenApiParameter("year", int, OpenApiParameter.PATH),
+            OpenApiParameter("quarter", int, OpenApiParameter.PATH, enum=[1, 2, 3, 4]),
+            OpenApiParameter("action", int, OpenApiParameter.PATH),
+            OpenApiParameter("decision", str, OpenApiParameter.PATH, enum=sorted(DECISIONS)),
+        ],
+        responses={200: ReviewSerializer},
+    )
+    def post(self, request, pk, year, quarter, action, decision):
+        from indicators import reviews
+        from indicators.models import ActionReview
+
+        plan = Plan.objects.visible_to(request.user).filter(pk=pk).first()
+        period = plan and ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+        action = period and Action.objects.filter(plan=plan, pk=action).first()
+        if action is None or decision not in DECISIONS:
+            raise NotFound(_("Cette action ou ce trimestre n'existe pas dans vos plans."))
+        base_url = request.build_absolute_uri("/")
+        if decision == "submit":
+            if request.data:
+                raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
+            review = reviews.review_submit(action=action, period=period, by=request.user, base_url=base_url)
+            return Response(ReviewSerializer(review).data)
+        review = ActionReview.objects.filter(action=action, period=period).first()
+        if review is None:
+            raise ApiValidationError({"detail": [_("Ce trimestre de l'action n'a pas été soumis.")]})
+        if decision == "validate":
+            if request.data:
+                raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
+            review = reviews.review_validate(review=review, by=request.user, base_url=base_url)
+        else:
+            body = ReturnSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            review = reviews.review_return(
+                review=review, by=request.user, reason=body.validated_data["reason"], base_url=base_url
+            )
+        return Response(ReviewSerializer(review).data)

@@ -282,3 +282,46 @@ class TestPlausibility:
         )
         assert bulk.status_code == 403 and "n'a pas commencé" in bulk.json()["detail"]
         assert not Measurement.objects.filter(period=future).exists()
+
+
+class TestReviewsThroughTheApi:
+    """Issue 28: submission, validation and return through the API, with the page's rules and mails."""
+
+    def url(self, world, action, decision):
+        period = world.open
+        return f"/api/v1/plans/{world.plan.pk}/quarters/{period.year}/{period.quarter}/actions/{action.pk}/{decision}/"
+
+    def test_submit_then_validate_by_someone_else(self, client, api, mailoutbox, django_capture_on_commit_callbacks):
+        world = api["own"]
+        action = world.actions[0]
+        as_role(client, api, "editor")
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted = client.post(self.url(world, action, "submit"), content_type=JSON)
+        assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
+        assert mailoutbox, "the validators are told"
+        value = Measurement.objects.filter(indicator__action=action, period=world.open).first()
+        locked = client.patch(
+            f"/api/v1/measurements/{value.pk}/", {"value_number": "1", "version": value.version}, content_type=JSON
+        )
+        assert locked.status_code == 403
+        own = client.post(self.url(world, action, "validate"), content_type=JSON)
+        assert own.status_code in (400, 403)  # four eyes, or not a validator
+        as_role(client, api, "coordinator")
+        validated = client.post(self.url(world, action, "validate"), content_type=JSON)
+        assert validated.status_code == 200 and validated.json()["state"] == "validated"
+
+    def test_return_needs_a_reason_and_readers_cannot(self, client, api):
+        world = api["own"]
+        action = world.actions[1]
+        as_role(client, api, "editor")
+        assert client.post(self.url(world, action, "submit"), content_type=JSON).status_code == 200
+        as_role(client, api, "viewer")
+        assert client.post(self.url(world, action, "return"), {"reason": "x"}, content_type=JSON).status_code == 403
+        as_role(client, api, "coordinator")
+        empty = client.post(self.url(world, action, "return"), {}, content_type=JSON)
+        assert empty.status_code == 400 and "reason" in empty.json()
+        returned = client.post(self.url(world, action, "return"), {"reason": "Chiffre à vérifier"}, content_type=JSON)
+        assert returned.status_code == 200 and returned.json()["reason"] == "Chiffre à vérifier"
+        assert client.post(self.url(world, action, "approve"), content_type=JSON).status_code == 404
+        other = api["other"]
+        assert client.post(self.url(other, other.actions[0], "submit"), content_type=JSON).status_code == 404

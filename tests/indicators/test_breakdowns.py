@@ -202,11 +202,15 @@ class TestEntry:
         version = client.get(url).json()["version"]
         response = client.patch(url, {"value_number": "20", "version": version}, content_type="application/json")
         assert response.status_code == 400 and "Les parts font 12, pas 20" in str(response.json())
-        body = {"comment": "Vérifié", "parts": {"1": "20"}, "version": version}
+        body = {"comment": "Vérifié", "parts": {"999999": "20"}, "version": version}
         response = client.patch(url, body, content_type="application/json")
-        assert response.status_code == 200, response.json()  # parts are read-only here: ignored, the total holds
+        assert response.status_code == 400 and "n'existe plus" in str(response.json())
+        body = {"comment": "Vérifié", "parts": {str(world.women.pk): "8", str(world.men.pk): "5"}, "version": version}
+        response = client.patch(url, body, content_type="application/json")  # written through the API (issue 28)
+        assert response.status_code == 200, response.json()
         value.refresh_from_db()
-        assert (value.value_number, value.comment, value.parts[str(world.men.pk)]) == (12, "Vérifié", "5")
+        assert (value.value_number, value.comment, value.parts[str(world.women.pk)]) == (13, "Vérifié", "8")
+        assert response.json()["parts"] == {str(world.women.pk): "8", str(world.men.pk): "5"}
 
     def test_parts_of_another_breakdown_or_a_removed_category(self, world):
         with pytest.raises(ValidationError, match="n'existe plus"):
