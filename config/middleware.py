@@ -72,7 +72,12 @@ class ApiBodyLimitMiddleware:
                     {"detail": translation.gettext("Le corps de la requête dépasse %(n)s Ko.") % {"n": limit}},
                     status=413,
                 )
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The tightest of the rates this request counted against (config.rest's throttles): what is left of it.
+        if rate := getattr(request, "rate_limit", None):
+            response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"] = str(rate[0]), str(rate[1])
+            response.setdefault("X-RateLimit-Reset", str(rate[2]))
+        return response
 
 
 # PostgreSQL's codes for a transaction that lost a race and may simply be run again: serialization failure,

@@ -12,10 +12,21 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class _Rate:
-    """Rates read from settings.API_THROTTLE_RATES when a request comes (so that they can be set per test)."""
+    """Rates read from settings.API_THROTTLE_RATES when a request comes (so that they can be set per test); what is
+    left of the tightest one is told in X-RateLimit-* headers (config.middleware.ApiBodyLimitMiddleware)."""
 
     def get_rate(self):
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if getattr(self, "key", None) is not None:
+            remaining = max(0, self.num_requests - len(self.history))  # the history holds this request once allowed
+            reset = int(self.duration - (self.now - self.history[-1])) if self.history else int(self.duration)
+            current = getattr(request._request, "rate_limit", None)
+            if current is None or remaining < current[1]:
+                request._request.rate_limit = (self.num_requests, remaining, max(reset, 0))
+        return allowed
 
 
 class UserThrottle(_Rate, SimpleRateThrottle):

@@ -325,3 +325,21 @@ class TestReviewsThroughTheApi:
         assert client.post(self.url(world, action, "approve"), content_type=JSON).status_code == 404
         other = api["other"]
         assert client.post(self.url(other, other.actions[0], "submit"), content_type=JSON).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_say_their_language(client, page):
+    """Issue 28: the docs page was the only one of 120 with a serious axe finding (no `lang` on `<html>`)."""
+    response = client.get(page)
+    assert response.status_code == 200 and '<html lang="fr">' in response.text
+    assert '<html lang="en">' in client.get(page, HTTP_ACCEPT_LANGUAGE="en").text
+
+
+def test_every_answer_says_what_is_left_of_the_rate(client, api, settings):
+    settings.API_THROTTLE_RATES = {"user": "1000/minute", "token": "3/minute"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api['token']}"}
+    answers = [client.get("/api/v1/plans/", **headers) for _ in range(4)]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert {a["X-RateLimit-Limit"] for a in answers} == {"3"}
+    assert answers[-1].status_code == 429 and int(answers[-1]["Retry-After"]) > 0
+    assert int(answers[0]["X-RateLimit-Reset"]) <= 60
