@@ -14,6 +14,15 @@ ERROR = {
     "additionalProperties": True,
 }
 
+# A change on a stale version (409, 412), or a creation over what exists (409): the item as it is now.
+CONFLICT = {
+    "type": "object",
+    "description": "Why, and the item as it is now / Why, and the item as it is now",
+    "properties": {"detail": {"type": "string"}, "current": {"type": "object", "additionalProperties": True}},
+    "required": ["detail"],
+    "additionalProperties": True,
+}
+
 STATUSES = {
     400: "Requête invalide : un message par champ / Invalid request: one message per field",
     401: "Jeton ou session absent, invalide, révoqué ou expiré / Missing, invalid, revoked or expired credentials",
@@ -29,6 +38,7 @@ STATUSES = {
     428: "Version lue absente : champ `version` ou en-tête If-Match / The version read is missing: `version` field "
     "or If-Match header",
     413: "Corps de requête trop gros (1 Mo au plus) / Request body too large (1 MB at most)",
+    415: "Corps en JSON seulement (Content-Type: application/json) / JSON bodies only",
     429: "Trop de requêtes : voir Retry-After / Too many requests: see Retry-After",
 }
 
@@ -74,6 +84,8 @@ class Schema(AutoSchema):
             codes.add(404)
         if writes:
             codes |= {400, 403, 413}
+            if self.method != "DELETE":
+                codes.add(415)
         if self.method in {"PUT", "PATCH"}:
             codes.add(409)
         versioned = isinstance(self.view, VersionedResource)
@@ -93,3 +105,49 @@ class Schema(AutoSchema):
                 {"description": STATUSES[code], "content": {"application/json": {"schema": ERROR}}},
             )
         return responses
+
+
+def contract_hook(result, generator, request, public):
+    """The schema as a contract (issue 28), after drf-spectacular: request bodies in JSON only (the API reads no
+    form), `additionalProperties: false` on every request body (unknown fields are refused), nullability in
+    OpenAPI 3.1 form (`"type": [..., "null"]`, not 3.0's `nullable`), and one shared, referenced error
+    component instead of a copy per operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR
+    schemas["Conflict"] = CONFLICT
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            body = operation.get("requestBody")
+            if body:
+                body["content"] = {"application/json": body["content"]["application/json"]}
+            for code, response in operation.get("responses", {}).items():
+                if not code.startswith("4"):
+                    continue
+                reference = {"$ref": f"#/components/schemas/{'Conflict' if code in ('409', '412') else 'Error'}"}
+                content = response.setdefault("content", {}).setdefault("application/json", {})
+                if content.get("schema") in (None, ERROR):  # every error has a body, described once
+                    content["schema"] = reference
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+    _nullable_to_31(result)
+    return result
+
+
+def _nullable_to_31(node):
+    if isinstance(node, dict):
+        if node.pop("nullable", False):
+            if "type" in node:
+                kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
+                node["type"] = [*kinds, "null"] if "null" not in kinds else kinds
+            elif "$ref" in node or "allOf" in node or "oneOf" in node:
+                node_copy = dict(node)
+                node.clear()
+                node["oneOf"] = [node_copy, {"type": "null"}]
+        for value in list(node.values()):
+            _nullable_to_31(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_to_31(value)

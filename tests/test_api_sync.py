@@ -343,3 +343,28 @@ def test_every_answer_says_what_is_left_of_the_rate(client, api, settings):
     assert {a["X-RateLimit-Limit"] for a in answers} == {"3"}
     assert answers[-1].status_code == 429 and int(answers[-1]["Retry-After"]) > 0
     assert int(answers[0]["X-RateLimit-Reset"]) <= 60
+
+
+def test_the_schema_is_a_contract(client, api):
+    """Issue 28: bodies declared in three media types (8 generated modules did not import), `nullable` of OpenAPI
+    3.0 in a 3.1 schema, 27 error answers without a body, unknown fields refused but allowed by the schema."""
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["openapi"].startswith("3.1") and '"nullable"' not in json.dumps(schema)
+    assert schema["components"]["schemas"]["PaginatedMeasurementList"]["properties"]["next"]["type"] == [
+        "string",
+        "null",
+    ]
+    for path, operations in schema["paths"].items():
+        for verb, operation in operations.items():
+            if body := operation.get("requestBody"):
+                assert list(body["content"]) == ["application/json"], (path, verb)
+            for code, answer in operation["responses"].items():
+                if code.startswith("4"):
+                    assert answer["content"]["application/json"]["schema"]["$ref"], (path, verb, code)
+            if verb in {"put", "patch"} and "{id}" in path and path.split("/")[3] in {"measurements", "actions"}:
+                assert {"409", "412", "428"} <= set(operation["responses"]), (path, verb)
+    requests = [name for name in schema["components"]["schemas"] if name.endswith("Request")]
+    assert requests and all(schema["components"]["schemas"][n]["additionalProperties"] is False for n in requests)
+    as_role(client, api, "editor")
+    form = client.post("/api/v1/measurements/", {"indicator": 1, "period": 1})  # multipart, as a form sends it
+    assert form.status_code == 415 and form.json()["detail"]

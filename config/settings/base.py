@@ -255,6 +255,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "partners.tokens.ReadOnlyToken"],
     "DEFAULT_THROTTLE_CLASSES": ["config.rest.UserThrottle", "config.rest.TokenThrottle"],
     "DEFAULT_PAGINATION_CLASS": "config.rest.Pagination",
+    # JSON bodies only (415 otherwise): the schema declares no other, and a form would dodge the strict fields.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["config.rest.StrictFilterBackend", "config.rest.StrictOrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.Schema",
@@ -284,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.contract_hook"],
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "plans.enums.PlanStatus",
         "ActionStatusEnum": "plans.enums.ActionStatus",
