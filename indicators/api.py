@@ -580,6 +580,10 @@ class JsonOnly(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+# A report's file, in the media type it is sent with (indicators.exports.FORMATS), not "application/octet-stream".
+FILE_RESPONSES = {(200, media.split(";")[0]): OpenApiTypes.BINARY for media, _extension in FORMATS.values()}
+
+
 class ReportFileView(APIView):
     """A report as a file: sent at once when it is quick to build, else prepared in the background (202 with the
     export to follow at `/api/v1/exports/<id>/`). `format`: pdf, xlsx, ods, csv, csv-opendata (`section` for a
@@ -596,7 +600,7 @@ class ReportFileView(APIView):
             OpenApiParameter("section", str),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **FILE_RESPONSES,
             202: ExportJobSerializer,
             400: INVALID,
             404: OpenApiResponse(description="Plan ou période introuvable / Plan or period not found"),
@@ -663,7 +667,7 @@ class ExportJobView(APIView):
 
 
 class ExportFileView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=FILE_RESPONSES)
     def get(self, request, job_pk):
         job = ExportJob.objects.filter(plan__in=_visible_plans(request), pk=job_pk, status=ExportJob.DONE).first()
         if job is None:
