@@ -28,7 +28,7 @@ from indicators.exports import FORMATS
 from indicators.exports import render as render_export
 from indicators.models import ActionReview, ExportJob, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus, PillarKind
-from plans.inputs import MAX_ID, parse_id
+from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
 from plans.models import Plan, ReportingPeriod
 
 CONFLICT = OpenApiResponse(
@@ -94,8 +94,10 @@ class QuarterItemViewSet(
         if version != instance.version:
             return self.stale(instance, from_header)
         item, period = getattr(instance, self.item_key), instance.period
-        moved = [name for name in (self.item_key, "period") if posted.pop(name, getattr(instance, name)) != getattr(
-            instance, name)]  # fmt: skip
+        moved = []
+        for name in (self.item_key, "period"):
+            if posted.pop(name, getattr(instance, name)) != getattr(instance, name):
+                moved.append(name)
         if moved:
             return Response({name: [self.fixed_message] for name in moved}, status=status.HTTP_400_BAD_REQUEST)
         if not kwargs.get("partial", False):  # PUT: what is not sent takes its default
@@ -595,8 +597,12 @@ class ReportFileView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=list(FORMATS), required=True),
-            OpenApiParameter("year", int),
-            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4]),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                description="Required for `trimestre` and `bilan`.",
+            ),
+            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="Required for `trimestre`."),
             OpenApiParameter("section", str),
         ],
         responses={
