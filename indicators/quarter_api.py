@@ -157,6 +157,8 @@ class QuarterImportView(APIView):
         period = plan and ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
         if period is None:
             raise NotFound(_("Ce trimestre n'existe pas dans vos plans."))
+        if unknown := sorted(set(request.query_params) - {"dry_run", "atomic"}):
+            raise ApiValidationError({name: [_("Paramètre inconnu.")] for name in unknown})
         dry_run, atomic = _flag(request, "dry_run", False), _flag(request, "atomic", True)
         body = BulkQuarterSerializer(data=request.data)
         body.is_valid(raise_exception=True)

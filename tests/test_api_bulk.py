@@ -141,6 +141,7 @@ def test_who_and_when(client, api, quarter):
     assert client.post(url(world).replace(f"/{world.open.quarter}/values", "/7/values"), body).status_code == 404
     assert post(client, world, {"values": []}).status_code == 400
     assert post(client, world, body, "?dry_run=yes").status_code == 400
+    assert "dryrun" in post(client, world, body, "?dryrun=true").json()  # a misspelt flag would write for real
     assert post(client, world, {"valeurs": []}).status_code == 400
     lead = world.users["lead"]  # a contributor reports on the actions their organisation leads only
     client.force_login(lead)
