@@ -333,6 +333,7 @@ def test_the_api_docs_say_their_language(client, page):
     response = client.get(page)
     assert response.status_code == 200 and '<html lang="fr">' in response.text
     assert '<html lang="en">' in client.get(page, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "https://" not in response.text and "http://" not in response.text  # nothing from a CDN
 
 
 def test_every_answer_says_what_is_left_of_the_rate(client, api, settings):
