@@ -2,10 +2,13 @@
 `version`, an integer that increases on every save (its ETag), and every resource an `updated_at` (for
 `updated_since`); every deletion is recorded, so that `/api/v1/deletions/` tells a mirror what to remove."""
 
+import datetime
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F
 from django.db.models.signals import post_delete
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # How long the deletions feed remembers (at least a year: a mirror synchronised once a year stays exact).
@@ -76,9 +79,5 @@ def record_deletions(model, resource: str, plan_path: str = "plan_id") -> None:
 
 def deletions_prune(*, now=None) -> int:
     """Forget the deletions older than the feed keeps."""
-    import datetime
-
-    from django.utils import timezone
-
     limit = (now or timezone.now()) - datetime.timedelta(days=DELETIONS_KEPT_DAYS)
     return Deletion.objects.filter(deleted_at__lt=limit).delete()[0]

@@ -407,10 +407,14 @@ def plan_create_from(*, by: User, data: dict) -> Plan:
     territory it names, created if new; refused to whoever may not create a plan there."""
     if isinstance(data.get("period_start"), str):
         data = _frame_from_json(data)
-    existing = territory_of(data)
-    if not perms.can_create_plan(by, existing):
-        raise PermissionDenied
-    territory = existing or territory_get_or_create(
+    _check_can_create(by, data)
+    return plan_create_for_frame(by=by, data=data)
+
+
+def plan_create_for_frame(*, by: User, data: dict) -> Plan:
+    """The plan a frame describes (NEW_PLAN_FIELDS: the creation form's, a kept upload's, a plan request's), its
+    territory found or created; `by` coordinates it. Whether `by` may is the caller's to check."""
+    territory = territory_get_or_create(
         name=data["territory_name"],
         kind=data["territory_kind"],
         country=data["country"],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from partners.models import User
 from plans import perms
 from plans.models import PlanRequest
-from plans.services.plans import plan_create, territory_get_or_create
+from plans.services.plans import NEW_PLAN_FIELDS, plan_create_for_frame
 
 REQUEST_FIELDS = (
     "territory_name",
@@ -95,26 +95,11 @@ def plan_request_approve(
     """Create the plan asked for, its requester coordinating it; `record_authority`: the requester's
     organisation becomes the territory's authority (its next plans need no request)."""
     request = _decided(request, by)
-    territory = territory_get_or_create(
-        name=request.territory_name,
-        kind=request.territory_kind,
-        country=request.country,
-        official_code=request.official_code,
-        population=request.population,
-        department=request.department,
-        arrondissement=request.arrondissement,
-    )
-    plan = plan_create(
-        by=request.requested_by,
-        territory=territory,
-        title=request.title,
-        period_start=request.period_start,
-        period_end=request.period_end,
-        description=request.description,
-        template=request.template,
+    plan = plan_create_for_frame(
+        by=request.requested_by, data={name: getattr(request, name) for name in NEW_PLAN_FIELDS}
     )
     if record_authority and request.requested_by.partner_id:
-        territory.authorities.add(request.requested_by.partner_id)
+        plan.territory.authorities.add(request.requested_by.partner_id)
     request.state, request.decided_by, request.decided_at, request.plan = (
         PlanRequest.APPROVED,
         by,
