@@ -27,11 +27,9 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(object_id)
 
 
-class StrictSerializer(serializers.ModelSerializer):
-    """Refuses fields it does not know (a typo would otherwise be ignored silently): 400, one message each; reads
-    the ids of related objects strictly (IdRelatedField)."""
-
-    serializer_related_field = IdRelatedField
+class RefusesUnknownFields:
+    """A serializer that refuses fields it does not know (a typo would otherwise be ignored silently): 400, one
+    message each."""
 
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
@@ -39,6 +37,12 @@ class StrictSerializer(serializers.ModelSerializer):
             if unknown:
                 raise serializers.ValidationError({name: [_("Champ inconnu.")] for name in unknown})
         return super().validate(attrs)
+
+
+class StrictSerializer(RefusesUnknownFields, serializers.ModelSerializer):
+    """Refuses unknown fields; reads the ids of related objects strictly (IdRelatedField)."""
+
+    serializer_related_field = IdRelatedField
 
 
 class IdField(forms.CharField):

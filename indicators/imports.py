@@ -1340,10 +1340,6 @@ def preview_sheets(sheets: list[Sheet] | SpreadsheetError, plan: Plan) -> Import
     return interpret(sheets, plan)
 
 
-class _Provisional(Exception):
-    """Raised to roll back the plan a preview was worked out in."""
-
-
 @contextlib.contextmanager
 def _plan_of(upload: SpreadsheetImport):
     """The plan the upload imports into; for a plan still to be created (new_plan), the plan as confirming would
@@ -1351,12 +1347,11 @@ def _plan_of(upload: SpreadsheetImport):
     if upload.plan_id is not None:
         yield upload.plan
         return
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        try:
             yield services.plan_create_from(by=upload.uploaded_by, data=upload.new_plan)
-            raise _Provisional
-    except _Provisional:
-        pass
+        finally:
+            transaction.set_rollback(True)
 
 
 def preview_upload(upload: SpreadsheetImport) -> ImportPreview:

@@ -19,8 +19,9 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.resources import RefusesUnknownFields
 from indicators import breakdowns, perms, services
-from indicators.models import Indicator, Measurement, ProgressUpdate
+from indicators.models import NARRATIVE_LIMIT, TEXT_LIMIT, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus
 from plans.inputs import MAX_ID
 from plans.models import Action, Plan, ReportingPeriod
@@ -32,19 +33,15 @@ SKIPPED = "skipped"
 RESULTS = (CREATED, UPDATED, UNCHANGED, REFUSED, SKIPPED)
 
 
-class _Strict(serializers.Serializer):
-    def validate(self, attrs):
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
-        if unknown:
-            raise serializers.ValidationError({name: [_("Champ inconnu.")] for name in unknown})
-        return attrs
+class _Strict(RefusesUnknownFields, serializers.Serializer):
+    pass
 
 
 class BulkValueSerializer(_Strict):
     indicator = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value_number = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=False)
-    value_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    value_text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
     parts = serializers.DictField(
         child=serializers.DecimalField(max_digits=14, decimal_places=2),
         required=False,
@@ -59,8 +56,8 @@ class BulkProgressSerializer(_Strict):
     action = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    blockers = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
+    blockers = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
@@ -93,6 +90,16 @@ SUMMARY = inline_serializer(
         "items": ITEM_RESULT.__class__(many=True),
     },
 )
+
+
+def _quarter(request, pk: int, year: int, quarter: int) -> ReportingPeriod | None:
+    """The quarter of one of the user's plans, with its plan; None for another plan's, or none at all."""
+    plans = Plan.objects.visible_to(request.user).values("pk")
+    return (
+        ReportingPeriod.objects.select_related("plan")
+        .filter(plan__in=plans, plan=pk, year=year, quarter=quarter)
+        .first()
+    )
 
 
 def _flag(request, name: str, default: bool) -> bool:
@@ -153,10 +160,10 @@ class QuarterImportView(APIView):
         },
     )
     def post(self, request, pk, year, quarter):
-        plan = Plan.objects.visible_to(request.user).filter(pk=pk).first()
-        period = plan and ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
+        period = _quarter(request, pk, year, quarter)
         if period is None:
             raise NotFound(_("Ce trimestre n'existe pas dans vos plans."))
+        plan = period.plan
         if unknown := sorted(set(request.query_params) - {"dry_run", "atomic"}):
             raise ApiValidationError({name: [_("Paramètre inconnu.")] for name in unknown})
         dry_run, atomic = _flag(request, "dry_run", False), _flag(request, "atomic", True)
@@ -373,9 +380,8 @@ class QuarterReviewView(APIView):
         from indicators import reviews
         from indicators.models import ActionReview
 
-        plan = Plan.objects.visible_to(request.user).filter(pk=pk).first()
-        period = plan and ReportingPeriod.objects.filter(plan=plan, year=year, quarter=quarter).first()
-        action = period and Action.objects.filter(plan=plan, pk=action).first()
+        period = _quarter(request, pk, year, quarter)
+        action = period and Action.objects.filter(plan=period.plan, pk=action).first()
         if action is None or decision not in DECISIONS:
             raise NotFound(_("Cette action ou ce trimestre n'existe pas dans vos plans."))
         base_url = request.build_absolute_uri("/")
