@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.enums import Unit
 from indicators.models import Indicator, format_value, latest_readings
-from indicators.reports.base import DATE, DECIMAL, INT, TEXT, Column, Report, Section
+from indicators.reports.base import DATE, DECIMAL, INT, TEXT, Column, Report, Rows, Section
 from indicators.reports.common import (
     ActionState,
     IndicatorLine,
@@ -165,7 +165,7 @@ def suivi_table(plan: Plan) -> Report:
         definitions[line.indicator.action_id].append(line.indicator)
     # The open-data list of actions carries their budget lines and indicators: it re-imports whole, like the data
     # sheets of the spreadsheets.
-    suivi.open_data = actions_open_data(states, planned, budget, definitions)
+    actions = suivi.open_data = actions_open_data(states, planned, budget, definitions)
     return Report(
         kind="suivi",
         title=_("Tableau de suivi"),
@@ -176,7 +176,7 @@ def suivi_table(plan: Plan) -> Report:
         sections=[
             suivi,
             indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines),
-            *_data_sections(states, planned, budget, definitions, indicators.lines),
+            *_data_sections(actions, indicators.lines),
         ],
     )
 
@@ -189,12 +189,13 @@ def _data_value(value):
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
-def _data_sections(states, planned, budget, definitions, lines) -> list[Section]:
-    """The product's data sheets (spreadsheets and CSV only): every field of every action and indicator under
-    its machine name, so that the file re-imports whole (indicators.imports reads them first)."""
-    actions = actions_open_data(states, planned, budget, definitions)
-    action_columns = [Column(f.name, _KINDS.get(f.kind, TEXT), 14) for f in actions.spec.fields]
-    action_rows = [[_data_value(record[f.name]) for f in actions.spec.fields] for record in actions.records]
+def _data_sections(actions, lines) -> list[Section]:
+    """The product's data sheets (spreadsheets and CSV only): every field of every action (`actions`: the suivi's
+    own open data) and indicator under its machine name, so that the file re-imports whole (indicators.imports
+    reads them first). Their rows are made when a file is written, never for a page."""
+    fields = actions.spec.fields
+    action_columns = [Column(f.name, _KINDS.get(f.kind, TEXT), 14) for f in fields]
+    action_rows = Rows(actions.records, lambda record: [_data_value(record[f.name]) for f in fields])
     names = ["action", "pillar", "kind", "label", "unit", "frequency", "is_key", "baseline_value", "target_value",
              "target_date", "direction"]  # fmt: skip
     kinds = {"baseline_value": DECIMAL, "target_value": DECIMAL, "target_date": DATE}
