@@ -181,6 +181,16 @@ class VersionedResource:
             return response
         return Response(self.get_serializer(instance).data)
 
+    def created_fields(self, request) -> dict:
+        """A creation's fields, checked; a `version` is refused there (a POST never updates)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        posted = dict(serializer.validated_data)
+        if "version" in posted:
+            message = _("Une création ne porte pas de version : pour modifier ce qui existe, utilisez PATCH.")
+            raise ValidationError({"version": [message]})
+        return posted
+
     def version_read(self, request, body_version: int | None) -> tuple[int, bool]:
         """(the version the client read, whether it came from If-Match); 428 when it gave none."""
         header = request.headers.get("If-Match")

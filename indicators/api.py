@@ -66,12 +66,7 @@ class QuarterItemViewSet(
     item_key = ""  # "indicator" or "action": what, with the quarter, names one item
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        posted = dict(serializer.validated_data)
-        if "version" in posted:
-            message = _("Une création ne porte pas de version : pour modifier ce qui existe, utilisez PATCH.")
-            return Response({"version": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        posted = self.created_fields(request)
         item, period = posted[self.item_key], posted["period"]
         if (refused := self._other_plan(item, period)) is not None:
             return refused
@@ -377,12 +372,7 @@ class IndicatorViewSet(
         return Plan.objects.visible_to(self.request.user).get(pk=plan_id)
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        if "version" in fields:
-            message = _("Une création ne porte pas de version : pour modifier ce qui existe, utilisez PATCH.")
-            return Response({"version": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        fields = self.created_fields(request)
         plan = self._plan(fields.pop("plan").pk)
         indicator = services.indicator_create(plan=plan, by=request.user, **fields)
         return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)

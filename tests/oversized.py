@@ -88,18 +88,24 @@ def ods(rows) -> bytes:
             body.write(f"<table:table-cell><text:p>{escape(value)}</text:p></table:table-cell>" if value else
                        "<table:table-cell/>")  # fmt: skip
         body.write("</table:table-row>")
+    return ods_archive(body.getvalue())
+
+
+def ods_archive(rows_xml: str, *, name: str = "Suivi", stored: bool = False) -> bytes:
+    """An ODS file holding one sheet of these `<table:table-row>`s, written as raw XML (for files no spreadsheet
+    library would write: huge, or odd); `stored`: content.xml uncompressed (not refused as a zip bomb)."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        f'<table:table table:name="Suivi">{body.getvalue()}</table:table></office:spreadsheet></office:body>'
+        f'<table:table table:name="{name}">{rows_xml}</table:table></office:spreadsheet></office:body>'
         "</office:document-content>"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content)
+        archive.writestr("content.xml", content, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", "<manifest/>")
     return buffer.getvalue()
 

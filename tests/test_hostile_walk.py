@@ -331,23 +331,9 @@ def _xlsx_with(xml_before_close: bytes) -> bytes:
 
 
 def _ods_with(cells: str) -> bytes:
-    import io
-    import zipfile
+    from tests.oversized import ods_archive
 
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        f'<table:table table:name="Plan"><table:table-row>{cells}</table:table-row></table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", "<manifest/>")
-        archive.writestr("content.xml", content)
-    return out.getvalue()
+    return ods_archive(f"<table:table-row>{cells}</table:table-row>", name="Plan")
 
 
 BOMBS = {

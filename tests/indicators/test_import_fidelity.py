@@ -288,32 +288,19 @@ def test_a_twenty_thousand_row_ods_is_refused_before_its_tree_is_built(monkeypat
         raise AssertionError("the tree was built")
 
     monkeypatch.setattr(defusedxml.ElementTree, "fromstring", never)
-    import io
     import time
-    import zipfile
 
     from plans.spreadsheets import SpreadsheetError
+    from tests.oversized import ods_archive
 
     row = (
         '<table:table-row><table:table-cell office:value-type="string"><text:p>Prévention</text:p>'
         "</table:table-cell><table:table-cell><text:p>Ville\nAction</text:p></table:table-cell></table:table-row>"
     )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-        '<table:table table:name="Suivi">' + row * 20_000 + "</table:table></office:spreadsheet></office:body>"
-        "</office:document-content>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content, zipfile.ZIP_STORED)  # not a zip bomb: plain size
-        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+    content = ods_archive(row * 20_000, stored=True)  # not a zip bomb: plain size
     started = time.perf_counter()
     with pytest.raises(SpreadsheetError, match="plus de 5"):
-        read_spreadsheet(buffer.getvalue())
+        read_spreadsheet(content)
     assert time.perf_counter() - started < 5
 
 
