@@ -2,8 +2,10 @@
 strictly, and viewsets scoped to the plans the user is a member of."""
 
 import datetime
+import re
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
@@ -13,18 +15,46 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
+from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, clean_text, parse_id
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdRelatedField(serializers.PrimaryKeyRelatedField):
-    """Another object by its id, read strictly: `1e400` (infinity once parsed), `1.5`, `true`, "²" or an id
+    """Another object by its id, read strictly: `0`, `1e400` (infinity once parsed), `1.5`, `true`, "²" or an id
     beyond a bigint are a 400 with a message, never an OverflowError."""
 
+    default_error_messages = {"invalid_id": _lazy("Identifiant invalide : un entier positif, en chiffres.")}
+
     def to_internal_value(self, data):
+        if isinstance(data, float) and data.is_integer() and abs(data) < 2**63:
+            data = int(data)  # 7.0 is an integer for JSON Schema, as for JavaScript
         object_id = None if isinstance(data, float | bool) else parse_id(data)
         if object_id is None:
-            self.fail("incorrect_type", data_type=type(data).__name__)
+            self.fail("invalid_id")
         return super().to_internal_value(object_id)
+
+
+def decimal_pattern(max_digits: int, decimal_places: int, *, signed: bool = True) -> str:
+    """What a decimal field takes: digits written as text, a point and at most `decimal_places` more."""
+    sign = "-?" if signed else ""
+    return rf"^{sign}[0-9]{{1,{max_digits - decimal_places}}}(?:\.[0-9]{{1,{decimal_places}}})?$"
+
+
+class DecimalTextField(serializers.DecimalField):
+    """A decimal written as the schema says (config.schema documents `decimal_pattern`): "12.5" is read; 12.5,
+    "1e3", " 12", "12,5", ".5" or "NaN" are a 400 that shows the expected form, not numbers guessed at."""
+
+    default_error_messages = {"text": _lazy('Un nombre écrit en texte, avec un point décimal : "12.5".')}
+
+    @property
+    def pattern(self) -> str:
+        signed = self.min_value is None or self.min_value < 0
+        return decimal_pattern(self.max_digits, self.decimal_places, signed=signed)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(self.pattern, data, re.ASCII):
+            self.fail("text")
+        return super().to_internal_value(data)
 
 
 class RefusesUnknownFields:
@@ -39,10 +69,35 @@ class RefusesUnknownFields:
         return super().validate(attrs)
 
 
+class JsonBooleanField(serializers.BooleanField):
+    """`true` or `false`, as the schema says: "yes", "true", 1 or "" are a 400 (DRF's own field reads them)."""
+
+    default_error_messages = {"invalid": _lazy("« true » ou « false » (un booléen JSON, sans guillemets).")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class CleanCharField(serializers.CharField):
+    """Text as the pages save it (plans.inputs.clean_text): pasted control characters, the null character
+    included, and lone surrogates are removed before the checks, not refused (nor a 500 from the database)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return clean_text(value)
+
+
 class StrictSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     """Refuses unknown fields; reads the ids of related objects strictly (IdRelatedField)."""
 
     serializer_related_field = IdRelatedField
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping}
+    serializer_field_mapping[models.DecimalField] = DecimalTextField
+    serializer_field_mapping[models.BooleanField] = JsonBooleanField
+    serializer_field_mapping[models.CharField] = CleanCharField
+    serializer_field_mapping[models.TextField] = CleanCharField
 
 
 class IdField(forms.CharField):
@@ -84,7 +139,11 @@ class SinceField(IsoDateTimeField):
         return value.astimezone(datetime.UTC) if value.tzinfo else value
 
 
-@extend_schema_field({"type": "string", "format": "date-time"})
+# A date's year as the server checks it (plans.inputs: 1900 to 2100), stated in the schema of every date.
+YEAR_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
 class SinceFilter(filters.IsoDateTimeFilter):
     """`updated_since`: what changed at or after this moment (ISO 8601), for tools that sync incrementally."""
 
@@ -148,11 +207,15 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# What If-Match takes, as the schema says: one strong ETag as this API sends them (a version, quoted).
+ETAG_PATTERN = r'^"[1-9][0-9]{0,17}"$'
+
+
 def _tag_version(header: str, name: str) -> int:
     text = header.strip()
     if text.startswith("W/"):
         raise ValidationError({name: [_("Un ETag faible (W/) ne vaut pas pour une écriture : donnez l'ETag reçu.")]})
-    version = parse_id(text.strip('"'))
+    version = int(text[1:-1]) if re.fullmatch(ETAG_PATTERN, text, re.ASCII) else None
     if version is None:
         raise ValidationError({name: [_('ETag illisible : donnez celui reçu à la lecture, par exemple "3".')]})
     return version
@@ -200,7 +263,7 @@ class VersionedResource:
             return body_version, False
         version = _tag_version(header, "If-Match")
         if body_version is not None and body_version != version:
-            raise ValidationError({"version": [_("La version et l'en-tête If-Match se contredisent.")]})
+            return 0, True  # two versions: one at least is stale, so the precondition fails (412, current state)
         return version, True
 
     def stale(self, instance, from_header: bool) -> Response:

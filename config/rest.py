@@ -4,8 +4,9 @@ resources are in config.resources."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django_filters import CharFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
@@ -69,12 +70,20 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: [message]})
         return int(raw)
 
+    def get_page_number(self, request, paginator):
+        """A page number written in digits (`?page=` or `?page=abc` is a 400); one past the last is a 404."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1 and len(raw) <= 18):
+            raise ValidationError({self.page_query_param: [_("Un numéro de page : un entier à partir de 1.")]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = self.max_page_size
+            parameter["schema"]["maximum"] = (
+                self.max_page_size if parameter["name"] == self.page_size_query_param else 10**18 - 1
+            )
         return parameters
 
 
@@ -96,6 +105,15 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError({name: [_("Paramètre inconnu.")] for name in unknown})
+        # An empty date, number or choice (`?updated_since=`) is not "no filter": the schema says what it takes.
+        typed = (
+            {n for n, f in filterset_class.base_filters.items() if not isinstance(f, CharFilter)}
+            if filterset_class
+            else set()
+        )
+        empty = sorted(n for n in typed if n in request.query_params and not request.query_params[n].strip())
+        if empty:
+            raise ValidationError({name: [_("Ce paramètre ne peut pas être vide.")] for name in empty})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -108,6 +126,14 @@ class StrictOrderingFilter(OrderingFilter):
             allowed = ", ".join(name for name, _label in self.get_valid_fields(queryset, view, {"request": request}))
             raise ValidationError({"ordering": [_("Tri possible sur : %(fields)s.") % {"fields": allowed}]})
         return valid
+
+    def get_schema_operation_parameters(self, view):
+        """The fields one can sort on, each ascending or descending (`-`), as a comma-separated list."""
+        (parameter,) = super().get_schema_operation_parameters(view)
+        fields = [field for name in view.ordering_fields for field in (name, f"-{name}")]
+        parameter.update(schema={"type": "array", "items": {"type": "string", "enum": fields}}, style="form")
+        parameter["explode"] = False
+        return [parameter]
 
 
 def exception_handler(exc, context):
@@ -128,6 +154,8 @@ def exception_handler(exc, context):
         )
         if errors and all(error.code in FORBIDDEN_CODES for error in errors):
             exc = exceptions.PermissionDenied(errors[0].messages[0])
+        elif errors and all(error.code in CONFLICT_CODES for error in errors):
+            exc = StateConflict(errors[0].messages[0])
         elif hasattr(exc, "error_dict"):
             detail = {}
             for key, messages in exc.message_dict.items():
@@ -143,4 +171,12 @@ def exception_handler(exc, context):
 
 # Refusals that are about the state of the plan (a closed quarter, a plan not tracked), not about the input.
 # "locked": what an action reported this quarter is submitted or validated (indicators.reviews).
-FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked", "not_started"}
+FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked", "not_started", "own_submission"}
+# A decision the item's state does not allow now (validate what is not submitted, submit twice): 409, as the
+# request itself is well formed.
+CONFLICT_CODES = {"state", "empty", "not_submitted"}
+
+
+class StateConflict(APIException):
+    status_code = 409
+    default_code = "state"

@@ -1,16 +1,17 @@
 """The OpenAPI schema: drf-spectacular's, with every status a view can return (each described in French and in
 English), so that a client, and the contract test, know them all."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from config.resources import VersionedResource
+from config.resources import ETAG_PATTERN, YEAR_PATTERN, VersionedResource
+from plans.inputs import MAX_ID
 
 ERROR = {
     "type": "object",
     "description": "`detail`, or one list of messages per field / `detail`, or one list of messages per field",
-    "properties": {"detail": {"type": "string"}},
+    "properties": {"detail": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}},
     "additionalProperties": True,
 }
 
@@ -43,6 +44,15 @@ STATUSES = {
 }
 
 
+class DecimalText(OpenApiSerializerFieldExtension):
+    """A decimal as the field reads it: text matching its own pattern (digits and places of its model field)."""
+
+    target_class = "config.resources.DecimalTextField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "format": "decimal", "pattern": self.target.pattern}
+
+
 class Schema(AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -55,12 +65,16 @@ class Schema(AutoSchema):
                     str,
                     OpenApiParameter.HEADER,
                     description='The ETag read (the item\'s version, quoted: "3"), instead of the `version` field.',
+                    pattern=ETAG_PATTERN,
                 )
             )
         if self.method == "DELETE":
             parameters.append(
                 OpenApiParameter(
-                    "version", OpenApiTypes.INT, OpenApiParameter.QUERY, description="The version read, or If-Match."
+                    "version",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                    OpenApiParameter.QUERY,
+                    description="The version read, or If-Match.",
                 )
             )
         if self.method == "GET":
@@ -129,11 +143,74 @@ def contract_hook(result, generator, request, public):
                 content = response.setdefault("content", {}).setdefault("application/json", {})
                 if content.get("schema") in (None, ERROR):  # every error has a body, described once
                     content["schema"] = reference
+    _creations_without_version(result)
+    _years_in_range(schemas)
+    for schema in schemas.values():  # broken-down values: by category id
+        parts = schema.get("properties", {}).get("parts")
+        if parts and parts.get("type") == "object":
+            parts["propertyNames"] = {"pattern": "^[0-9]{1,19}$"}
+    for name, rules in FIELD_RULES.items():
+        if name in schemas:
+            schemas[name]["allOf"] = rules
     for name, schema in schemas.items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
     _nullable_to_31(result)
     return result
+
+
+# Rules between fields the server checks (the models' clean()), stated with JSON Schema's if/then so that a
+# client or a generator knows them: on the bodies that carry every field (creations, PUT and bulk items).
+PERCENT_PATTERN = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
+# A context indicator describes the plan's territory (no action); a result or impact one measures an action.
+INDICATOR_KIND_AND_ACTION = {
+    "if": {"properties": {"kind": {"const": "context"}}, "required": ["kind"]},
+    "then": {"properties": {"action": {"type": "null"}}},
+    "else": {"properties": {"action": {"type": "integer"}}, "required": ["action"]},
+}
+INDICATOR_PERCENTAGES = {
+    "if": {"properties": {"unit": {"const": "percentage"}}, "required": ["unit"]},
+    "then": {
+        "properties": {"baseline_value": {"pattern": PERCENT_PATTERN}, "target_value": {"pattern": PERCENT_PATTERN}}
+    },
+}
+# 100 % is done (and done is 100 %: plans.models.Action.progress_for).
+DONE_AT_100 = {
+    "if": {"properties": {"progress": {"const": 100}}, "required": ["progress"]},
+    "then": {"properties": {"status": {"const": "done"}}, "required": ["status"]},
+}
+FIELD_RULES = {
+    "IndicatorCreateRequest": [INDICATOR_KIND_AND_ACTION, INDICATOR_PERCENTAGES],
+    "IndicatorRequest": [INDICATOR_KIND_AND_ACTION, INDICATOR_PERCENTAGES],
+    "ProgressUpdateCreateRequest": [DONE_AT_100],
+    "ProgressUpdateRequest": [DONE_AT_100],
+    "BulkProgressRequest": [DONE_AT_100],
+}
+
+
+def _years_in_range(schemas):
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            if prop.get("format") in ("date", "date-time"):
+                prop["pattern"] = YEAR_PATTERN
+
+
+def _creations_without_version(result):
+    """A POST creates and never carries a version (400 if it does): its body is the update's without `version`,
+    as a component of its own (`MeasurementCreateRequest`)."""
+    schemas = result["components"]["schemas"]
+    for path in result.get("paths", {}).values():
+        body = path.get("post", {}).get("requestBody", {}).get("content", {}).get("application/json", {})
+        name = body.get("schema", {}).get("$ref", "").rpartition("/")[2]
+        if "version" not in schemas.get(name, {}).get("properties", {}):
+            continue
+        creation = f"{name.removesuffix('Request')}CreateRequest"
+        schema = dict(schemas[name])
+        schema["properties"] = {key: value for key, value in schema["properties"].items() if key != "version"}
+        schemas[creation] = schema
+        body["schema"] = {"$ref": f"#/components/schemas/{creation}"}
 
 
 def _nullable_to_31(node):

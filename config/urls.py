@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from config import views
 from config.api import router
 from indicators import api as indicators_api
-from indicators.quarter_api import QuarterImportView, QuarterReviewView
+from indicators.quarter_api import QuarterImportView, QuarterReturnView, QuarterSubmitView, QuarterValidateView
 from indicators.views import dashboards
 from plans.views import plans as plans_views
 
@@ -33,11 +33,14 @@ urlpatterns = [
         QuarterImportView.as_view(),
         name="api_quarter_import",
     ),
-    path(
-        "api/v1/plans/<int:pk>/quarters/<int:year>/<int:quarter>/actions/<int:action>/<str:decision>/",
-        QuarterReviewView.as_view(),
-        name="api_quarter_review",
-    ),
+    *[
+        path(
+            f"api/v1/plans/<int:pk>/quarters/<int:year>/<int:quarter>/actions/<int:action>/{view.decision}/",
+            view.as_view(),
+            name=f"api_quarter_{view.decision}",
+        )
+        for view in (QuarterSubmitView, QuarterValidateView, QuarterReturnView)
+    ],
     path("api/v1/exports/<int:job_pk>/", indicators_api.ExportJobView.as_view(), name="api_export"),
     path("api/v1/exports/<int:job_pk>/file/", indicators_api.ExportFileView.as_view(), name="api_export_file"),
     path("api/v1/", include(router.urls)),

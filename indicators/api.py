@@ -21,7 +21,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import BooleanFilter, IdFilter, SinceFilter, StrictSerializer, VersionedResource, YearFilter
+from config.resources import (
+    BooleanFilter,
+    DecimalTextField,
+    IdFilter,
+    SinceFilter,
+    StrictSerializer,
+    VersionedResource,
+    YearFilter,
+)
 from indicators import jobs, perms, services
 from indicators.enums import IndicatorKind, ReviewState
 from indicators.exports import FORMATS
@@ -195,7 +203,7 @@ class MeasurementSerializer(StrictSerializer):
     updated_at = serializers.DateTimeField(source="entered_at", read_only=True)
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
     parts = serializers.DictField(
-        child=serializers.DecimalField(max_digits=14, decimal_places=2, normalize_output=True),
+        child=DecimalTextField(max_digits=14, decimal_places=2, normalize_output=True),
         required=False,
         help_text='A broken-down indicator\'s value per category id ({"12": "4"}): they must add up to the '
         "value (left out, the value is their total).",

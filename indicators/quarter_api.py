@@ -19,7 +19,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import RefusesUnknownFields
+from config.resources import CleanCharField, DecimalTextField, RefusesUnknownFields
+from config.rest import StateConflict
 from indicators import breakdowns, perms, services
 from indicators.models import NARRATIVE_LIMIT, TEXT_LIMIT, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus
@@ -39,11 +40,11 @@ class _Strict(RefusesUnknownFields, serializers.Serializer):
 
 class BulkValueSerializer(_Strict):
     indicator = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    value_number = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=False)
-    value_text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    value_number = DecimalTextField(max_digits=14, decimal_places=2, required=False, allow_null=False)
+    value_text = CleanCharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    comment = CleanCharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
     parts = serializers.DictField(
-        child=serializers.DecimalField(max_digits=14, decimal_places=2),
+        child=DecimalTextField(max_digits=14, decimal_places=2),
         required=False,
         help_text='A broken-down indicator\'s value per category id ({"12": "4"}); their total is the value.',
     )
@@ -56,14 +57,23 @@ class BulkProgressSerializer(_Strict):
     action = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
-    blockers = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
+    note = CleanCharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
+    blockers = CleanCharField(required=False, allow_blank=True, max_length=NARRATIVE_LIMIT)
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class BulkQuarterSerializer(_Strict):
+    """Each item is read on its own afterwards (a bad one is reported with its index, the others still read)."""
+
     values = serializers.ListField(child=serializers.DictField(), required=False, max_length=MAX_ITEMS)
     progress_updates = serializers.ListField(child=serializers.DictField(), required=False, max_length=MAX_ITEMS)
+
+
+class BulkQuarterSchema(serializers.Serializer):
+    """The body as documented: what each item holds (BulkQuarterSerializer reads them one by one)."""
+
+    values = BulkValueSerializer(many=True, required=False, max_length=MAX_ITEMS)
+    progress_updates = BulkProgressSerializer(many=True, required=False, max_length=MAX_ITEMS)
 
 
 ITEM_RESULT = inline_serializer(
@@ -117,6 +127,7 @@ class _Item:
     def __init__(self, index: int, kind: str, data: dict):
         self.index, self.kind, self.data = index, kind, data
         self.result, self.errors, self.service_item = None, {}, None
+        self.unreadable = False  # refused for its shape (the schema's rules), not for what the quarter holds
         self.target = None  # the Indicator or Action
 
     @property
@@ -143,7 +154,7 @@ class QuarterImportView(APIView):
 
     @extend_schema(
         operation_id="quarter_import",
-        request=BulkQuarterSerializer,
+        request=BulkQuarterSchema,
         parameters=[
             OpenApiParameter("year", int, OpenApiParameter.PATH),
             OpenApiParameter("quarter", int, OpenApiParameter.PATH, enum=[1, 2, 3, 4]),
@@ -154,7 +165,21 @@ class QuarterImportView(APIView):
         ],
         responses={
             200: SUMMARY,
-            400: OpenApiResponse(SUMMARY, description="An item refused: nothing written (atomic) / Refused items"),
+            409: OpenApiResponse(
+                SUMMARY,
+                description="Items that conflict with what the plan holds (a version, an indicator's rule, twice "
+                "the same item): the summary names them, nothing written (atomic)",
+            ),
+            400: OpenApiResponse(
+                {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/QuarterImportSummary"},
+                        {"$ref": "#/components/schemas/Error"},
+                    ]
+                },
+                description="An item that cannot be read: the summary, nothing written (atomic); or a body or "
+                "parameter that cannot be read: one message per field",
+            ),
             403: OpenApiResponse(description="Quarter closed, plan not tracked, or your role does not report"),
             404: OpenApiResponse(description="No such plan or quarter among yours"),
         },
@@ -173,8 +198,6 @@ class QuarterImportView(APIView):
         items += [
             _Item(i, "progress_update", d) for i, d in enumerate(body.validated_data.get("progress_updates", []))
         ]
-        if not items:
-            raise ApiValidationError({"values": [_("Aucune valeur ni aucun point d'avancement.")]})
         if period.is_closed:
             raise services.closed_quarter_error(period)
         if period.start > timezone.localdate():
@@ -197,7 +220,13 @@ class QuarterImportView(APIView):
             "counts": counts,
             "items": [item.answer() for item in items],
         }
-        return Response(summary, status=status.HTTP_400_BAD_REQUEST if refused and atomic else status.HTTP_200_OK)
+        # As DHIS2's imports: an item that cannot be read is a bad request (400); one that conflicts with what the
+        # plan holds (a version, a rule of the indicator, a duplicate) a conflict (409). Atomic=false: 200.
+        answer = status.HTTP_200_OK
+        if refused and atomic:
+            unreadable = any(item.unreadable for item in items)
+            answer = status.HTTP_400_BAD_REQUEST if unreadable else status.HTTP_409_CONFLICT
+        return Response(summary, status=answer)
 
     # --- Each item against what the quarter holds -------------------------------------------------------------
 
@@ -212,6 +241,7 @@ class QuarterImportView(APIView):
                     item.data = dict(checker.run_validation(item.data))
                 except serializers.ValidationError as error:
                     item.refuse(error.detail if isinstance(error.detail, dict) else {"detail": error.detail})
+                    item.unreadable = True
         indicators = Indicator.objects.filter(
             plan=plan, pk__in=[i.data["indicator"] for i in values if i.result is None]
         ).select_related("action")
@@ -355,34 +385,39 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(_Strict):
-    reason = serializers.CharField(max_length=2000, help_text="What is to be corrected (required to return).")
+    reason = CleanCharField(max_length=2000, help_text="What is to be corrected (required to return).")
 
 
-DECISIONS = {"submit", "validate", "return"}
+REVIEW_PARAMETERS = [
+    OpenApiParameter("year", int, OpenApiParameter.PATH),
+    OpenApiParameter("quarter", int, OpenApiParameter.PATH, enum=[1, 2, 3, 4]),
+    OpenApiParameter("action", int, OpenApiParameter.PATH),
+]
+REVIEW_RESPONSES = {
+    200: ReviewSerializer,
+    409: OpenApiResponse(
+        {"$ref": "#/components/schemas/Conflict"},
+        description="Not in a state this decision applies to (already submitted, not submitted, already "
+        "validated) or no progress entered yet",
+    ),
+}
 
 
 class QuarterReviewView(APIView):
-    """An action's quarter: submitted by whoever reports on the action, then validated or returned (with a
-    reason) by a validator of the plan — the quarter page's rules, mails and history."""
+    """An action's quarter: submitted by whoever reports on it, then validated or returned (with a reason) by
+    a validator of the plan — the quarter page's rules, mails and history. One operation per decision, each with
+    its own body (none, none, the reason)."""
 
-    @extend_schema(
-        operation_id="quarter_review",
-        request=ReturnSerializer,
-        parameters=[
-            OpenApiParameter("year", int, OpenApiParameter.PATH),
-            OpenApiParameter("quarter", int, OpenApiParameter.PATH, enum=[1, 2, 3, 4]),
-            OpenApiParameter("action", int, OpenApiParameter.PATH),
-            OpenApiParameter("decision", str, OpenApiParameter.PATH, enum=sorted(DECISIONS)),
-        ],
-        responses={200: ReviewSerializer},
-    )
-    def post(self, request, pk, year, quarter, action, decision):
+    decision = ""
+
+    def post(self, request, pk, year, quarter, action):
         from indicators import reviews
         from indicators.models import ActionReview
 
+        decision = self.decision
         period = _quarter(request, pk, year, quarter)
         action = period and Action.objects.filter(plan=period.plan, pk=action).first()
-        if action is None or decision not in DECISIONS:
+        if action is None:
             raise NotFound(_("Cette action ou ce trimestre n'existe pas dans vos plans."))
         base_url = request.build_absolute_uri("/")
         if decision == "submit":
@@ -392,7 +427,7 @@ class QuarterReviewView(APIView):
             return Response(ReviewSerializer(review).data)
         review = ActionReview.objects.filter(action=action, period=period).first()
         if review is None:
-            raise ApiValidationError({"detail": [_("Ce trimestre de l'action n'a pas été soumis.")]})
+            raise StateConflict(_("Ce trimestre de l'action n'a pas été soumis."))
         if decision == "validate":
             if request.data:
                 raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
@@ -404,3 +439,33 @@ class QuarterReviewView(APIView):
                 review=review, by=request.user, reason=body.validated_data["reason"], base_url=base_url
             )
         return Response(ReviewSerializer(review).data)
+
+
+class QuarterSubmitView(QuarterReviewView):
+    decision = "submit"
+
+    @extend_schema(operation_id="quarter_action_submit", request=None, parameters=REVIEW_PARAMETERS,
+                   responses=REVIEW_RESPONSES)  # fmt: skip
+    def post(self, request, *args, **kwargs):
+        """Submit the action's quarter for validation (its progress entered first); the validators get a mail."""
+        return super().post(request, *args, **kwargs)
+
+
+class QuarterValidateView(QuarterReviewView):
+    decision = "validate"
+
+    @extend_schema(operation_id="quarter_action_validate", request=None, parameters=REVIEW_PARAMETERS,
+                   responses=REVIEW_RESPONSES)  # fmt: skip
+    def post(self, request, *args, **kwargs):
+        """Validate a submitted quarter: by a validator other than who submitted it (four eyes)."""
+        return super().post(request, *args, **kwargs)
+
+
+class QuarterReturnView(QuarterReviewView):
+    decision = "return"
+
+    @extend_schema(operation_id="quarter_action_return", request=ReturnSerializer, parameters=REVIEW_PARAMETERS,
+                   responses=REVIEW_RESPONSES)  # fmt: skip
+    def post(self, request, *args, **kwargs):
+        """Return a submitted (or validated) quarter to whoever reports on it, saying what is to be corrected."""
+        return super().post(request, *args, **kwargs)

@@ -74,7 +74,7 @@ def test_a_write_without_a_version_is_428(client, api, verb):
     assert client.get(url).json() == before
 
 
-@pytest.mark.parametrize("header", ['W/"1"', "abc", '"-1"', '"1.5"'])
+@pytest.mark.parametrize("header", ['W/"1"', "abc", '"-1"', '"1.5"', "3", '"3', "*", '"3", "4"'])
 def test_an_unreadable_if_match_is_400(client, api, header):
     as_role(client, api, "editor")
     response = client.patch(_value(api), {"comment": "x"}, content_type=JSON, HTTP_IF_MATCH=header)
@@ -305,10 +305,21 @@ class TestReviewsThroughTheApi:
         )
         assert locked.status_code == 403
         own = client.post(self.url(world, action, "validate"), content_type=JSON)
-        assert own.status_code in (400, 403)  # four eyes, or not a validator
+        assert own.status_code == 403  # four eyes, or not a validator
         as_role(client, api, "coordinator")
         validated = client.post(self.url(world, action, "validate"), content_type=JSON)
         assert validated.status_code == 200 and validated.json()["state"] == "validated"
+
+    def test_a_decision_the_state_does_not_allow_is_a_conflict(self, client, api):
+        """Validating what is not submitted, or submitting twice: 409 with the reason (the request is well formed)."""
+        world = api["own"]
+        action = world.actions[0]
+        as_role(client, api, "coordinator")
+        not_submitted = client.post(self.url(world, action, "validate"), content_type=JSON)
+        assert not_submitted.status_code == 409 and "n'a pas été soumis" in not_submitted.json()["detail"]
+        assert client.post(self.url(world, action, "submit"), content_type=JSON).status_code == 200
+        twice = client.post(self.url(world, action, "submit"), content_type=JSON)
+        assert twice.status_code == 409 and "ne s'applique pas" in twice.json()["detail"]
 
     def test_return_needs_a_reason_and_readers_cannot(self, client, api):
         world = api["own"]
@@ -361,7 +372,9 @@ def test_the_schema_is_a_contract(client, api):
                 assert list(body["content"]) == ["application/json"], (path, verb)
             for code, answer in operation["responses"].items():
                 if code.startswith("4"):
-                    assert answer["content"]["application/json"]["schema"]["$ref"], (path, verb, code)
+                    described = answer["content"]["application/json"]["schema"]
+                    references = [described] if "$ref" in described else described["anyOf"]
+                    assert all(r["$ref"].startswith("#/components/schemas/") for r in references), (path, verb, code)
             if verb in {"put", "patch"} and "{id}" in path and path.split("/")[3] in {"measurements", "actions"}:
                 assert {"409", "412", "428"} <= set(operation["responses"]), (path, verb)
     requests = [name for name in schema["components"]["schemas"] if name.endswith("Request")]
