@@ -22,6 +22,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The tests' own tools besides (the generated-client test's generator): `make test` installs them.
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 messages: install
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
@@ -38,7 +43,7 @@ run: demo
 	$(MANAGE) db_worker --interval 1 & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: messages
+test: messages $(VENV)/.dev-installed
 	$(BIN)/pytest
 
 # National scale, in a throwaway PostgreSQL database: one table of queries, times and sizes (see tests/bench.py).

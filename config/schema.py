@@ -38,6 +38,8 @@ STATUSES = {
     "ETag is no longer the item's: the current state is in `current`",
     428: "Version lue absente : champ `version` ou en-tête If-Match / The version read is missing: `version` field "
     "or If-Match header",
+    405: "Méthode non prise en charge sur ce chemin : l'en-tête Allow dit lesquelles le sont / Method not allowed "
+    "on this path: the Allow header lists those that are",
     413: "Corps de requête trop gros (1 Mo au plus) / Request body too large (1 MB at most)",
     415: "Corps en JSON seulement (Content-Type: application/json) / JSON bodies only",
     429: "Trop de requêtes : voir Retry-After / Too many requests: see Retry-After",
@@ -93,7 +95,7 @@ class Schema(AutoSchema):
         if direction != "response":
             return responses
         writes = self.method in {"POST", "PUT", "PATCH", "DELETE"}
-        codes = {401, 429}
+        codes = {401, 405, 429}
         if "{" in self.path:
             codes.add(404)
         if writes:
@@ -133,6 +135,8 @@ def contract_hook(result, generator, request, public):
         for operation in path.values():
             if not isinstance(operation, dict):
                 continue
+            for parameter in operation.get("parameters", []):  # a label in the language asked for is no name:
+                parameter.get("schema", {}).pop("title", None)  # generated clients named enums after it
             body = operation.get("requestBody")
             if body:
                 body["content"] = {"application/json": body["content"]["application/json"]}

@@ -12,7 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -69,6 +75,7 @@ class BulkQuarterSerializer(_Strict):
     progress_updates = serializers.ListField(child=serializers.DictField(), required=False, max_length=MAX_ITEMS)
 
 
+@extend_schema_serializer(component_name="BulkQuarter")
 class BulkQuarterSchema(serializers.Serializer):
     """The body as documented: what each item holds (BulkQuarterSerializer reads them one by one)."""
 

@@ -57,6 +57,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def in_process_wsgi():
+    """Requests sent to Django's WSGI application in this process (schemathesis, a generated client on httpx's
+    WSGI transport) see the test's transaction: Django's handler would close the database connection after each
+    request, which the test client does not do, and neither must these."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def password():
     return DEFAULT_PASSWORD
 

@@ -12,9 +12,7 @@ Bounded (a few examples an operation, derandomised) so that `make test` stays qu
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.config import SchemathesisConfig
@@ -84,19 +82,8 @@ class Token:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Django's WSGI handler closes the database connection after each request; the test client does not, and
-    nor must these in-process requests: the test's transaction lives on that connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @pytest.fixture
-def token(db, settings):
+def token(db, settings, in_process_wsgi):
     settings.API_THROTTLE_RATES = {"user": "100000/minute", "token": "100000/minute"}
     world = second_year_plan(actions=2, indicators=1)
     REFERENCES.clear()

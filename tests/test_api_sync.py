@@ -231,6 +231,12 @@ def test_updated_since_and_updated_at_on_every_resource(client, api, endpoint):
         ("actions/?ordering=due_date,nope", "ordering"),
         ("periods/?closed=yes", "closed"),
         ("measurements/?year=1.5", "year"),
+        ("actions/?updated_since=", "updated_since"),  # empty is not "no filter": the schema says a date
+        ("actions/?status=", "status"),
+        ("actions/?page=", "page"),
+        ("actions/?page=abc", "page"),
+        ("actions/?page=0", "page"),
+        ("actions/?updated_since=0005-02-28T12:20:31Z", "updated_since"),
     ],
 )
 def test_every_query_parameter_is_read_strictly(client, api, query, named):
@@ -239,6 +245,60 @@ def test_every_query_parameter_is_read_strictly(client, api, query, named):
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 400 and named in response.json(), response.content
     assert client.get("/api/v1/actions/?ordering=-due_date&page_size=200").status_code == 200
+    assert client.get("/api/v1/actions/?ordering=-due_date,title").status_code == 200
+    past_the_last = client.get("/api/v1/actions/?page=999")
+    assert past_the_last.status_code == 404 and past_the_last.json()["detail"]
+
+
+class TestBodiesAreReadAsTheSchemaSays:
+    """What the schema states is what the server reads: no more (a number where text is documented, "yes" for a
+    boolean), no less (7.0 is an integer for JSON Schema)."""
+
+    @pytest.mark.parametrize("number", [12.5, 12, "1e3", ".5", " 12", "12,5", "NaN", "", "1.234"])
+    def test_a_value_is_a_decimal_written_as_text(self, client, api, number):
+        as_role(client, api, "editor")
+        url = _value(api)
+        read = client.get(url).json()
+        response = client.patch(url, {"value_number": number, "version": read["version"]}, content_type=JSON)
+        assert response.status_code == 400 and '"12.5"' in response.json()["value_number"][0]
+        assert client.get(url).json() == read
+
+    def test_a_boolean_is_a_json_boolean(self, client, api):
+        as_role(client, api, "coordinator")
+        indicator = api["own"].indicators[0]
+        url = f"/api/v1/indicators/{indicator.pk}/"
+        version = client.get(url).json()["version"]
+        for wrong in ("true", 1, "yes"):
+            refused = client.patch(url, {"is_key": wrong, "version": version}, content_type=JSON)
+            assert refused.status_code == 400 and "is_key" in refused.json()
+        assert client.patch(url, {"is_key": True, "version": version}, content_type=JSON).json()["is_key"] is True
+
+    def test_an_id_may_be_written_7_0_and_never_0(self, client, api):
+        world = api["own"]
+        as_role(client, api, "editor")
+        period = world.open
+        Measurement.objects.filter(indicator=world.indicators[0], period=period).delete()
+        body = {"indicator": float(world.indicators[0].pk), "period": period.pk, "value_number": "3"}
+        assert client.post("/api/v1/measurements/", body, content_type=JSON).status_code == 201
+        zero = client.post("/api/v1/measurements/", {**body, "indicator": 0}, content_type=JSON)
+        assert zero.status_code == 400 and "Identifiant invalide" in zero.json()["indicator"][0]
+
+    def test_pasted_control_characters_are_cleaned_not_refused(self, client, api):
+        as_role(client, api, "editor")
+        url = _value(api)
+        version = client.get(url).json()["version"]
+        pasted = "Deux\x00 séances\x0bde plus\ud83d"
+        response = client.patch(url, {"comment": pasted, "version": version}, content_type=JSON)
+        assert response.status_code == 200 and response.json()["comment"] == "Deux séances\nde plus"
+
+    def test_if_match_and_a_different_version_fail_the_precondition(self, client, api):
+        as_role(client, api, "editor")
+        url = _value(api)
+        version = client.get(url).json()["version"]
+        both = client.patch(
+            url, {"comment": "x", "version": version + 1}, content_type=JSON, HTTP_IF_MATCH=f'"{version}"'
+        )
+        assert both.status_code == 412 and both.json()["current"]["version"] == version
 
 
 class TestPlausibility:
@@ -377,8 +437,24 @@ def test_the_schema_is_a_contract(client, api):
                     assert all(r["$ref"].startswith("#/components/schemas/") for r in references), (path, verb, code)
             if verb in {"put", "patch"} and "{id}" in path and path.split("/")[3] in {"measurements", "actions"}:
                 assert {"409", "412", "428"} <= set(operation["responses"]), (path, verb)
-    requests = [name for name in schema["components"]["schemas"] if name.endswith("Request")]
-    assert requests and all(schema["components"]["schemas"][n]["additionalProperties"] is False for n in requests)
+    components = schema["components"]["schemas"]
+    requests = [name for name in components if name.endswith("Request")]
+    assert requests and all(components[n]["additionalProperties"] is False for n in requests)
+    # A creation never carries a version; the rules between fields are stated (if/then); dates say their years.
+    creations = [name for name in requests if name.endswith("CreateRequest")]
+    assert len(creations) == 3 and not any("version" in components[n]["properties"] for n in creations)
+    assert components["IndicatorCreateRequest"]["allOf"] and components["ProgressUpdateRequest"]["allOf"]
+    assert components["ActionRequest"]["properties"]["due_date"]["pattern"].startswith("^(19")
+    assert components["MeasurementRequest"]["properties"]["value_number"]["pattern"]
+    for path, operations in schema["paths"].items():
+        for verb, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                assert "title" not in parameter["schema"], (path, verb, parameter["name"])  # class names
+            assert {"401", "405", "429"} <= set(operation["responses"]), (path, verb)
+    ordering = next(p for p in schema["paths"]["/api/v1/actions/"]["get"]["parameters"] if p["name"] == "ordering")
+    assert ordering["schema"]["items"]["enum"][:2] == ["due_date", "-due_date"] and ordering["explode"] is False
     as_role(client, api, "editor")
     form = client.post("/api/v1/measurements/", {"indicator": 1, "period": 1})  # multipart, as a form sends it
     assert form.status_code == 415 and form.json()["detail"]
+    not_here = client.delete(f"/api/v1/axes/{api['own'].actions[0].axis_id}/")
+    assert not_here.status_code == 405 and not_here.json()["detail"] and "GET" in not_here["Allow"]
