@@ -448,31 +448,31 @@ class QuarterReviewView(APIView):
         return Response(ReviewSerializer(review).data)
 
 
-class QuarterSubmitView(QuarterReviewView):
-    decision = "submit"
+def _decision(decision: str, summary: str, body=None) -> type[QuarterReviewView]:
+    """One operation of the schema per decision, with its own body, on the view they share."""
 
-    @extend_schema(operation_id="quarter_action_submit", request=None, parameters=REVIEW_PARAMETERS,
-                   responses=REVIEW_RESPONSES)  # fmt: skip
+    @extend_schema(
+        operation_id=f"quarter_action_{decision}",
+        description=summary,
+        request=body,
+        parameters=REVIEW_PARAMETERS,
+        responses=REVIEW_RESPONSES,
+    )
     def post(self, request, *args, **kwargs):
-        """Submit the action's quarter for validation (its progress entered first); the validators get a mail."""
-        return super().post(request, *args, **kwargs)
+        return QuarterReviewView.post(self, request, *args, **kwargs)
+
+    attributes = {"decision": decision, "__doc__": summary, "post": post, "__module__": __name__}
+    return type(f"Quarter{decision.title()}View", (QuarterReviewView,), attributes)
 
 
-class QuarterValidateView(QuarterReviewView):
-    decision = "validate"
-
-    @extend_schema(operation_id="quarter_action_validate", request=None, parameters=REVIEW_PARAMETERS,
-                   responses=REVIEW_RESPONSES)  # fmt: skip
-    def post(self, request, *args, **kwargs):
-        """Validate a submitted quarter: by a validator other than who submitted it (four eyes)."""
-        return super().post(request, *args, **kwargs)
-
-
-class QuarterReturnView(QuarterReviewView):
-    decision = "return"
-
-    @extend_schema(operation_id="quarter_action_return", request=ReturnSerializer, parameters=REVIEW_PARAMETERS,
-                   responses=REVIEW_RESPONSES)  # fmt: skip
-    def post(self, request, *args, **kwargs):
-        """Return a submitted (or validated) quarter to whoever reports on it, saying what is to be corrected."""
-        return super().post(request, *args, **kwargs)
+QuarterSubmitView = _decision(
+    "submit", "Submit the action's quarter for validation (its progress entered first); the validators get a mail."
+)
+QuarterValidateView = _decision(
+    "validate", "Validate a submitted quarter: by a validator other than who submitted it (four eyes)."
+)
+QuarterReturnView = _decision(
+    "return",
+    "Return a submitted (or validated) quarter to whoever reports on it, saying what is to be corrected.",
+    ReturnSerializer,
+)
