@@ -148,7 +148,7 @@ def contract_hook(result, generator, request, public):
                 if content.get("schema") in (None, ERROR):  # every error has a body, described once
                     content["schema"] = reference
     _creations_without_version(result)
-    _years_in_range(schemas)
+    _what_fields_take(schemas)
     for schema in schemas.values():  # broken-down values: by category id
         parts = schema.get("properties", {}).get("parts")
         if parts and parts.get("type") == "object":
@@ -192,13 +192,21 @@ FIELD_RULES = {
 }
 
 
-def _years_in_range(schemas):
+# A required text holds something once trimmed and cleaned (plans.inputs.clean_text): a visible character.
+VISIBLE_PATTERN = r"[^\s\x00-\x1f\x7f]"
+
+
+def _what_fields_take(schemas):
+    """Dates in the years the server takes; required texts with something visible in them ("\x04" or "  " is
+    blank once cleaned, as DRF trims and the models clean)."""
     for name, schema in schemas.items():
         if not name.endswith("Request"):
             continue
         for prop in schema.get("properties", {}).values():
             if prop.get("format") in ("date", "date-time"):
                 prop["pattern"] = YEAR_PATTERN
+            elif prop.get("type") == "string" and prop.get("minLength", 0) >= 1 and "pattern" not in prop:
+                prop["pattern"] = VISIBLE_PATTERN
 
 
 def _creations_without_version(result):

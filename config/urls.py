@@ -27,6 +27,10 @@ urlpatterns = [
     path("partage/<str:token>/", dashboards.shared_dashboard, name="shared_dashboard"),
     path("tableau-de-bord/", dashboards.overview, name="overview"),
     path("api/v1/plans/<int:pk>/reports/", indicators_api.PlanReportsView.as_view(), name="api_reports"),
+    *[
+        path(f"api/v1/plans/<int:pk>/reports/{report}/", view.as_view(), name=f"api_report_{report}")
+        for report, view in indicators_api.REPORT_VIEWS.items()
+    ],
     path("api/v1/plans/<int:pk>/reports/<str:report>/", indicators_api.ReportFileView.as_view(), name="api_report"),
     path(
         "api/v1/plans/<int:pk>/quarters/<int:year>/<int:quarter>/values/",

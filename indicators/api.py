@@ -587,29 +587,13 @@ FILE_RESPONSES = {(200, media.split(";")[0]): OpenApiTypes.BINARY for media, _ex
 class ReportFileView(APIView):
     """A report as a file: sent at once when it is quick to build, else prepared in the background (202 with the
     export to follow at `/api/v1/exports/<id>/`). `format`: pdf, xlsx, ods, csv, csv-opendata (`section` for a
-    CSV: one part of the report)."""
+    CSV: one part of the report). One operation of the schema per report (REPORT_VIEWS), each with the
+    parameters it requires; this view answers the others (404)."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("format", str, enum=list(FORMATS), required=True),
-            OpenApiParameter(
-                "year",
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                description="Required for `trimestre` and `bilan`.",
-            ),
-            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="Required for `trimestre`."),
-            OpenApiParameter("section", str),
-        ],
-        responses={
-            **FILE_RESPONSES,
-            202: ExportJobSerializer,
-            400: INVALID,
-            404: OpenApiResponse(description="Plan ou période introuvable / Plan or period not found"),
-        },
-    )
+    @extend_schema(exclude=True)
     def get(self, request, pk, report):
         plan = _visible_plan(request, pk)
         if report not in REPORT_NAMES:
@@ -645,10 +629,49 @@ class ReportFileView(APIView):
         built.generated_at = timezone.localtime()
         chosen = built.section(section) if section else None
         if section and chosen is None:
-            return Response({"section": [_("Cette partie du rapport n'existe pas pour cette période.")]}, status=400)
+            raise NotFound(_("Cette partie du rapport n'existe pas pour cette période."))
         content_type, extension = FORMATS[fmt]
         body = render_export(built, fmt, section=chosen, base_url=request.build_absolute_uri("/"))
         return _file(body, content_type, built.filename(extension, section=chosen, opendata=fmt == "csv-opendata"))
+
+
+def _report_operation(report: str, operation_id: str, summary: str, *parameters) -> type[ReportFileView]:
+    """A report's own operation: the year (and quarter) it needs are required parameters of its schema."""
+
+    @extend_schema(
+        operation_id=operation_id,
+        description=summary,
+        parameters=[
+            OpenApiParameter("format", str, enum=list(FORMATS), required=True),
+            *parameters,
+            OpenApiParameter("section", str, description="A CSV's part of the report (default: the actions)."),
+        ],
+        responses={
+            **FILE_RESPONSES,
+            202: ExportJobSerializer,
+            400: INVALID,
+            404: OpenApiResponse(description="Plan, période ou partie introuvable / Plan, period or part not found"),
+        },
+    )
+    def get(self, request, pk):
+        return ReportFileView.get(self, request, pk, report)
+
+    attributes = {"get": get, "__doc__": summary, "__module__": __name__}
+    return type(f"Report{report.title()}View", (ReportFileView,), attributes)
+
+
+YEAR = OpenApiParameter("year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}, required=True)
+REPORT_VIEWS = {
+    "trimestre": _report_operation(
+        "trimestre",
+        "plan_report_quarter",
+        "The quarterly report of a quarter of the plan.",
+        YEAR,
+        OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], required=True),
+    ),
+    "bilan": _report_operation("bilan", "plan_report_annual", "The annual review of a year of the plan.", YEAR),
+    "suivi": _report_operation("suivi", "plan_report_tracking", "The tracking table (SeNe model) of the plan."),
+}
 
 
 def _file(body: bytes, content_type: str, filename: str) -> HttpResponse:

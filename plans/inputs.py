@@ -21,7 +21,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 # vertical tabs (line breaks in Word) and form feeds (page breaks); none of them is allowed in XML files.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
-# Halves of a UTF-16 pair without the other half: JSON can carry them ("\ud83d"), no database or file can.
+# Halves of a UTF-16 pair without the other half: JSON can carry them ("\ud83d"), no database or file can. They
+# become U+FFFD, the replacement character, as a decoder does with bytes it cannot read.
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
@@ -36,8 +37,8 @@ def parse_id(value) -> int | None:
 
 
 def clean_text(value: str) -> str:
-    """Line breaks of any kind become '\\n'; other control characters, and lone surrogates, are removed."""
-    return _SURROGATES.sub("", _CONTROL.sub("", _BREAKS.sub("\n", value)))
+    """Line breaks of any kind become '\\n'; other control characters are removed; lone surrogates become �."""
+    return _SURROGATES.sub("\ufffd", _CONTROL.sub("", _BREAKS.sub("\n", value)))
 
 
 def decimal_fits(value, *, max_digits: int, decimal_places: int) -> bool:

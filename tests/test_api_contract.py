@@ -56,7 +56,8 @@ def _realistic(value, name=None):
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
     """Applied to every phase's cases just before they are sent (schemathesis then re-reads whether the case is
-    still valid). Ids drawn for references become the plan's; the quarter endpoints go to its open quarter."""
+    still valid). Ids drawn for references become the plan's; its quarter endpoints go to its open quarter, its
+    reports to that quarter and year (valid years and quarters stay valid)."""
     if "plan" not in REFERENCES:
         return
     if isinstance(case.body, dict | list):
@@ -64,10 +65,16 @@ def before_call(ctx, case, **kwargs):
     kind = isinstance(case.body, dict) and case.body.get("kind")
     if case.operation.path == "/api/v1/partners/" and isinstance(kind, str) and not kind_in_country(kind, "FR"):
         case.body["kind"] = PartnerKind.ASSOCIATION  # the plan is French: a Belgian kind is rightly refused
-    if case.path_parameters and "/quarters/" in case.operation.path:
-        case.path_parameters.update(id=REFERENCES["plan"], year=2026, quarter=3)
+    if case.operation.path.startswith("/api/v1/plans/{id}/"):  # the plan's quarters and reports
+        case.path_parameters.update(id=REFERENCES["plan"])
+        if "/quarters/" in case.operation.path:
+            case.path_parameters.update(year=2026, quarter=3)
         if "action" in case.path_parameters:
             case.path_parameters["action"] = REFERENCES["action"]
+        if isinstance(case.query, dict) and "/reports/" in case.operation.path:
+            case.query.update(
+                {k: v for k, v in (("year", 2026), ("quarter", 3)) if isinstance(case.query.get(k), int)}
+            )
 
 
 @schema.auth(refresh_interval=None)
