@@ -81,8 +81,8 @@ class JsonBooleanField(serializers.BooleanField):
 
 
 class CleanCharField(serializers.CharField):
-    """Text as the pages save it (plans.inputs.clean_text): pasted control characters, the null character
-    included, and lone surrogates are removed before the checks, not refused (nor a 500 from the database)."""
+    """Text as the pages save it (plans.inputs.clean_text), before the checks: pasted control characters, the
+    null character included, are removed and lone surrogates replaced, not refused (nor a 500 from the database)."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)

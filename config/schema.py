@@ -126,8 +126,10 @@ class Schema(AutoSchema):
 def contract_hook(result, generator, request, public):
     """The schema as a contract (issue 28), after drf-spectacular: request bodies in JSON only (the API reads no
     form), `additionalProperties: false` on every request body (unknown fields are refused), nullability in
-    OpenAPI 3.1 form (`"type": [..., "null"]`, not 3.0's `nullable`), and one shared, referenced error
-    component instead of a copy per operation."""
+    OpenAPI 3.1 form (`"type": [..., "null"]`, not 3.0's `nullable`), one shared, referenced error component
+    instead of a copy per operation, creation bodies without `version`, and what the server checks on fields
+    (years, visible text, category ids) and between them (FIELD_RULES). Parameters lose their `title` (a label
+    in the language asked for, after which generated clients named their enums)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
     schemas["Conflict"] = CONFLICT

@@ -2,10 +2,11 @@
 second year: generated requests on every operation (examples, coverage and fuzzing phases), then sequences of
 calls that follow the schema's links (stateful phase). Every check runs (`--checks all`), and any finding fails.
 
-Two things a schema cannot say, and that schemathesis' documentation leaves to the tester:
+What a schema cannot say, and that schemathesis' documentation leaves to the tester (hooks below):
 - which ids exist: a positive id drawn for a reference in a body (`"indicator": 7`) is replaced by one of the
-  plan's (hooks below), so that valid requests reach the rules behind the ids; ids left as drawn in paths and
-  filters answer 404 or an empty list, as the schema says;
+  plan's, and the plan's quarter and report operations go to the plan, so that valid requests reach the rules
+  behind the ids; ids left as drawn in other paths and in filters answer 404 or an empty list, as documented;
+- the plan's country: a partner of a Belgian kind is refused in a French plan, so the kind drawn is a French one;
 - which version is current: a version or ETag drawn at random is stale (409, 412) or missing (428), which the
   positive-data check accepts as it accepts 404 and 409 by default.
 Bounded (a few examples an operation, derandomised) so that `make test` stays quick and repeatable."""
@@ -109,7 +110,8 @@ def token(db, settings, in_process_wsgi):
     )
     _token, raw = token_create(user=world.users[MemberRole.COORDINATOR], name="Contrat", read_only=False)
     REFERENCES["token"] = raw
-    return raw
+    yield raw
+    REFERENCES.clear()
 
 
 HEADERS = {"Accept-Language": "fr"}

@@ -262,6 +262,10 @@ class TestBodiesAreReadAsTheSchemaSays:
         response = client.patch(url, {"value_number": number, "version": read["version"]}, content_type=JSON)
         assert response.status_code == 400 and '"12.5"' in response.json()["value_number"][0]
         assert client.get(url).json() == read
+        english = client.patch(
+            url, {"value_number": number, "version": read["version"]}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert english.json()["value_number"] == ['A number written as text, with a decimal point: "12.5".']
 
     def test_a_boolean_is_a_json_boolean(self, client, api):
         as_role(client, api, "coordinator")
