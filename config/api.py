@@ -1,5 +1,5 @@
 """The API's router: each app registers its viewsets here (see <app>/api.py); what they share is in
-config.rest."""
+core.rest."""
 
 from rest_framework.routers import DefaultRouter
 

@@ -73,7 +73,7 @@ class ApiBodyLimitMiddleware:
                     status=413,
                 )
         response = self.get_response(request)
-        # The tightest of the rates this request counted against (config.rest's throttles): what is left of it.
+        # The tightest of the rates this request counted against (core.rest's throttles): what is left of it.
         if rate := getattr(request, "rate_limit", None):
             response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"] = str(rate[0]), str(rate[1])
             response.setdefault("X-RateLimit-Reset", str(rate[2]))

@@ -5,8 +5,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
-from config.resources import ETAG_PATTERN, YEAR_PATTERN, VersionedResource
-from plans.inputs import MAX_ID
+from core.inputs import MAX_ID
+from core.resources import ETAG_PATTERN, YEAR_PATTERN, VersionedResource
 
 ERROR = {
     "type": "object",
@@ -49,7 +49,7 @@ STATUSES = {
 class DecimalText(OpenApiSerializerFieldExtension):
     """A decimal as the field reads it: text matching its own pattern (digits and places of its model field)."""
 
-    target_class = "config.resources.DecimalTextField"
+    target_class = "core.resources.DecimalTextField"
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "string", "format": "decimal", "pattern": self.target.pattern}
@@ -194,7 +194,7 @@ FIELD_RULES = {
 }
 
 
-# A required text holds something once trimmed and cleaned (plans.inputs.clean_text): a visible character.
+# A required text holds something once trimmed and cleaned (core.inputs.clean_text): a visible character.
 VISIBLE_PATTERN = r"[^\s\x00-\x1f\x7f]"
 
 

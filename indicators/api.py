@@ -21,7 +21,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import (
+from core.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
+from core.resources import (
     BooleanFilter,
     DecimalTextField,
     IdFilter,
@@ -36,7 +37,6 @@ from indicators.exports import FORMATS
 from indicators.exports import render as render_export
 from indicators.models import ActionReview, ExportJob, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus, PillarKind
-from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, parse_id
 from plans.models import Plan, ReportingPeriod
 
 CONFLICT = OpenApiResponse(

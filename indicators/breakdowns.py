@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from core.inputs import clean_text
 from indicators import perms
 from indicators.charts import Chart, Series
 from indicators.enums import Unit
@@ -29,7 +30,6 @@ from indicators.opendata import BREAKDOWNS, OpenData
 from indicators.reports.base import DECIMAL, Column, Section
 from partners.models import User
 from plans import services as plan_services
-from plans.inputs import clean_text
 from plans.models import Plan
 
 SMALL = 5  # a count under this may single out a person

@@ -5,7 +5,7 @@ whoever reports on the action in that quarter; an action, whoever reports on it;
 A file backing a quarter that is closed, or an action's quarter submitted or validated (indicators.reviews), stays
 as it is until that is reopened: it is part of what was checked. Every member of the plan can read the files;
 nobody else, and never through a shared dashboard link. Each file: 10 MB at most and of a known kind told by its
-content (plans.uploads); each plan: settings.EVIDENCE_PLAN_QUOTA in all.
+content (core.uploads); each plan: settings.EVIDENCE_PLAN_QUOTA in all.
 """
 
 import logging
@@ -20,15 +20,15 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from core.formats import file_size
+from core.uploads import UploadError, read_upload
 from indicators import perms
 from indicators.enums import EvidenceHolder
 from indicators.models import ActionReview, Evidence, Indicator
 from indicators.reviews import locked_message
 from partners.models import User
 from plans import perms as plan_perms
-from plans.formats import file_size
 from plans.models import Action, Convention, Meeting, Plan, ReportingPeriod
-from plans.uploads import UploadError, read_upload
 
 logger = logging.getLogger(__name__)
 

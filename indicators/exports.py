@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_str
 from django.utils.text import slugify
 
+from core import formats
+from core.inputs import clean_text
 from indicators.reports.base import DATE, DECIMAL, INT, MONEY, PERCENT, Figure, Report, Rows, Section
 from indicators.reports.base import TEXT as TEXT_KIND
-from plans import formats
-from plans.inputs import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {

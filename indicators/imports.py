@@ -1,6 +1,6 @@
 """Bringing a plan in from a spreadsheet: the SeNe "Modèle de suivi" layout, or the product's own exports.
 
-`interpret()` reads the rows plans.spreadsheets made of the file and returns the tree of pillars → axes →
+`interpret()` reads the rows core.spreadsheets made of the file and returns the tree of pillars → axes →
 actions → indicators it would create, the organisations it matches or would create, and every problem with its
 sheet, row and column. Nothing is written until `import_apply()`, which reads the same file again, in one
 transaction: all or nothing.
@@ -31,17 +31,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from core.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
+from core.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
 from indicators.enums import Direction, Frequency, IndicatorKind, Unit
 from indicators.models import Indicator
 from partners.enums import PartnerKind, kind_choices, kind_for_country
 from partners.models import Partner, User
 from plans import services
 from plans.enums import ActionStatus, BudgetNature, Competence, PillarKind
-from plans.inputs import MAX_YEAR, MIN_YEAR, decimal_fits
 from plans.models import Action, Axis, BudgetLine, Pillar, Plan, SpreadsheetImport
 from plans.services.common import check_edit
 from plans.services.members import partner_for_plan, territory_partners
-from plans.spreadsheets import Sheet, SpreadsheetError, cell_text, read_spreadsheet
 
 logger = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30

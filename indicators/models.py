@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import formats
+from core.formats import file_size
+from core.inputs import CleanTextModel, clean_text
 from indicators.enums import Direction, EvidenceHolder, Frequency, IndicatorKind, ReviewState, Unit
-from plans import formats
 from plans.enums import ActionStatus
-from plans.formats import file_size
-from plans.inputs import CleanTextModel, clean_text
 from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod, Versioned
 
-NUMERIC_UNITS = {Unit.COUNT, Unit.PERCENTAGE, Unit.EUROS}
 BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
 
 # What a value's answer and comment, and a progress update's narrative, may hold: a quarter's note is a few
@@ -262,10 +261,6 @@ class Indicator(Versioned, CleanTextModel):
     @property
     def letter(self) -> str:
         return self.LETTERS.get(self.kind, "")
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.unit in NUMERIC_UNITS
 
 
 class MeasurementQuerySet(models.QuerySet):
@@ -569,7 +564,7 @@ class Evidence(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from plans.uploads import KINDS  # noqa: PLC0415
+        from core.uploads import KINDS  # noqa: PLC0415
 
         return str(KINDS[self.kind].label) if self.kind in KINDS else self.kind
 

@@ -25,11 +25,6 @@ def can_report_on_action(user, plan, period, action) -> bool:
     return can_report(user, plan, period) and plan_perms.can_report_on_action(user, plan, action)
 
 
-def can_report_on_context(user, plan, period) -> bool:
-    """Context indicators describe the territory: the drafting committee keeps them."""
-    return can_report(user, plan, period) and plan_perms.role(user, plan) in plan_perms.EDITING_ROLES
-
-
 def can_close_quarter(user, plan) -> bool:
     return is_tracked(plan) and plan_perms.role(user, plan) == MemberRole.COORDINATOR
 

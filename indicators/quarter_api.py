@@ -25,12 +25,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.resources import CleanCharField, DecimalTextField, RefusesUnknownFields
-from config.rest import StateConflict
+from core.inputs import MAX_ID
+from core.resources import CleanCharField, DecimalTextField, RefusesUnknownFields
+from core.rest import StateConflict
 from indicators import breakdowns, perms, services
 from indicators.models import NARRATIVE_LIMIT, TEXT_LIMIT, Indicator, Measurement, ProgressUpdate
 from plans.enums import ActionStatus
-from plans.inputs import MAX_ID
 from plans.models import Action, Plan, ReportingPeriod
 
 MAX_ITEMS = 5000  # a plan's quarter: a few hundred actions, a few indicators each

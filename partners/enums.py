@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import Country
+
 
 class PartnerKind(models.TextChoices):
     """The kind of an organisation. Most are French or Belgian institutions: `KIND_COUNTRIES` says which
@@ -38,8 +40,7 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-# Country codes as plans.enums.Country spells them (partners cannot import plans).
-FRANCE, BELGIUM = "FR", "BE"
+FRANCE, BELGIUM = Country.FRANCE, Country.BELGIUM
 KIND_COUNTRIES = {
     **dict.fromkeys(
         [

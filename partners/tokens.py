@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.throttling import SimpleRateThrottle
 
+from core.rest import RateHeaders
 from partners.models import ApiToken, User
 
 PREFIX = "plt_"
@@ -133,3 +135,14 @@ def user_from_unsubscribe_token(token: str) -> User | None:
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=data.get("u"), is_active=True).first() if isinstance(data, dict) else None
+
+
+class TokenThrottle(RateHeaders, SimpleRateThrottle):
+    """Per token: a runaway script on one token does not use up its owner's other tools."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -12,10 +12,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from config.resources import (
+from core.inputs import MAX_ID
+from core.resources import (
     BooleanFilter,
     IdFilter,
-    PlanScopedViewSet,
     SinceFilter,
     StrictSerializer,
     VersionedResource,
@@ -26,7 +26,6 @@ from partners.models import Partner
 from partners.tokens import ReadOnlyToken
 from plans import perms, services
 from plans.enums import ActionStatus, PillarKind, PlanStatus
-from plans.inputs import MAX_ID
 from plans.models import (
     Action,
     ActionPartner,
@@ -42,6 +41,22 @@ from plans.models import (
     ReportingPeriod,
     Territory,
 )
+
+
+class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """What belongs to a plan, read by the plan's members only: `plan_path` leads from the model to its plan.
+
+    Another plan's object answers 404 whether it exists or not; a filter on another plan gives an empty list."""
+
+    plan_path = "plan"
+    queryset = None
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        plans = Plan.objects.visible_to(self.request.user).values("pk")
+        return self.base_queryset().filter(**{f"{self.plan_path}__in": plans})
 
 
 class PlanPermission(BasePermission):

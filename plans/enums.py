@@ -1,10 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Country(models.TextChoices):
-    FRANCE = "FR", _("France")
-    BELGIUM = "BE", _("Belgique")
+from core.countries import Country  # noqa: F401 (the plans' countries, named here as the other choices are)
 
 
 class TerritoryKind(models.TextChoices):

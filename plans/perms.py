@@ -29,10 +29,6 @@ def is_validator(user, plan) -> bool:
     return plan.memberships.filter(user=user, validator=True).exists()
 
 
-def can_view(user, plan) -> bool:
-    return role(user, plan) is not None
-
-
 def can_edit(user, plan) -> bool:
     """Draft and change the structure, the actions and the partners, while the plan is not closed."""
     return role(user, plan) in EDITING_ROLES and not plan.is_closed

@@ -1,5 +1,5 @@
 """Files over the import's limits, built fast (raw XML, no spreadsheet library), for `make bench` and the tests:
-each must be refused in under 5 s and under 100 MB (plans.spreadsheets reads them as a stream and checks the
+each must be refused in under 5 s and under 100 MB (core.spreadsheets reads them as a stream and checks the
 limits as they are reached)."""
 
 import io
@@ -136,7 +136,7 @@ import os, resource, sys, time
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 import django
 django.setup()
-from plans.spreadsheets import SpreadsheetError, read_spreadsheet
+from core.spreadsheets import SpreadsheetError, read_spreadsheet
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()

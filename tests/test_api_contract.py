@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.config import SchemathesisConfig
 
+from core.inputs import MAX_ID
 from partners.enums import PartnerKind, kind_in_country
 from partners.tokens import token_create
 from plans.enums import MemberRole
-from plans.inputs import MAX_ID
 from tests.indicators.factories import second_year_plan
 
 pytestmark = pytest.mark.django_db

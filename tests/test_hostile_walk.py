@@ -357,7 +357,7 @@ class TestF6SpreadsheetBombs:
         import time
         import tracemalloc
 
-        from plans.spreadsheets import SpreadsheetError, read_spreadsheet
+        from core.spreadsheets import SpreadsheetError, read_spreadsheet
 
         data = BOMBS[name]()
         assert len(data) < 5000

@@ -204,7 +204,7 @@ if os.environ.get("EVIDENCE_S3_BUCKET"):
 STORAGES["evidence"] = EVIDENCE_STORAGE
 # The site's address, for the links in the mails sent without a request (the daily reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-# What one plan may hold in evidence files, all together (each file: 10 MB at most, plans.uploads).
+# What one plan may hold in evidence files, all together (each file: 10 MB at most, core.uploads).
 EVIDENCE_PLAN_QUOTA = int(os.environ.get("EVIDENCE_PLAN_QUOTA_MB", "500")) * 1024 * 1024
 
 # Security headers that hold everywhere; production tightens the transport ones.
@@ -253,14 +253,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "partners.tokens.ReadOnlyToken"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.rest.UserThrottle", "config.rest.TokenThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "config.rest.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.UserThrottle", "partners.tokens.TokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.rest.Pagination",
     # JSON bodies only (415 otherwise): the schema declares no other, and a form would dodge the strict fields.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["config.rest.StrictFilterBackend", "config.rest.StrictOrderingFilter"],
+    "DEFAULT_FILTER_BACKENDS": ["core.rest.StrictFilterBackend", "core.rest.StrictOrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.Schema",
-    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+    "EXCEPTION_HANDLER": "core.rest.exception_handler",
 }
 # Requests a minute per person (all their tokens and their session together) and per token.
 API_THROTTLE_RATES = {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.formats import euros, rate
 from indicators.charts import Chart, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Indicator, Measurement, ProgressUpdate
@@ -39,7 +40,6 @@ from indicators.reports.common import (
 from indicators.targets import on_target, target_label
 from partners.models import Partner
 from plans.enums import ActionStatus
-from plans.formats import euros, rate
 from plans.models import BudgetExecution, BudgetLine, Funding, Plan
 from plans.timeline import build_timeline
 

@@ -4,9 +4,9 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from core import formats
 from indicators.charts import Chart
 from indicators.opendata import OpenData
-from plans import formats
 from plans.models import Plan
 
 TEXT, INT, DECIMAL, MONEY, DATE, PERCENT = "text", "int", "decimal", "money", "date", "percent"

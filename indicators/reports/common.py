@@ -16,15 +16,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core import formats
+from core.formats import euros
 from indicators.charts import Chart, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, ProgressUpdate, format_value
 from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
 from indicators.reports.base import DECIMAL, INT, MONEY, PERCENT, Column, Figure, Rows, Section
 from indicators.targets import NUMERIC, target_label
-from plans import formats
 from plans.enums import ActionStatus, BudgetNature, Competence
-from plans.formats import euros
 from plans.models import Action, BudgetLine, Plan, ReportingPeriod
 
 ZERO = Decimal("0")

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.formats import rate
 from indicators import breakdowns
 from indicators.enums import EvidenceHolder, ReviewState, Unit
 from indicators.models import DUE_QUARTERS, Evidence, Indicator, latest_readings
@@ -32,7 +33,6 @@ from indicators.reports.common import (
     with_actions,
 )
 from indicators.targets import on_target, target_label
-from plans.formats import rate
 from plans.models import Plan, ReportingPeriod
 from plans.selectors import budget_summary
 

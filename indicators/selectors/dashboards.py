@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from core.formats import percent
 from indicators import breakdowns
 from indicators.charts import NARROW_WIDTH, Chart, Reference, Series
 from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, format_value
 from indicators.targets import NUMERIC, on_target, target_label
 from plans.enums import ActionStatus
-from plans.formats import percent
 from plans.models import Plan
 from plans.selectors import budget_summary
 

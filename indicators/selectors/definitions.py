@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from core.pagination import PageOf, paginate
 from indicators.models import Indicator
 from plans.models import Plan
-from plans.pagination import PageOf, paginate
 from plans.selectors import PillarScope, pillar_scope
 
 # The indicators step shows this many actions at a time, each with its indicators and their buttons.

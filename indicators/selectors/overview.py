@@ -31,10 +31,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from core.formats import percent
+from core.pagination import PageOf, paginate
 from plans.enums import ActionStatus, PillarKind
-from plans.formats import percent
 from plans.models import Action, BudgetExecution, BudgetLine, Plan, ReportingPeriod
-from plans.pagination import PageOf, paginate
 from plans.selectors import PLANS_PER_PAGE, filtered_plans
 
 ZERO = Decimal("0")

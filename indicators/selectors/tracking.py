@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import parse_id
+from core.pagination import PageOf, paginate
 from indicators.breakdowns import as_numbers, attach_grids
 from indicators.enums import ReviewState
 from indicators.models import (
@@ -20,9 +22,7 @@ from indicators.models import (
 )
 from indicators.perms import ReportingScope, can_close_quarter, is_tracked
 from plans.enums import ActionStatus, MemberRole
-from plans.inputs import parse_id
 from plans.models import Action, Pillar, Plan, ReportingPeriod
-from plans.pagination import PageOf, paginate
 from plans.perms import is_validator
 from plans.selectors import PillarScope, pillar_scope
 

@@ -5,9 +5,9 @@ from django import template
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
+from core import formats
+from core.formats import euros
 from indicators.reports.base import DATE, MONEY, PERCENT, TEXT
-from plans import formats
-from plans.formats import euros
 
 register = template.Library()
 

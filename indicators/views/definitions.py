@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import parse_id
 from indicators import breakdowns, perms, services
 from indicators.forms import DimensionCreateForm, DimensionEditForm, IndicatorForm
 from indicators.models import Indicator
 from indicators.selectors import indicators_step
 from indicators.selectors.definitions import STEP_ACTIONS_PER_PAGE
-from plans.inputs import parse_id
 from plans.models import Action
 from plans.shortcuts import (
     form_page,

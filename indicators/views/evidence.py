@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.formats import file_size
+from core.uploads import ACCEPT, KINDS, accepted_kinds
 from indicators.enums import EvidenceHolder
 from indicators.evidence import (
     UNKNOWN,
@@ -30,10 +32,8 @@ from indicators.evidence import (
 )
 from indicators.models import ActionReview, Evidence, Measurement, format_value
 from plans import perms as plan_perms
-from plans.formats import file_size
 from plans.models import Action
 from plans.shortcuts import errors_to_form, form_page, get_plan, plan_context
-from plans.uploads import ACCEPT, KINDS, accepted_kinds
 
 
 class EvidenceForm(forms.Form):

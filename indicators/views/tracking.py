@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import clean_text, parse_id
 from indicators import perms, reviews, selectors, services
 from indicators.forms import MeasurementForm, ProgressForm, ReopenForm
 from indicators.models import ActionReview, fingerprint
@@ -21,7 +22,6 @@ from indicators.perms import ReportingScope
 from indicators.reviews import pending_reviews
 from indicators.selectors import current_period, quarter_missing
 from plans.forms.keyed import KeyedForms, posted_keys
-from plans.inputs import clean_text, parse_id
 from plans.shortcuts import form_page, get_plan, plan_context, posted, query_without, refused_or_done, save_form
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import clean_text
 from partners.enums import PartnerKind, kind_choices
 from partners.models import Partner
 from plans.enums import (
@@ -24,7 +25,6 @@ from plans.enums import (
     TerritoryKind,
 )
 from plans.forms.fields import FrenchDateField, IdChoiceField, IdsChoiceField, MonthOrDateField, SpreadsheetField
-from plans.inputs import clean_text
 from plans.models import PRIVACY_HELP, Action, Axis, CatalogueMeasure, Pillar, Plan, PlanTemplate
 from plans.territories import territory_check
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
 from plans import hooks
-from plans.inputs import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
 
 DATE_HELP = _("Format JJ/MM/AAAA, par exemple 31/12/2026.")
 
@@ -149,7 +149,7 @@ def list_choices(field: forms.ModelChoiceField, objects: list) -> None:
 
 
 class SpreadsheetField(forms.FileField):
-    """An ODS, XLSX or CSV file, told by its content, read within plans.spreadsheets' limits.
+    """An ODS, XLSX or CSV file, told by its content, read within core.spreadsheets' limits.
 
     Cleans to (file name, bytes); anything that cannot be read as a table is refused here, next to the field,
     with what is wrong.
@@ -166,7 +166,7 @@ class SpreadsheetField(forms.FileField):
     def clean(self, data, initial=None):
         from django.conf import settings
 
-        from plans.spreadsheets import MAX_BYTES, SpreadsheetError, identify_spreadsheet, read_spreadsheet
+        from core.spreadsheets import MAX_BYTES, SpreadsheetError, identify_spreadsheet, read_spreadsheet
 
         upload = super().clean(data, initial)
         if not upload:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from django.forms import Form
 
-from plans.inputs import parse_id
+from core.inputs import parse_id
 
 
 def posted_keys(data, key: str) -> tuple[set[int], set[str]]:

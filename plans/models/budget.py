@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.inputs import CleanTextModel
 from partners.models import Partner
 from plans.enums import BudgetNature, Quarter
-from plans.inputs import CleanTextModel
 from plans.models.drafting import Action, Plan
 from plans.models.sync import Versioned
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.inputs import CleanTextModel
 from partners.models import Partner
-from plans.inputs import CleanTextModel
 from plans.models.drafting import PRIVACY_HELP, Action, Plan
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.inputs import CleanTextModel
 from partners.models import Partner
 from plans.enums import (
     FINISHED_STATUSES,
@@ -29,7 +30,6 @@ from plans.enums import (
     SizeClass,
     TerritoryKind,
 )
-from plans.inputs import CleanTextModel
 from plans.territories import territory_check
 
 PRIVACY_HELP = _("Pas de nom de personne ni de donnée de santé : des organisations, des publics et des chiffres.")
@@ -569,10 +569,6 @@ class Action(CleanTextModel):
         """Past its due date and neither done nor abandoned (in `status` when a quarter reported another)."""
         today = today or timezone.localdate()
         return bool(self.due_date and self.due_date < today and (status or self.status) not in FINISHED_STATUSES)
-
-    @property
-    def late(self) -> bool:
-        return self.is_late()
 
 
 class ActionPartner(models.Model):

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
+from core.pagination import paginate
 from plans import hooks
 from plans.models import Action, Plan
-from plans.pagination import paginate
 from plans.selectors.plans import indicator_counts
 from plans.timeline import Timeline, build_timeline
 

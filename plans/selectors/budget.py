@@ -10,9 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formats import euros, percent, percentage, shares
 from partners.models import Partner
 from plans.enums import BudgetNature
-from plans.formats import euros, percent, percentage, shares
 from plans.models import Axis, BudgetExecution, BudgetLine, Funding, Plan, tree_prefetch
 
 ZERO = Decimal("0")

@@ -6,7 +6,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans import formats, hooks
+from core import formats
+from plans import hooks
 from plans.models import (
     Action,
     Axis,

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.inputs import parse_id
+from core.pagination import PageOf, paginate
 from plans import hooks
 from plans.enums import ActionStatus, Country
-from plans.inputs import parse_id
 from plans.models import Action, Axis, Pillar, Plan
-from plans.pagination import PageOf, paginate
 
 
 class SubqueryCount(Subquery):

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core.formats import euros
+from core.inputs import clean_text
 from partners.models import User
 from plans import perms
-from plans.formats import euros
-from plans.inputs import clean_text
 from plans.models import Action, BudgetExecution, BudgetLine, Funding, FundingInstalment, Plan, ReportingPeriod
 from plans.services.common import apply_fields
 from plans.services.periods import closed_data_error, closed_quarters

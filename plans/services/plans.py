@@ -11,11 +11,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.inputs import clean_text
 from partners.enums import PartnerKind, kind_for_country, kind_in_country
 from partners.models import Partner
 from plans import perms
 from plans.enums import MEETING_KINDS, PLAN_TRANSITIONS, MemberRole, PlanStatus, TerritoryKind
-from plans.inputs import clean_text
 from plans.models import (
     Action,
     Axis,

@@ -1,8 +1,8 @@
-"""Template filters for numbers, money and dates: the helpers of plans.formats, for templates."""
+"""Template filters for numbers, money and dates: the helpers of core.formats, for templates."""
 
 from django import template
 
-from plans import formats
+from core import formats
 
 register = template.Library()
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import parse_id
 from plans import perms, selectors, services
 from plans.enums import SizeClass
 from plans.forms import ActionBulkForm, ActionFilterForm, ActionForm, CatalogueFilterForm, CataloguePickForm
 from plans.forms.fields import list_choices
-from plans.inputs import parse_id
 from plans.models import Action, Axis, CatalogueMeasure
 from plans.shortcuts import as_context, form_page, get_plan, only_if, plan_context, posted, query_without, save_form
 

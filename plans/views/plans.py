@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import parse_id
 from plans import perms, selectors, services
 from plans.enums import PLAN_TRANSITIONS, PlanStatus
 from plans.forms import (
@@ -25,7 +26,6 @@ from plans.forms import (
     PlanFrameForm,
     PlanStatusForm,
 )
-from plans.inputs import parse_id
 from plans.models import Membership, Plan, PlanRequest, PlanTemplate, SpreadsheetImport
 from plans.shortcuts import (
     form_page,

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.uploads import MAX_BYTES, UploadError, identify_document, read_upload, safe_name
 from indicators.enums import EvidenceHolder
 from indicators.evidence import Target, evidence_add, evidence_delete
 from indicators.models import Evidence
 from indicators.reviews import review_submit, review_validate
 from indicators.services import indicator_delete, quarter_close, share_link_create
 from plans.enums import MemberRole
-from plans.uploads import MAX_BYTES, UploadError, identify_document, read_upload, safe_name
 from tests.indicators.factories import second_year_plan
 from tests.plans.factories import MeetingFactory, MembershipFactory, PlanFactory
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.spreadsheets import read_spreadsheet
 from indicators.imports import import_apply, interpret, parse_financing
 from plans.enums import BudgetNature
 from plans.models import BudgetLine
-from plans.spreadsheets import read_spreadsheet
 from tests.indicators.factories import plan_fields
 from tests.indicators.test_imports import SENE, csv_bytes, draft, sene, upload_into, xlsx  # noqa: F401 — the fixture
 from tests.partners.factories import PartnerFactory
@@ -252,7 +252,7 @@ def test_a_hundred_thousand_row_workbook_is_refused_in_a_second():
 
     from openpyxl import Workbook
 
-    from plans.spreadsheets import SpreadsheetError
+    from core.spreadsheets import SpreadsheetError
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Suivi")
@@ -290,7 +290,7 @@ def test_a_twenty_thousand_row_ods_is_refused_before_its_tree_is_built(monkeypat
     monkeypatch.setattr(defusedxml.ElementTree, "fromstring", never)
     import time
 
-    from plans.spreadsheets import SpreadsheetError
+    from core.spreadsheets import SpreadsheetError
     from tests.oversized import ods_archive
 
     row = (

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.spreadsheets import MAX_ROWS, SpreadsheetError, read_spreadsheet
 from indicators.exports import render
 from indicators.imports import (
     import_apply,
@@ -28,7 +29,6 @@ from partners.models import Partner
 from plans import services
 from plans.enums import MemberRole, PillarKind
 from plans.models import Action, Plan, SpreadsheetImport
-from plans.spreadsheets import MAX_ROWS, SpreadsheetError, read_spreadsheet
 from tests.indicators.factories import SUIVI_CSV_LEAVES, plan_fields
 from tests.partners.factories import PartnerFactory
 from tests.plans.factories import MembershipFactory, PlanFactory, territory_authority

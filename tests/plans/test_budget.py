@@ -7,9 +7,9 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from core.formats import euros
 from plans import services
 from plans.enums import ActionStatus, MemberRole
-from plans.formats import euros
 from plans.models import BudgetExecution, BudgetLine, Funding, ReportingPeriod
 from plans.selectors import budget_summary
 from tests.partners.factories import PartnerFactory, UserFactory

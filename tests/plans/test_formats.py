@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from plans import formats
+from core import formats
 
 NBSP = "\u00a0"
 

@@ -1,6 +1,6 @@
 """What DRF's settings name (so nothing here imports DRF's views): throttles, pagination, and the exception
 handler that turns the services' refusals (shared with the pages) into DRF answers. The base classes of the
-resources are in config.resources."""
+resources are in core.resources."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class _Rate:
+class RateHeaders:
     """Rates read from settings.API_THROTTLE_RATES when a request comes (so that they can be set per test); what is
     left of the tightest one is told in X-RateLimit-* headers (config.middleware.ApiBodyLimitMiddleware)."""
 
@@ -30,7 +30,7 @@ class _Rate:
         return allowed
 
 
-class UserThrottle(_Rate, SimpleRateThrottle):
+class UserThrottle(RateHeaders, SimpleRateThrottle):
     """Per person: the session and every token of theirs together. 429 with Retry-After beyond the rate."""
 
     scope = "user"
@@ -39,19 +39,6 @@ class UserThrottle(_Rate, SimpleRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # refused anyway (401)
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
-
-
-class TokenThrottle(_Rate, SimpleRateThrottle):
-    """Per token: a runaway script on one token does not use up its owner's other tools."""
-
-    scope = "token"
-
-    def get_cache_key(self, request, view):
-        from partners.models import ApiToken
-
-        if not isinstance(request.auth, ApiToken):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
 class Pagination(PageNumberPagination):

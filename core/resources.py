@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from plans.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, clean_text, parse_id
+from core.inputs import MAX_ID, MAX_YEAR, MIN_YEAR, clean_text, parse_id
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
@@ -81,7 +81,7 @@ class JsonBooleanField(serializers.BooleanField):
 
 
 class CleanCharField(serializers.CharField):
-    """Text as the pages save it (plans.inputs.clean_text), before the checks: pasted control characters, the
+    """Text as the pages save it (core.inputs.clean_text), before the checks: pasted control characters, the
     null character included, are removed and lone surrogates replaced, not refused (nor a 500 from the database)."""
 
     def to_internal_value(self, data):
@@ -101,7 +101,7 @@ class StrictSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
 
 class IdField(forms.CharField):
-    """A database id written with ASCII digits (plans.inputs.parse_id): "²", "١٢", " 3" or 30 digits are a 400."""
+    """A database id written with ASCII digits (core.inputs.parse_id): "²", "١٢", " 3" or 30 digits are a 400."""
 
     def __init__(self, *args, **kwargs):
         kwargs["strip"] = False
@@ -139,7 +139,7 @@ class SinceField(IsoDateTimeField):
         return value.astimezone(datetime.UTC) if value.tzinfo else value
 
 
-# A date's year as the server checks it (plans.inputs: 1900 to 2100), stated in the schema of every date.
+# A date's year as the server checks it (core.inputs: 1900 to 2100), stated in the schema of every date.
 YEAR_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
 
 
@@ -155,27 +155,9 @@ class SinceFilter(filters.IsoDateTimeFilter):
         super().__init__(field_name=field_name, **kwargs)
 
 
-class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    """What belongs to a plan, read by the plan's members only: `plan_path` leads from the model to its plan.
-
-    Another plan's object answers 404 whether it exists or not; a filter on another plan gives an empty list."""
-
-    plan_path = "plan"
-    queryset = None
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        from plans.models import Plan
-
-        plans = Plan.objects.visible_to(self.request.user).values("pk")
-        return self.base_queryset().filter(**{f"{self.plan_path}__in": plans})
-
-
 @extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
 class YearFilter(filters.NumberFilter):
-    """A year the product accepts (plans.inputs): 1900 to 2100; year 0 or 99999 is a 400."""
+    """A year the product accepts (core.inputs): 1900 to 2100; year 0 or 99999 is a 400."""
 
     field_class = forms.IntegerField
 

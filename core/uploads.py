@@ -2,7 +2,7 @@
 
 A file's name says nothing about what it holds: a spreadsheet renamed `.pdf`, a program renamed `.jpg`, a
 password-protected Word file. `identify_document` reads the first bytes (and, for ODF and Office files, the
-archive's table of contents, with the zip-bomb checks of plans.spreadsheets) and answers one of KINDS, or raises
+archive's table of contents, with the zip-bomb checks of core.spreadsheets) and answers one of KINDS, or raises
 UploadError with a message in French saying what is wrong and what to do. `safe_name` makes a name that can be
 shown and sent back in a download header: no folders, no control characters, a sensible length, and the
 extension of what the file really is.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from plans.inputs import clean_text
-from plans.spreadsheets import OLE_MAGIC, open_archive
+from core.inputs import clean_text
+from core.spreadsheets import OLE_MAGIC, open_archive
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 120  # characters, extension included

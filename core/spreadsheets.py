@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from plans.inputs import clean_text
+from core.inputs import clean_text
 
 MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
 MAX_UNZIPPED = 60 * 1024 * 1024  # what an ODS or XLSX may hold once decompressed

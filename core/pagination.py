@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plans.inputs import parse_id
+from core.inputs import parse_id
 
 
 @dataclass(frozen=True)

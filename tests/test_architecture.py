@@ -1,0 +1,76 @@
+"""Issue 29: the house's shape, checked rather than remembered. The arrows between packages (core at the bottom,
+config on top), and no translation frozen when a module is imported."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# From the bottom up: each may import those before it, never those after (function-level imports included).
+LAYERS = ["core", "partners", "plans", "indicators", "config"]
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _modules(package: str):
+    for path in sorted((ROOT / package).rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _imported(tree) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_the_arrows_point_down(package):
+    """core ← partners ← plans ← indicators, config on top: an app never imports config, core imports no app."""
+    above = set(LAYERS[LAYERS.index(package) + 1 :])
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path, tree in _modules(package)
+        for line, name in _imported(tree)
+        if name.split(".")[0] in above
+    ]
+    assert not wrong
+
+
+def test_core_is_not_an_app():
+    """No concrete model, no URL, no AppConfig: a package every app can stand on."""
+    assert not (ROOT / "core" / "apps.py").exists() and not (ROOT / "core" / "urls.py").exists()
+    from django.apps import apps
+
+    assert "core" not in {config.label for config in apps.get_app_configs()}
+
+
+def _frozen(tree, eager: set[str], in_function: bool = False):
+    """Calls of an eager gettext outside any function: run once, when the module is imported."""
+    for child in ast.iter_child_nodes(tree):
+        inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        called = isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id in eager
+        if called and not inside:
+            yield child
+        yield from _frozen(child, eager, inside)
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_no_translation_is_frozen_at_import(package):
+    """At module or class level, a string is translated lazily (`gettext_lazy`): `gettext` there runs once, at
+    import, in the language of whoever came first ("CSV (tableur)" in English)."""
+    wrong = []
+    for path, tree in _modules(package):
+        eager = {
+            alias.asname or alias.name
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+            for alias in node.names
+            if alias.name in EAGER
+        }
+        wrong += [f"{path.relative_to(ROOT)}:{call.lineno} {ast.unparse(call)[:60]}" for call in _frozen(tree, eager)]
+    assert not wrong
