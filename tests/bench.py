@@ -210,10 +210,10 @@ def main() -> int:
         p = plan.pk
         pages = [
             ("Quarter page, open quarter holding values", reverse("indicators:quarter", args=[p, 2026, 4])),
-            ("Quarter page, every pillar", reverse("indicators:quarter", args=[p, 2026, 4]) + "?pilier=tous"),
+            ("Quarter page, every pillar", reverse("indicators:quarter", args=[p, 2026, 4]) + "?pillar=all"),
             ("Quarter page, closed quarter", reverse("indicators:quarter", args=[p, 2026, 2])),
             ("Indicators step", reverse("indicators:plan_indicators", args=[p])),
-            ("Indicators step, every pillar", reverse("indicators:plan_indicators", args=[p]) + "?pilier=tous"),
+            ("Indicators step, every pillar", reverse("indicators:plan_indicators", args=[p]) + "?pillar=all"),
             ("Review", reverse("plans:review", args=[p])),
             ("Dashboard", reverse("indicators:dashboard", args=[p])),
             ("Budget", reverse("plans:budget", args=[p])),
@@ -238,12 +238,12 @@ def main() -> int:
             (f"Home, page 40, {followed}", reverse("home") + "?page=40"),
             (f"Home, search and filters, {followed}", reverse("home") + "?q=Territoire+01&status=active&late=on"),
             (f"Overview, {followed}", reverse("overview")),
-            (f"Overview by lateness, {followed}", reverse("overview") + "?tri=retard"),
+            (f"Overview by lateness, {followed}", reverse("overview") + "?sort=late"),
             (
                 f"Overview, one département, {followed}",
                 reverse("overview") + "?" + urlencode({"department": DEP}),
             ),
-            (f"Overview, Belgium, by execution, {followed}", reverse("overview") + "?country=BE&tri=execution"),
+            (f"Overview, Belgium, by execution, {followed}", reverse("overview") + "?country=BE&sort=execution"),
         ]:
             rows.append((label, *measure(national, url)))
         # An export asked in the request: queued in one go (the worker builds it; timed below).

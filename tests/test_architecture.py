@@ -2,6 +2,7 @@
 config on top), and no translation frozen when a module is imported."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,29 @@ def test_no_translation_is_frozen_at_import(package):
         }
         wrong += [f"{path.relative_to(ROOT)}:{call.lineno} {ast.unparse(call)[:60]}" for call in _frozen(tree, eager)]
     assert not wrong
+
+
+# What pages and the API read from a query string: English words, the same name for the same thing everywhere
+# (`?pilier=` on one page and `?pillar=` on another, `?tri=` beside `?sort=`, were one concern written twice).
+QUERY_PARAMETERS = {
+    "action", "axis", "format", "kind", "mine", "page", "period", "pillar", "ready", "section", "sort",
+    "submitted", "to", "version",
+}  # fmt: skip
+
+
+def test_query_parameters_are_english_and_shared():
+    read = set()
+    for package in LAYERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            read |= set(re.findall(r"(?:GET\.get\(|GET\[|query_params\.get\()\"([a-z_]+)\"", text))
+    assert read <= QUERY_PARAMETERS, sorted(read - QUERY_PARAMETERS)
+    links = set()
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        links |= set(re.findall(r"[?&](?:amp;)?([a-z_]+)=", path.read_text(encoding="utf-8")))
+    french = {"pilier", "moi", "tri", "vers", "pret", "periode", "soumises", "axe"}
+    assert not links & french, sorted(links & french)
+    values = set()
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        values |= set(re.findall(r'(?:value="|=)(tous|moi|oui|non)(?:"|&|\b)', path.read_text(encoding="utf-8")))
+    assert not values, values  # "all", not "tous"

@@ -275,8 +275,8 @@ class TestHostileInput:
     def test_hostile_query_strings_on_every_page(self, client, world):
         """Filters, pages, sorts and formats with hostile values: an answer, never a server error."""
         client.force_login(world.users[MemberRole.COORDINATOR])
-        params = ["pilier", "moi", "page", "q", "pillar", "axis", "lead", "status", "late", "sort", "format",
-                  "section", "tri", "vers", "action", "axe", "kind", "size", "max_cost", "pillar_kind"]  # fmt: skip
+        params = ["mine", "page", "q", "pillar", "axis", "lead", "status", "late", "sort", "format", "section", "to",
+                  "action", "kind", "size", "max_cost", "pillar_kind", "submitted", "ready", "period"]  # fmt: skip
         failures = []
         for url in plan_pages(world):
             for value in ["²", "9" * 40, "nul\x00", "01/0000", "-1", "'", "<b>"]:

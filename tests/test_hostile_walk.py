@@ -100,7 +100,7 @@ class TestF2NoOneValidatesTheirOwnSubmission:
         assert response.status_code == 200
         assert "un autre validateur" in response.content.decode()
         # The quarter page no longer offers the button.
-        page = client.get(f"/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/?pilier=tous")
+        page = client.get(f"/plans/{world.plan.pk}/suivi/{world.open.year}/T{world.open.quarter}/?pillar=all")
         assert "Vous l’avez soumis : un autre validateur du plan le valide." in page.content.decode()
         review.refresh_from_db()
         assert review.state == ReviewState.SUBMITTED

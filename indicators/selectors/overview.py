@@ -40,13 +40,13 @@ from plans.selectors import PLANS_PER_PAGE, filtered_plans
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
-# ?tri= value → database ordering (ties broken by title, then id, so pages are stable).
+# ?sort= value → database ordering (ties broken by title, then id, so pages are stable).
 SORTS = {
-    "titre": ("title", "pk"),
-    "territoire": ("territory__name", "title", "pk"),
-    "statut": ("status", "title", "pk"),
-    "realisation": ("-done_rate", "title", "pk"),
-    "retard": ("-late_count", "title", "pk"),
+    "title": ("title", "pk"),
+    "territory": ("territory__name", "title", "pk"),
+    "status": ("status", "title", "pk"),
+    "done": ("-done_rate", "title", "pk"),
+    "late": ("-late_count", "title", "pk"),
     "execution": ("-execution_rate", "title", "pk"),
 }
 
@@ -179,7 +179,7 @@ def plans_overview(*, user, filters: dict | None, sort: str, page: str | None, t
     """One page of the plans the user follows, with totals, pillar kinds and départements over all of them."""
     visible = Plan.objects.visible_to(user)
     plans = filtered_plans(visible, **(filters or {}), today=today)
-    ordered = with_progress(plans, today=today).order_by(*SORTS.get(sort, SORTS["titre"]))
+    ordered = with_progress(plans, today=today).order_by(*SORTS.get(sort, SORTS["title"]))
     result = OverviewPage(page=paginate(ordered, per_page=PLANS_PER_PAGE, number=page), totals=Totals())
     for row in result.page.page.object_list:
         row.done_share = percent(row.done_count, row.action_count)

@@ -215,7 +215,7 @@ def quarter_sheet(
 ) -> QuarterSheet:
     """The quarter page in seven queries, whatever the plan's size and however much it has reported.
 
-    `pillar` (the pillar asked for, "tous" or None: a big plan then opens on its first pillar) and `mine`
+    `pillar` (the pillar asked for, "all" or None: a big plan then opens on its first pillar) and `mine`
     filter the actions shown, `page` picks a page of them; actions in `also` are shown whatever the filters and
     the page (what the user just posted, so that nothing typed disappears from the page when it is shown again).
     The header's counts (late actions, missing values) are over every action the filters keep.

@@ -46,7 +46,7 @@ class ShareLinkForm(forms.Form):
 def dashboard(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, crumbs=[(_("Tableau de bord"), None)])
-    include = request.GET.get("soumises") == "1"
+    include = request.GET.get("submitted") == "1"
     dashboard = plan_dashboard(plan=plan, today=timezone.localdate(), include_submitted=include)
     # The conventions' warnings beside the money's (never on a share link): an agreement ending, a commitment late.
     dashboard.budget.warnings = dashboard.budget.warnings + convention_warnings(plan=plan, today=timezone.localdate())
@@ -103,7 +103,7 @@ def shared_dashboard(request, token):
         response = render(request, "indicators/share_unavailable.html", {"link": link}, status=410)
     else:
         context = {"plan": link.plan, "link": link, "shared": True}
-        include = request.GET.get("soumises") == "1"
+        include = request.GET.get("submitted") == "1"
         dashboard = plan_dashboard(plan=link.plan, today=timezone.localdate(), include_submitted=include, publish=True)
         context.update(as_context(dashboard))
         response = render(request, "indicators/dashboard_public.html", context)
@@ -117,8 +117,8 @@ def shared_dashboard(request, token):
 def overview(request):
     """Every plan the user follows, filtered and paginated, with totals and a roll-up per département."""
     form = PlanFilterForm(request.GET or None, departments=plan_departments(user=request.user))
-    sort = request.GET.get("tri", "titre")
-    sort = sort if sort in SORTS else "titre"
+    sort = request.GET.get("sort", "title")
+    sort = sort if sort in SORTS else "title"
     result = plans_overview(
         user=request.user,
         filters=form.filters() if form.is_bound else {},
@@ -133,7 +133,7 @@ def overview(request):
         "page_note": result.page.note,
         "sort": sort,
         "query": query_without(request, "page"),
-        "sort_query": query_without(request, "page", "tri"),
+        "sort_query": query_without(request, "page", "sort"),
         "breadcrumbs": [(_("Mes plans"), reverse("home")), (_("Vue d'ensemble"), None)],
     }
     return render(request, "indicators/overview.html", context, status=400 if form.errors else 200)

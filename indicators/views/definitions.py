@@ -33,7 +33,7 @@ from plans.shortcuts import (
 def plan_indicators(request, pk):
     plan = get_plan(request, pk)
     context = plan_context(request, plan, step="indicators", crumbs=[(_("Indicateurs"), None)])
-    step = indicators_step(plan=plan, pillar=request.GET.get("pilier"), page=request.GET.get("page"))
+    step = indicators_step(plan=plan, pillar=request.GET.get("pillar"), page=request.GET.get("page"))
     context.update(
         {"step": step, "page": step.pages.page, "page_note": step.pages.note, "query": query_without(request, "page")}
     )
@@ -46,7 +46,7 @@ def accept_suggestions(request, pk):
     action_pk = request.POST.get("action", "")
     if action_pk and parse_id(action_pk) is None:
         raise Http404
-    pillar_pk = request.POST.get("pilier", "")
+    pillar_pk = request.POST.get("pillar", "")
     if pillar_pk and parse_id(pillar_pk) is None:
         raise Http404
     actions = None
@@ -65,7 +65,7 @@ def accept_suggestions(request, pk):
         % {"n": len(created)},
     )
     url = reverse("indicators:plan_indicators", args=[plan.pk])
-    return redirect(f"{url}?pilier={pillar_pk}" if pillar_pk else url)
+    return redirect(f"{url}?pillar={pillar_pk}" if pillar_pk else url)
 
 
 def _form_page(request, plan, form, indicator=None):
@@ -88,7 +88,7 @@ def _indicators_url(plan, indicator):
         .values_list("pk", flat=True)
     )
     page = in_order.index(indicator.action_id) // STEP_ACTIONS_PER_PAGE + 1 if indicator.action_id in in_order else 1
-    return f"{url}?pilier={pillar}{f'&page={page}' if page > 1 else ''}#action-{indicator.action_id}"
+    return f"{url}?pillar={pillar}{f'&page={page}' if page > 1 else ''}#action-{indicator.action_id}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -195,7 +195,7 @@ def export_status(request, pk, job_pk):
             "refresh": job.is_pending and waited.total_seconds() < STALLED_AFTER,
             # Reached by the page's own refresh while the file was being prepared: start the download once it is
             # ready (a link opened later, or shared, does not download by itself).
-            "auto_download": request.GET.get("pret") == "1",
+            "auto_download": request.GET.get("ready") == "1",
             "waited_seconds": int(waited.total_seconds()),
             "stalled": job.status == ExportJob.QUEUED and waited.total_seconds() >= STALLED_AFTER,
         }

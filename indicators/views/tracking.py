@@ -42,7 +42,7 @@ def tracking(request, pk):
     """The tracking tab opens on the current quarter, or on the one chosen in the phone's quarter menu."""
     plan = get_plan(request, pk)
     periods = list(plan.periods.order_by("year", "quarter"))
-    asked = request.GET.get("periode", "")  # the phone's quarter menu: "2026-4"
+    asked = request.GET.get("period", "")  # the phone's quarter menu: "2026-4"
     period = next((p for p in periods if f"{p.year}-{p.quarter}" == asked), None) or current_period(periods)
     if period is None:
         raise Http404
@@ -56,8 +56,8 @@ def quarter(request, pk, year, quarter):
     periods, period = _period(plan, year, quarter)
     user = request.user
     filters = {
-        "pillar": request.GET.get("pilier"),
-        "mine": request.GET.get("moi") == "1",
+        "pillar": request.GET.get("pillar"),
+        "mine": request.GET.get("mine") == "1",
         "page": request.GET.get("page"),
     }
     if request.method == "GET":
@@ -321,7 +321,7 @@ def review_decide(request, pk, year, quarter, action_pk):
     if decision not in REVIEW_DONE:
         raise Http404
     # Back to the quarter page filtered as it was (its pillar, "mine", its page), at the action.
-    kept = {name: request.POST[name][:20] for name in ("pilier", "moi", "page") if request.POST.get(name)}
+    kept = {name: request.POST[name][:20] for name in ("pillar", "mine", "page") if request.POST.get(name)}
     back = f"{_quarter_url(plan, period)}{'?' + urlencode(kept) if kept else ''}#action-{action.pk}"
     by, base_url = request.user, request.build_absolute_uri("/")[:-1]
     reason = clean_text(request.POST.get("reason", ""))[:2000]

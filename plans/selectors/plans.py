@@ -83,9 +83,9 @@ def plans_list(*, user, filters: dict, page, today: datetime.date) -> PageOf:
 
 
 # Above this many actions, the pages that show every action with its fields (the quarter page, the indicators
-# step) open on one pillar at a time; "tous" shows them all.
+# step) open on one pillar at a time; "all" shows them all.
 ONE_PILLAR_FROM = 60
-ALL_PILLARS = "tous"
+ALL_PILLARS = "all"
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class PillarScope:
 
 
 def pillar_scope(*, plan: Plan, requested: str | None) -> PillarScope:
-    """Which pillar a long page shows: the one asked for, every one ("tous"), or for a big plan the first: one query.
+    """Which pillar a long page shows: the one asked for, every one ("all"), or for a big plan the first: one query.
 
     An unknown pillar is treated as not asked for.
     """

@@ -156,12 +156,12 @@ def action_create(request, pk):
     if not Axis.objects.filter(pillar__plan=plan).exists():
         messages.warning(request, _("Créez d'abord au moins un pilier et un axe."))
         return redirect("plans:structure", plan.pk)
-    initial = {"axis": axis_pk} if (axis_pk := parse_id(request.GET.get("axe", ""))) else {}
+    initial = {"axis": axis_pk} if (axis_pk := parse_id(request.GET.get("axis", ""))) else {}
     form = ActionForm(posted(request), plan=plan, initial=initial)
 
     def then(action):
         if "save_and_new" in request.POST:
-            return reverse("plans:action_create", args=[plan.pk]) + f"?axe={action.axis_id}"
+            return reverse("plans:action_create", args=[plan.pk]) + f"?axis={action.axis_id}"
         return reverse("plans:action_detail", args=[plan.pk, action.pk])
 
     done = save_form(

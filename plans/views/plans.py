@@ -333,7 +333,7 @@ def plan_status(request, pk):
     """Confirm, then apply, a status change: start tracking, close (confirmed), or reopen (with a reason)."""
     plan = get_plan(request, pk, perms.can_change_status)
     allowed = PLAN_TRANSITIONS.get(plan.status, ())
-    wanted = request.GET.get("vers")
+    wanted = request.GET.get("to")
     form = PlanStatusForm(posted(request), plan=plan, initial={"status": wanted if wanted in allowed else None})
     done = save_form(
         request,

@@ -234,23 +234,23 @@ class TestEntry:
 
     def test_the_quarter_page(self, client, world):
         client.force_login(world.coordinator)
-        page = client.get(quarter_url(world), {"pilier": "tous"})
+        page = client.get(quarter_url(world), {"pillar": "all"})
         form = next(r.form for r in page.context["sheet"].indicator_rows if r.indicator == world.indicator)
         assert [label for label, _fields in form.part_rows()] == ["Femmes", "Hommes", "Non renseigné"]
         assert f'name="m-{world.indicator.pk}-part_{world.women.pk}"' in page.text
         prefix = f"m-{world.indicator.pk}"
         data = {f"{prefix}-loaded": form.initial["loaded"], f"{prefix}-value": "30"}
         data |= {f"{prefix}-part_{world.women.pk}": "12", f"{prefix}-part_{world.men.pk}": "15"}
-        response = client.post(quarter_url(world) + "?pilier=tous", data)
+        response = client.post(quarter_url(world) + "?pillar=all", data)
         assert response.status_code == 400
         assert "Les parts font 27, pas 30" in response.text
         assert 'value="12"' in _input(response.text, f"{prefix}-part_{world.women.pk}")  # what was typed stays
         assert not Measurement.objects.filter(indicator=world.indicator, period=world.open).exists()
         data[f"{prefix}-value"] = ""
-        assert client.post(quarter_url(world) + "?pilier=tous", data).status_code == 302
+        assert client.post(quarter_url(world) + "?pillar=all", data).status_code == 302
         saved = Measurement.objects.get(indicator=world.indicator, period=world.open)
         assert saved.value_number == 27
-        page = client.get(quarter_url(world), {"pilier": "tous"})
+        page = client.get(quarter_url(world), {"pillar": "all"})
         assert 'value="15"' in _input(page.text, f"{prefix}-part_{world.men.pk}")
 
 
@@ -323,7 +323,7 @@ def test_the_quarter_page_reads_breakdowns_in_a_fixed_number_of_queries(client, 
         client.force_login(coordinator)
         url = reverse("indicators:quarter", args=[world.plan.pk, 2026, 3])
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, {"pilier": "tous"})
+            response = client.get(url, {"pillar": "all"})
         assert response.status_code == 200
         assert response.text.count("-part_") >= size * 2 * 2
         counts.append(len(queries))

@@ -132,7 +132,7 @@ class TestOverview:
         MembershipFactory(plan=other, user=user, role=MemberRole.COORDINATOR)
         PlanFactory(title="Plan d'un autre territoire")
         client.force_login(user)
-        response = client.get(reverse("overview"), {"tri": "retard"})
+        response = client.get(reverse("overview"), {"sort": "late"})
         rows = response.context["page"].object_list
         assert {r.pk for r in rows} == {plan.pk, other.pk}
         assert rows[0].pk == plan.pk  # one late action: first when sorted by lateness
@@ -157,10 +157,10 @@ class TestOverview:
         assert by_department["62 — Pas-de-Calais"].planned == Decimal("3000")
         html = response.content.decode()
         assert "Par département ou province" in html and "62 — Pas-de-Calais" in html
-        only = client.get(reverse("overview"), {"department": "62 — Pas-de-Calais", "tri": "retard"})
+        only = client.get(reverse("overview"), {"department": "62 — Pas-de-Calais", "sort": "late"})
         assert only.context["result"].totals.plans == 3 and not only.context["result"].by_department
         # Sorting keeps the filters, paging keeps both.
-        assert "department=62+%E2%80%94+Pas-de-Calais&amp;tri=titre" in only.content.decode()
+        assert "department=62+%E2%80%94+Pas-de-Calais&amp;sort=title" in only.content.decode()
 
     def test_totals_are_kept_a_few_minutes_per_user_and_filters_and_say_when(self, client, plan, settings):
         """Issue 26: over 3,000 plans the totals read 120,000 actions; they are kept (the page of plans is live)."""
@@ -183,7 +183,7 @@ class TestOverview:
     def test_unknown_filters_and_pages(self, client, plan):
         user = member(plan, MemberRole.VIEWER)
         client.force_login(user)
-        response = client.get(reverse("overview"), {"kind": "royaume", "tri": "n'importe", "page": "12"})
+        response = client.get(reverse("overview"), {"kind": "royaume", "sort": "n'importe", "page": "12"})
         assert response.status_code == 400
         html = response.content.decode()
         assert "« royaume » n&#x27;est pas une valeur proposée : filtre ignoré." in html
@@ -199,9 +199,9 @@ class TestOverview:
             MembershipFactory(user=user, plan=plan, role=MemberRole.VIEWER)
         client.force_login(user)
         with django_assert_max_num_queries(12):
-            response = client.get(reverse("overview"), {"tri": "execution", "late": "on"})
+            response = client.get(reverse("overview"), {"sort": "execution", "late": "on"})
         with django_assert_max_num_queries(12):
-            response = client.get(reverse("overview"), {"tri": "execution"})
+            response = client.get(reverse("overview"), {"sort": "execution"})
         assert len(response.context["page"].object_list) == min(count, 50)
         assert len(response.content) < 200_000
 

@@ -463,7 +463,7 @@ class TestPlanStatus:
     def test_closing_asks_for_confirmation_and_names_the_open_quarters(self, client, year2):
         client.force_login(year2.users[MemberRole.COORDINATOR])
         url = reverse(self.url_name, args=[year2.plan.pk])
-        page = client.get(url + "?vers=closed").content.decode()
+        page = client.get(url + "?to=closed").content.decode()
         assert "T3 2026" in page and "Je confirme la clôture du plan." in page
         refused = client.post(url, {"status": "closed"})
         assert refused.status_code == 400 and "Cochez la case" in refused.content.decode()

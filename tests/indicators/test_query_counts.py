@@ -65,7 +65,7 @@ class TestQueryCounts:
         args, most = PAGES[url_name]
         client.force_login(users[MemberRole.COORDINATOR])
         with django_assert_max_num_queries(most):
-            response = client.get(reverse(url_name, args=[plan.pk, *args]), {"pilier": "tous"})
+            response = client.get(reverse(url_name, args=[plan.pk, *args]), {"pillar": "all"})
         assert response.status_code == 200
 
     def test_action_page(self, client, django_assert_max_num_queries, grown):
@@ -92,7 +92,7 @@ class TestQueryCounts:
         client.force_login(users["lead"])
         with django_assert_max_num_queries(12):
             response = client.get(
-                reverse("indicators:quarter", args=[plan.pk, 2026, 3]), {"pilier": "tous", "moi": "1"}
+                reverse("indicators:quarter", args=[plan.pk, 2026, 3]), {"pillar": "all", "mine": "1"}
             )
         sheet = response.context["sheet"]
         led = plan.actions.filter(lead_id=users["lead"].partner_id).count()

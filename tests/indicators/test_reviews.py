@@ -187,7 +187,7 @@ class TestLocks:
         review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
         client.force_login(world.users[MemberRole.EDITOR])
         url = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
-        sheet = client.get(url, {"pilier": "tous"}).context["sheet"]
+        sheet = client.get(url, {"pillar": "all"}).context["sheet"]
         rows = {row.action.pk: row for row in sheet.rows}
         assert rows[world.led.pk].editable is False and rows[world.led.pk].review_state == "validated"
         assert all(not i.editable for i in rows[world.led.pk].indicators)
@@ -291,12 +291,12 @@ class TestPage:
         submit(world)
         client.force_login(world.users[MemberRole.COORDINATOR])
         quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
-        page = client.get(quarter, {"pilier": "tous"}).content.decode()
-        assert '<input type="hidden" name="pilier" value="tous">' in page
+        page = client.get(quarter, {"pillar": "all"}).content.decode()
+        assert '<input type="hidden" name="pillar" value="all">' in page
         response = client.post(
-            self.url(world), {"decision": "renvoyer", "reason": "Chiffre à revoir", "pilier": "tous"}
+            self.url(world), {"decision": "renvoyer", "reason": "Chiffre à revoir", "pillar": "all"}
         )
-        assert response["Location"] == f"{quarter}?pilier=tous#action-{world.led.pk}"
+        assert response["Location"] == f"{quarter}?pillar=all#action-{world.led.pk}"
         submit(world)
         response = client.post(self.url(world), {"decision": "valider"})
         assert response["Location"] == f"{quarter}#action-{world.led.pk}"
@@ -304,7 +304,7 @@ class TestPage:
     def test_the_journey_through_the_buttons(self, client, world):
         quarter = reverse("indicators:quarter", args=[world.plan.pk, world.open.year, world.open.quarter])
         client.force_login(world.users["lead"])
-        response = client.get(quarter, {"pilier": "tous"})
+        response = client.get(quarter, {"pillar": "all"})
         page = response.content.decode()
         assert f'name="soumettre" value="{world.led.pk}"' in page
         # Enter in a field clicks the form's first submit button: a plain save, never a submission.
@@ -316,18 +316,18 @@ class TestPage:
         row = next(r for r in sheet.rows if r.action.pk == world.led.pk)
         data = {f"a-{world.led.pk}-{k}": v for k, v in row.initial.items()}
         data[f"a-{world.led.pk}-progress"] = "88"
-        response = client.post(quarter + "?pilier=tous", {**data, "soumettre": str(world.led.pk)})
+        response = client.post(quarter + "?pillar=all", {**data, "soumettre": str(world.led.pk)})
         assert response.status_code == 302 and f"#action-{world.led.pk}" in response.url
         assert ProgressUpdate.objects.get(action=world.led, period=world.open).progress == 88
         assert ActionReview.objects.get(action=world.led, period=world.open).state == ReviewState.SUBMITTED
         client.force_login(world.users[MemberRole.COORDINATOR])
-        page = client.get(quarter, {"pilier": "tous"}).content.decode()
+        page = client.get(quarter, {"pillar": "all"}).content.decode()
         assert "Renvoyer pour correction" in page
         client.post(self.url(world), {"decision": "renvoyer", "reason": "Le\x0bchiffre est faux"})
         review = ActionReview.objects.get(action=world.led, period=world.open)
         assert (review.state, review.reason) == ("returned", "Le\nchiffre est faux")
         client.force_login(world.users["lead"])
-        assert "Le\nchiffre est faux" in client.get(quarter, {"pilier": "tous"}).content.decode()
+        assert "Le\nchiffre est faux" in client.get(quarter, {"pillar": "all"}).content.decode()
 
     @pytest.mark.parametrize("decision", ["soumettre", "valider", "renvoyer", "rouvrir"])
     def test_a_viewer_and_an_outsider_cannot_decide(self, client, world, decision):
@@ -475,12 +475,12 @@ class TestPublishedValues:
         assert progress.categories == ["T2 2026"]  # the one validated quarter
         submit(world)
         assert self.shown(client, dashboard)[:3] == ("18", "T2 2026", False)
-        value, when, submitted, response = self.shown(client, dashboard, soumises="1")
+        value, when, submitted, response = self.shown(client, dashboard, submitted="1")
         assert (value, when, submitted) == ("21", "T3 2026", True)
         assert "soumise</span>" in response.text and "Ne montrer que les valeurs validées" in response.text
         client.logout()
         assert self.shown(client, shared)[:2] == ("18", "T2 2026")
-        assert self.shown(client, shared, soumises="1")[:3] == ("21", "T3 2026", True)
+        assert self.shown(client, shared, submitted="1")[:3] == ("21", "T3 2026", True)
 
     def test_the_coordinator_sets_it_on_the_frame(self, client, world):
         client.force_login(world.users[MemberRole.COORDINATOR])

@@ -142,7 +142,7 @@ class TestQuarterPage:
         client.force_login(users["lead"])
         page = client.get(url(plan, period))
         assert list(page_forms(page)[0]) == [mine.pk]
-        mine_only = client.get(url(plan, period) + "?moi=1").content.decode()
+        mine_only = client.get(url(plan, period) + "?mine=1").content.decode()
         assert mine.title in mine_only and other.title not in mine_only
         with pytest.raises(PermissionDenied):
             quarter_save(
@@ -284,7 +284,7 @@ class TestQuarterFilters:
         plan, period, mine, _other, users, _indicators = tracked
         other_pillar_action = ActionFactory(axis__pillar__plan=plan, title="Action du second pilier")
         client.force_login(users[MemberRole.VIEWER])
-        html = client.get(url(plan, period), {"pilier": mine.axis.pillar_id}).content.decode()
+        html = client.get(url(plan, period), {"pillar": mine.axis.pillar_id}).content.decode()
         assert mine.title in html and other_pillar_action.title not in html
 
 
@@ -405,14 +405,14 @@ class TestBigPlansOpenOnOnePillar:
         shown = {row.action.axis.pillar_id for row in response.context["sheet"].rows}
         assert shown == {first.pk}
         html = response.content.decode()
-        assert "la page s’ouvre sur un pilier à la fois" in html and "pilier=tous" in html
-        everything = client.get(url(plan, period), {"pilier": "tous"})
+        assert "la page s’ouvre sur un pilier à la fois" in html and "pillar=all" in html
+        everything = client.get(url(plan, period), {"pillar": "all"})
         assert everything.context["sheet"].page.paginator.count == plan.actions.count()
         assert "un pilier à la fois" not in everything.content.decode()
-        chosen = client.get(url(plan, period), {"pilier": second.pk})
+        chosen = client.get(url(plan, period), {"pillar": second.pk})
         assert {row.action.axis.pillar_id for row in chosen.context["sheet"].rows} == {second.pk}
         for unknown in ("999999", "deux", "-1"):
-            assert client.get(url(plan, period), {"pilier": unknown}).context["sheet"].pillars.pillar == first
+            assert client.get(url(plan, period), {"pillar": unknown}).context["sheet"].pillars.pillar == first
 
     def test_saving_one_pillar_leaves_the_others_as_they_were(self, client, big):
         plan, users = big.plan, big.users
@@ -440,7 +440,7 @@ class TestBigPlansOpenOnOnePillar:
         response = client.get(page)
         assert {a.axis.pillar_id for a in response.context["step"].actions} == {first.pk}
         assert "un pilier à la fois" in response.content.decode()
-        every = client.get(page, {"pilier": "tous"}).context["step"]
+        every = client.get(page, {"pillar": "all"}).context["step"]
         assert every.pages.page.paginator.count == plan.actions.count()
         assert len(every.actions) == STEP_ACTIONS_PER_PAGE
         # The last action of the second pillar is on the second page of that pillar.
@@ -453,7 +453,7 @@ class TestBigPlansOpenOnOnePillar:
         expected_page = (
             f"&page={(in_pillar - 1) // STEP_ACTIONS_PER_PAGE + 1}" if in_pillar > STEP_ACTIONS_PER_PAGE else ""
         )
-        assert response["Location"] == f"{page}?pilier={second.pk}{expected_page}#action-{last.pk}"
+        assert response["Location"] == f"{page}?pillar={second.pk}{expected_page}#action-{last.pk}"
         # Back from editing an indicator of the second pillar: on that pillar, at that action.
         indicator = plan.indicators.filter(action__axis__pillar=second).first()
         edit = reverse("indicators:indicator_edit", args=[plan.pk, indicator.pk])
@@ -462,7 +462,7 @@ class TestBigPlansOpenOnOnePillar:
         data["label"] = "Nouvel intitulé"
         response = client.post(edit, data)
         assert response.status_code == 302, response.context["form"].errors
-        assert response["Location"] == f"{page}?pilier={second.pk}#action-{indicator.action_id}"
+        assert response["Location"] == f"{page}?pillar={second.pk}#action-{indicator.action_id}"
 
     def test_suggestions_are_accepted_for_the_pillar_shown(self, client, big):
         from plans.models import Action
@@ -473,13 +473,13 @@ class TestBigPlansOpenOnOnePillar:
         Action.objects.filter(plan=plan).update(indicator_suggestions=suggestion)
         client.force_login(users[MemberRole.COORDINATOR])
         before = plan.indicators.count()
-        response = client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pilier": first.pk})
-        assert response.status_code == 302 and response["Location"].endswith(f"?pilier={first.pk}")
+        response = client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pillar": first.pk})
+        assert response.status_code == 302 and response["Location"].endswith(f"?pillar={first.pk}")
         created = plan.indicators.count() - before
         assert created == plan.actions.filter(axis__pillar=first).count()
         assert not plan.indicators.filter(action__axis__pillar=second, label="Nombre de participants").exists()
         assert (
-            client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pilier": "x"}).status_code == 404
+            client.post(reverse("indicators:accept_suggestions", args=[plan.pk]), {"pillar": "x"}).status_code == 404
         )
 
     def test_pages_of_actions(self, client, big):
@@ -487,17 +487,17 @@ class TestBigPlansOpenOnOnePillar:
         period = plan.periods.get(year=2026, quarter=4)
         client.force_login(users[MemberRole.COORDINATOR])
         total = plan.actions.count()
-        second = client.get(url(plan, period), {"pilier": "tous", "page": "2"})
+        second = client.get(url(plan, period), {"pillar": "all", "page": "2"})
         sheet = second.context["sheet"]
         assert sheet.page.number == 2 and len(sheet.rows) == QUARTER_ACTIONS_PER_PAGE
         assert sheet.late_count == sum(1 for a in plan.actions.all() if a.is_late(period.end))  # all pages
         html = second.content.decode()
-        assert f"Actions 26 à 50 sur {total}" in html and "pilier=tous&amp;page=3" in html
+        assert f"Actions 26 à 50 sur {total}" in html and "pillar=all&amp;page=3" in html
         action = sheet.rows[0].action
         data = page_data(second, **{f"a-{action.pk}-note": "Saisi en page 2"})
-        saved = client.post(url(plan, period) + "?pilier=tous&page=2", data)
-        assert saved.status_code == 302 and saved["Location"].endswith("?pilier=tous&page=2")
+        saved = client.post(url(plan, period) + "?pillar=all&page=2", data)
+        assert saved.status_code == 302 and saved["Location"].endswith("?pillar=all&page=2")
         assert ProgressUpdate.objects.get(period=period, action=action).note == "Saisi en page 2"
-        beyond = client.get(url(plan, period), {"pilier": "tous", "page": "999"})
+        beyond = client.get(url(plan, period), {"pillar": "all", "page": "999"})
         assert beyond.context["sheet"].page.number == beyond.context["sheet"].page.paginator.num_pages
         assert "voici la dernière" in beyond.content.decode()

@@ -37,8 +37,8 @@ class TestBulkEdit:
     def test_lead_due_date_and_status_for_fifty_actions_at_once(self, client, template_plan):
         plan, _axes, actions, lead, _other, coordinator = template_plan
         client.force_login(coordinator)
-        response = post(client, plan, actions, "?pilier=tous", lead=lead.pk, due_date="06/2027", status="in_progress")
-        assert response.status_code == 302 and response["Location"].endswith("/actions/?pilier=tous")
+        response = post(client, plan, actions, "?pillar=all", lead=lead.pk, due_date="06/2027", status="in_progress")
+        assert response.status_code == 302 and response["Location"].endswith("/actions/?pillar=all")
         saved = list(Action.objects.filter(plan=plan))
         assert {(a.lead_id, a.due_date, a.status) for a in saved} == {
             (lead.pk, datetime.date(2027, 6, 30), ActionStatus.IN_PROGRESS)

@@ -21,7 +21,7 @@ class TestStatusChanges:
         plan, users = adopted
         client.force_login(users[MemberRole.COORDINATOR])
         url = reverse("plans:status", args=[plan.pk])
-        assert "Passer le plan au statut « En cours »" in client.get(url + "?vers=active").content.decode()
+        assert "Passer le plan au statut « En cours »" in client.get(url + "?to=active").content.decode()
         client.post(url, {"status": "active"})
         plan.refresh_from_db()
         assert plan.status == PlanStatus.ACTIVE
