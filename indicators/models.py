@@ -20,7 +20,7 @@ from core.formats import file_size
 from core.inputs import CleanTextModel, clean_text
 from indicators.enums import Direction, EvidenceHolder, Frequency, IndicatorKind, ReviewState, Unit
 from plans.enums import ActionStatus
-from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod, Versioned
+from plans.models import PRIVACY_HELP, Action, Convention, Meeting, Plan, ReportingPeriod, Versioned, periods
 
 BREAKDOWN_UNITS = {Unit.COUNT, Unit.EUROS}  # the parts add up to the total
 
@@ -55,13 +55,9 @@ class IndicatorQuerySet(models.QuerySet):
         if reviewed is not None:
             values = values.published(reviewed)
         if before is not None:
-            values = values.filter(
-                Q(period__year__lt=before.year) | Q(period__year=before.year, period__quarter__lt=before.quarter)
-            )
+            values = values.filter(periods.before(before))
         if upto is not None:
-            values = values.filter(
-                Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
-            )
+            values = values.filter(periods.up_to(upto))
         values = values.order_by("-period__year", "-period__quarter")
         return self.annotate(
             latest_number=Subquery(values.values("value_number")[:1]),
@@ -372,9 +368,7 @@ def latest_readings(*, plan: Plan, upto: ReportingPeriod | None = None, count: i
     number of indicators: the correlated subqueries of with_latest_value() cost a 400-action report 90 ms."""
     values = Measurement.objects.filter(indicator__plan=plan)
     if upto is not None:
-        values = values.filter(
-            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
-        )
+        values = values.filter(periods.up_to(upto))
     rank = Window(
         RowNumber(),
         partition_by=[F("indicator_id")],

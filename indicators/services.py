@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from partners.models import User
 from plans import perms as plan_perms
 from plans import services as plan_services
 from plans.enums import MemberRole
-from plans.models import Action, PeriodEvent, Plan, ReportingPeriod
+from plans.models import Action, PeriodEvent, Plan, ReportingPeriod, periods
 from plans.services.common import apply_fields
 
 
@@ -477,7 +477,7 @@ def quarter_save(
     # The actions' own status and progress follow their most recent quarter.
     later = set(
         ProgressUpdate.objects.filter(action__in=list(reported))
-        .filter(Q(period__year__gt=period.year) | Q(period__year=period.year, period__quarter__gt=period.quarter))
+        .filter(periods.after(period))
         .values_list("action_id", flat=True)
     )
     latest = {pk: state for pk, state in reported.items() if pk not in later}

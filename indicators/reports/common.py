@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import OuterRef, Subquery, Sum, Value
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,7 +25,7 @@ from indicators.opendata import ACTIONS, FUNDERS, INDICATORS, OpenData
 from indicators.reports.base import DECIMAL, INT, MONEY, PERCENT, Column, Figure, Rows, Section
 from indicators.targets import NUMERIC, target_label
 from plans.enums import ActionStatus, BudgetNature, Competence
-from plans.models import Action, BudgetLine, Plan, ReportingPeriod
+from plans.models import Action, BudgetLine, Plan, ReportingPeriod, periods
 
 ZERO = Decimal("0")
 
@@ -126,9 +126,7 @@ def action_states(*, plan: Plan, upto: ReportingPeriod | None, reference: dateti
     """The plan's actions in plan order, each as reported up to `upto` (all quarters if None): one query."""
     updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
     if upto is not None:
-        updates = updates.filter(
-            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
-        )
+        updates = updates.filter(periods.up_to(upto))
     updates = updates.order_by("-period__year", "-period__quarter")
     reviews = ActionReview.objects.filter(action=OuterRef("pk"), period=upto) if upto is not None else None
     actions = (

@@ -15,7 +15,7 @@ from indicators.enums import ReviewState, Unit
 from indicators.models import ActionReview, Indicator, Measurement, ProgressUpdate, format_value
 from indicators.targets import NUMERIC, on_target, target_label
 from plans.enums import ActionStatus
-from plans.models import Plan
+from plans.models import Plan, periods
 from plans.selectors import budget_summary
 
 ZERO = Decimal("0")
@@ -274,9 +274,7 @@ def progress_by_quarter(*, plan: Plan, upto=None, reviewed: frozenset[str] | Non
     states only, if given): one query."""
     updates = _progress_updates(plan, reviewed)
     if upto is not None:
-        updates = updates.filter(
-            Q(period__year__lt=upto.year) | Q(period__year=upto.year, period__quarter__lte=upto.quarter)
-        )
+        updates = updates.filter(periods.up_to(upto))
     return list(
         updates.values("period__year", "period__quarter")
         .annotate(average=Avg("progress"), done=Count("pk", filter=Q(status=ActionStatus.DONE)), n=Count("pk"))

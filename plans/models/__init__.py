@@ -1,13 +1,7 @@
-"""Plans' models, split by activity: drafting (the plan and its structure), budget, and conventions."""
+"""Plans' models, split by activity: drafting (the plan and its structure), periods (its quarters), budget,
+conventions, and sync (versions and the deletions feed)."""
 
-from plans.models.budget import (
-    BudgetExecution,
-    BudgetLine,
-    Funding,
-    FundingInstalment,
-    PeriodEvent,
-    ReportingPeriod,
-)
+from plans.models.budget import BudgetExecution, BudgetLine, Funding, FundingInstalment
 from plans.models.conventions import Commitment, CommitmentStatus, Convention, ConventionKind, ConventionParty
 from plans.models.drafting import (
     PRIVACY_HELP,
@@ -25,6 +19,7 @@ from plans.models.drafting import (
     Territory,
     tree_prefetch,
 )
+from plans.models.periods import PeriodEvent, ReportingPeriod
 from plans.models.sync import Deletion, Versioned, record_deletions
 
 __all__ = [

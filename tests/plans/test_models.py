@@ -102,3 +102,22 @@ class TestFrenchInput:
     def test_bad_month_is_explained(self):
         with pytest.raises(ValidationError, match="MM/AAAA"):
             MonthOrDateField().clean("13/2026")
+
+
+@pytest.mark.django_db
+def test_up_to_before_and_after_a_quarter_are_said_once():
+    """Issue 29: "up to / before / after a quarter" was written six times; plans.models.periods says it once."""
+    from plans import services
+    from plans.models import ReportingPeriod, periods
+
+    plan = PlanFactory(period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2026, 12, 31))
+    services.reporting_periods_sync(plan=plan)
+    t3 = ReportingPeriod.objects.get(plan=plan, year=2025, quarter=3)
+
+    def labels(q):
+        return [p.label for p in plan.periods.filter(q).order_by("year", "quarter")]
+
+    assert labels(periods.up_to(t3, prefix="")) == ["T1 2025", "T2 2025", "T3 2025"]
+    assert labels(periods.before(t3, prefix="")) == ["T1 2025", "T2 2025"]
+    assert labels(periods.after(t3, prefix="")) == ["T4 2025", "T1 2026", "T2 2026", "T3 2026", "T4 2026"]
+    assert [p.label for p in plan.periods.up_to(t3)] == labels(periods.up_to(t3, prefix=""))
