@@ -1,7 +1,10 @@
 import datetime
+import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from indicators.enums import Frequency, IndicatorKind, Unit
@@ -312,3 +315,162 @@ def plan_fields(plan, *, leaving: dict | None = None) -> dict:
         for line in BudgetLine.objects.filter(plan=plan).select_related("action", "funder")
     )
     return {"pillars": pillars, "axes": axes, "actions": actions, "indicators": indicators, "budget": lines}
+
+
+# --- Tracking: quarters' values, progress, reviews, evidence; breakdowns; what is sent and shared -------------
+
+
+class DimensionFactory(DjangoModelFactory):
+    """A breakdown of a plan's values (age, sex…); `categories=["Mineurs", "Majeurs"]` adds its categories."""
+
+    class Meta:
+        model = "indicators.Dimension"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory("tests.plans.factories.PlanFactory")
+    name = factory.Sequence(lambda n: f"Tranche d'âge {n}")
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        for order, label in enumerate(extracted or ()):
+            CategoryFactory(dimension=self, label=label, order=order)
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.Category"
+
+    dimension = factory.SubFactory(DimensionFactory)
+    label = factory.Sequence(lambda n: f"Catégorie {n}")
+
+
+class MeasurementFactory(DjangoModelFactory):
+    """An indicator's value in a quarter of its plan (T1 2026 unless told)."""
+
+    class Meta:
+        model = "indicators.Measurement"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = factory.SubFactory(
+        "tests.plans.factories.ReportingPeriodFactory", plan=factory.SelfAttribute("..indicator.plan")
+    )
+    value_number = Decimal("12")
+    entered_by = factory.SubFactory("tests.partners.factories.UserFactory")
+
+
+class ProgressUpdateFactory(DjangoModelFactory):
+    """An action's progress in a quarter of its plan; `done=True` for a finished action (100 %)."""
+
+    class Meta:
+        model = "indicators.ProgressUpdate"
+
+    action = factory.SubFactory(ActionFactory)
+    period = factory.SubFactory(
+        "tests.plans.factories.ReportingPeriodFactory", plan=factory.SelfAttribute("..action.plan")
+    )
+    status = "in_progress"
+    progress = 40
+    note = "Deux ateliers menés."
+    entered_by = factory.SubFactory("tests.partners.factories.UserFactory")
+
+    class Params:
+        done = factory.Trait(status="done", progress=100)
+
+
+class ActionReviewFactory(DjangoModelFactory):
+    """An action's quarter between its reporter and a validator: `submitted`, `validated` or `returned`."""
+
+    class Meta:
+        model = "indicators.ActionReview"
+
+    action = factory.SubFactory(ActionFactory)
+    period = factory.SubFactory(
+        "tests.plans.factories.ReportingPeriodFactory", plan=factory.SelfAttribute("..action.plan")
+    )
+
+    class Params:
+        submitted = factory.Trait(
+            state="submitted",
+            submitted_by=factory.SubFactory("tests.partners.factories.UserFactory"),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        validated = factory.Trait(
+            submitted=True,
+            state="validated",
+            decided_by=factory.SubFactory("tests.partners.factories.UserFactory"),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        returned = factory.Trait(
+            submitted=True,
+            state="returned",
+            decided_by=factory.SubFactory("tests.partners.factories.UserFactory"),
+            decided_at=factory.LazyFunction(timezone.now),
+            reason="Le chiffre du trimestre est à vérifier.",
+        )
+
+
+class EvidenceFactory(DjangoModelFactory):
+    """A PDF backing up an action (`holder="action"`, the default)."""
+
+    class Meta:
+        model = "indicators.Evidence"
+
+    action = factory.SubFactory(ActionFactory)
+    plan = factory.SelfAttribute("action.plan")
+    holder = "action"
+    file = factory.django.FileField(filename="compte-rendu.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    name = "compte-rendu.pdf"
+    kind = "pdf"
+    size = 15
+    uploaded_by = factory.SubFactory("tests.partners.factories.UserFactory")
+
+
+class DigestSentFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.DigestSent"
+
+    user = factory.SubFactory("tests.partners.factories.UserFactory")
+    day = datetime.date(2026, 12, 1)
+
+
+class ReviewSendingFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.ReviewSending"
+
+    plan = factory.SubFactory("tests.plans.factories.PlanFactory")
+    year = 2026
+    sent_on = datetime.date(2027, 1, 15)
+    file = factory.django.FileField(filename="bilan-2026.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    filename = "bilan-2026.pdf"
+    sent_by = factory.SubFactory("tests.partners.factories.UserFactory")
+
+
+class ShareLinkFactory(DjangoModelFactory):
+    """A read-only link to the plan's dashboard; the token itself is in `.raw`."""
+
+    class Meta:
+        model = "indicators.ShareLink"
+
+    plan = factory.SubFactory("tests.plans.factories.PlanFactory")
+    label = "Préfecture"
+    raw = factory.Sequence(lambda n: f"lien-{n}-{'x' * 20}")
+    token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.raw.encode()).hexdigest())
+    created_by = factory.SubFactory("tests.partners.factories.UserFactory")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=90))
+
+    @classmethod
+    def _create(cls, model_class, *args, raw, **kwargs):
+        link = super()._create(model_class, *args, **kwargs)
+        link.raw = raw
+        return link
+
+
+class ExportJobFactory(DjangoModelFactory):
+    class Meta:
+        model = "indicators.ExportJob"
+
+    plan = factory.SubFactory("tests.plans.factories.PlanFactory")
+    report = "suivi"
+    fmt = "csv"
+    data_version = "v1"
+    requested_by = factory.SubFactory("tests.partners.factories.UserFactory")

@@ -38,3 +38,23 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         staff = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """A token made as the account page makes it (partners.tokens.token_create); the token itself, shown once to
+    its owner, is in `.raw`. `ApiTokenFactory(read_only=False)` may write."""
+
+    class Meta:
+        model = "partners.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+    read_only = True
+
+    @classmethod
+    def _create(cls, model_class, *, user, name, read_only, **kwargs):
+        from partners.tokens import token_create
+
+        token, raw = token_create(user=user, name=name, read_only=read_only)
+        token.raw = raw
+        return token

@@ -1,7 +1,9 @@
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from plans.enums import ActionStatus, BudgetNature, Country, MemberRole, PillarKind, SizeClass, TerritoryKind
@@ -165,3 +167,154 @@ def territory_authority(user, *, kind=TerritoryKind.COMMUNE, country=Country.FRA
         territory = TerritoryFactory(kind=kind, country=country, official_code=official_code, **fields)
     territory.authorities.add(user.partner)
     return territory
+
+
+# --- The rest of the plans app: quarters, links, money details, conventions, records --------------------------
+
+
+class ReportingPeriodFactory(DjangoModelFactory):
+    """A quarter of a plan (the one that exists if the plan's quarters were made); `closed=True` closes it."""
+
+    class Meta:
+        model = "plans.ReportingPeriod"
+        django_get_or_create = ("plan", "year", "quarter")
+
+    plan = factory.SubFactory(PlanFactory)
+    year = 2026
+    quarter = 1
+
+    class Params:
+        closed = factory.Trait(closed_at=factory.LazyFunction(timezone.now), closed_by=factory.SubFactory(UserFactory))
+
+
+class PeriodEventFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.PeriodEvent"
+
+    period = factory.SubFactory(ReportingPeriodFactory, closed=True)
+    kind = "closed"
+    by = factory.SubFactory(UserFactory)
+
+
+class ActionPartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.ActionPartner"
+
+    action = factory.SubFactory(ActionFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class FundingInstalmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.FundingInstalment"
+
+    funding = factory.SubFactory(FundingFactory)
+    amount = Decimal("5000")
+
+
+class BudgetExecutionFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.BudgetExecution"
+        django_get_or_create = ("line", "quarter")
+
+    line = factory.SubFactory(BudgetLineFactory)
+    quarter = 1
+
+
+class ConventionFactory(DjangoModelFactory):
+    """A convention of the plan; `with_party=True` adds a signatory partner and a commitment of theirs."""
+
+    class Meta:
+        model = "plans.Convention"
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Convention de partenariat {n}")
+    starts_on = datetime.date(2026, 1, 1)
+
+    @factory.post_generation
+    def with_party(self, create, extracted, **kwargs):
+        if extracted:
+            party = ConventionPartyFactory(convention=self)
+            CommitmentFactory(convention=self, partner=party.partner)
+
+
+class ConventionPartyFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.ConventionParty"
+
+    convention = factory.SubFactory(ConventionFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+
+class CommitmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Commitment"
+
+    convention = factory.SubFactory(ConventionFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    what = "Mettre à disposition une salle chaque trimestre"
+
+
+class PlanTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanTemplate"
+
+    code = factory.Sequence(lambda n: f"modele-{n}")
+    name = factory.Sequence(lambda n: f"Modèle {n}")
+    description = "Un modèle de plan (proposition de la plateforme)."
+    source = "Proposition de la plateforme"
+    structure = factory.LazyFunction(
+        lambda: {
+            "pillars": [{"name": "Prévention", "kind": "prevention", "axes": [{"name": "Jeunesse", "actions": []}]}]
+        }
+    )
+
+
+class CatalogueMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.CatalogueMeasure"
+
+    code = factory.Sequence(lambda n: f"mesure-{n}")
+    title = factory.Sequence(lambda n: f"Mesure {n}")
+    description = "Une mesure du catalogue (proposition de la plateforme)."
+    pillar_kind = PillarKind.PREVENTION
+    commune_size = "all"
+    competence = "commune"
+    cost_class = 1
+    source = "Proposition de la plateforme"
+
+
+class SpreadsheetImportFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.SpreadsheetImport"
+
+    plan = factory.SubFactory(PlanFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    filename = "suivi.csv"
+    content = b"Pilier;Action\nPrevention;Former les animateurs\n"
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.content).hexdigest())
+
+
+class DeletionFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Deletion"
+
+    resource = "measurements"
+    object_id = factory.Sequence(lambda n: 1000 + n)
+    plan_id = factory.Sequence(lambda n: 1 + n)
+    version = 3
+
+
+class PlanRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanRequest"
+
+    requested_by = factory.SubFactory(UserFactory)
+    territory_name = factory.Faker("city", locale="fr_FR")
+    territory_kind = TerritoryKind.COMMUNE
+    country = Country.FRANCE
+    official_code = factory.Sequence(lambda n: f"{20000 + n}")
+    title = factory.Sequence(lambda n: f"Plan demandé {n}")
+    period_start = datetime.date(2027, 1, 1)
+    period_end = datetime.date(2029, 12, 31)
