@@ -5,6 +5,7 @@ import pytest
 from django.db import connections
 
 from tests.partners.factories import DEFAULT_PASSWORD, UserFactory
+from tests.plans.factories import MeetingFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -125,13 +126,12 @@ def api(django_db_setup, django_db_blocker):
 
     from partners.tokens import token_create
     from plans.enums import MemberRole
-    from plans.models import Meeting
     from tests.indicators.factories import second_year_plan
 
     with django_db_blocker.unblock(), transaction.atomic():
         own, other = second_year_plan(actions=3, indicators=1), second_year_plan(actions=2, indicators=1)
         for world in (own, other):
-            Meeting.objects.create(plan=world.plan, date=datetime.date(2026, 3, 2), decisions="Point d'étape")
+            MeetingFactory(plan=world.plan, date=datetime.date(2026, 3, 2), decisions="Point d'étape")
         outsider = UserFactory()
         _token, raw = token_create(user=own.users[MemberRole.COORDINATOR], name="Observatoire", read_only=True)
         _token, raw_write = token_create(user=own.users[MemberRole.COORDINATOR], name="Script", read_only=False)

@@ -12,7 +12,7 @@ from indicators.models import Measurement, ProgressUpdate
 from plans.enums import MemberRole
 from plans.models import Action, Deletion
 from tests.indicators.factories import IndicatorFactory
-from tests.plans.factories import ActionFactory, BudgetLineFactory, FundingFactory
+from tests.plans.factories import ActionFactory, BudgetLineFactory, DeletionFactory, FundingFactory
 from tests.test_api import ENDPOINTS, _ids, as_role
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,7 @@ class TestDelete:
 
 def test_the_deletions_feed_shows_only_your_plans(client, api):
     other = api["other"]
-    Deletion.objects.create(resource="measurements", object_id=123456, plan_id=other.plan.pk)
+    DeletionFactory(resource="measurements", object_id=123456, plan_id=other.plan.pk)
     as_role(client, api, "coordinator")
     feed = client.get("/api/v1/deletions/", {"page_size": 200}).json()["results"]
     assert 123456 not in {row["id"] for row in feed}

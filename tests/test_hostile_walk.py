@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators.enums import ReviewState
-from indicators.models import ActionReview, Measurement, ProgressUpdate
+from indicators.models import Measurement, ProgressUpdate
 from indicators.reviews import review_submit, review_validate
 from plans.enums import MemberRole
-from tests.indicators.factories import IndicatorFactory, second_year_plan
+from tests.indicators.factories import ActionReviewFactory, IndicatorFactory, MeasurementFactory, second_year_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def world():
 def fresh_indicator(world, action):
     """An indicator created this quarter on a draft action, with a value in the open quarter only."""
     indicator = IndicatorFactory(action=action, label="Nouvel indicateur")
-    Measurement.objects.create(
+    MeasurementFactory(
         indicator=indicator, period=world.open, value_number=Decimal(5), entered_by=world.users[MemberRole.EDITOR]
     )
     return indicator
@@ -40,7 +40,7 @@ class TestF7IndicatorMovedUnderAValidatedAction:
     def test_refused_with_a_message_and_the_value_stays_unvalidated(self, client, world):
         draft_action, validated_action = world.actions
         indicator = fresh_indicator(world, draft_action)
-        ActionReview.objects.create(
+        ActionReviewFactory(
             action=validated_action,
             period=world.open,
             state=ReviewState.VALIDATED,

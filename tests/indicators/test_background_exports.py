@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators.jobs import build_export, exports_prune, exports_reap
 from indicators.models import ExportJob
 from plans.enums import MemberRole
-from tests.indicators.factories import second_year_plan
+from tests.indicators.factories import ExportJobFactory, second_year_plan
 from tests.plans.factories import MembershipFactory, PlanFactory
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -140,7 +140,7 @@ class TestBackgroundExports:
         assert not os.path.exists(path)
 
     def test_a_job_enqueued_twice_is_built_once(self, world):
-        job = ExportJob.objects.create(plan=world.plan, report="suivi", fmt="ods", data_version="x")
+        job = ExportJobFactory(plan=world.plan, report="suivi", fmt="ods", data_version="x")
         build_export.call(job.pk)
         build_export.call(job.pk)
         job.refresh_from_db()

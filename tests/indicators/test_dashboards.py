@@ -10,17 +10,18 @@ from django.utils import timezone
 
 from indicators import urls as indicator_urls
 from indicators.enums import EvidenceHolder
-from indicators.models import Evidence, ShareLink
+from indicators.models import ShareLink
 from indicators.services import share_link_create
 from plans import urls as plan_urls
 from plans.enums import MemberRole
-from plans.models import BudgetLine, Funding, Membership
+from plans.models import Membership
 from plans.services import reporting_periods_sync
-from tests.indicators.factories import IndicatorFactory
+from tests.indicators.factories import EvidenceFactory, IndicatorFactory
 from tests.plans.factories import (
     ActionFactory,
     AxisFactory,
     BudgetLineFactory,
+    FundingFactory,
     MeetingFactory,
     MembershipFactory,
     PlanFactory,
@@ -84,16 +85,16 @@ class TestViewerCannotWrite:
     def test_every_write_url_refuses_a_viewer(self, client, plan):
         """POST to every URL of the plan's pages as a viewer: never a success, always 403, 404 or 405."""
         action = plan.actions.first()
-        line = BudgetLine.objects.create(
+        line = BudgetLineFactory(
             plan=plan, action=action, funder=action.lead, year=2026, nature="staff", planned_amount=100
         )
-        funding = Funding.objects.create(plan=plan, funder=action.lead, year=2026, amount_granted=100)
+        funding = FundingFactory(plan=plan, funder=action.lead, year=2026, amount_granted=100)
         coordinator = member(plan, MemberRole.COORDINATOR)
         link, _token = share_link_create(plan=plan, by=coordinator, label="Préfecture", days=30)
         viewer = member(plan, MemberRole.VIEWER)
         meeting = MeetingFactory(plan=plan)
-        evidence = Evidence.objects.create(
-            plan=plan, holder=EvidenceHolder.MEETING, meeting=meeting, name="cr.pdf", kind="pdf", size=10
+        evidence = EvidenceFactory(
+            plan=plan, holder=EvidenceHolder.MEETING, meeting=meeting, action=None, name="cr.pdf", kind="pdf", size=10
         )
         objects = {
             "pk": plan.pk,

@@ -16,7 +16,7 @@ from indicators.services import quarter_close, quarter_save
 from plans import services
 from plans.enums import MemberRole, PlanStatus
 from plans.models import Action, BudgetExecution, BudgetLine, Funding, FundingInstalment, Plan, ReportingPeriod
-from tests.indicators.factories import second_year_plan
+from tests.indicators.factories import IndicatorFactory, second_year_plan
 from tests.indicators.test_tracking import page_data, page_forms
 
 
@@ -339,7 +339,7 @@ class TestClosedQuartersOnEveryPath:
     def test_action_reported_only_in_open_quarters_is_deleted_with_that_data(self, year2):
         coordinator = year2.users[MemberRole.COORDINATOR]
         action = services.action_create(plan=year2.plan, by=coordinator, axis=year2.actions[0].axis, title="Neuve")
-        indicator = Indicator.objects.create(plan=year2.plan, action=action, label="Compte")
+        indicator = IndicatorFactory(plan=year2.plan, action=action, label="Compte")
         quarter_save(
             period=year2.open,
             by=coordinator,

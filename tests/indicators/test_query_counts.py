@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from indicators.selectors.tracking import QUARTER_ACTIONS_PER_PAGE
 from plans.enums import MemberRole
+from tests.indicators.factories import ReviewSendingFactory
 from tests.plans.factories import PlanFactory
 
 SIZES = [10, 300]
@@ -122,12 +123,10 @@ class TestReviewAndReportsStayFlat:
     def test_annual_review_with_sendings_recorded(self, client, django_assert_max_num_queries, grown):
         import datetime
 
-        from indicators.models import ReviewSending
-
         plan, users = grown
         recipients = list(plan.partners.all()[:3])
         for day in (5, 20):
-            sending = ReviewSending.objects.create(
+            sending = ReviewSendingFactory(
                 plan=plan, year=2026, sent_on=datetime.date(2027, 1, day), sent_by=users[MemberRole.COORDINATOR]
             )
             sending.recipients.set(recipients)

@@ -14,7 +14,7 @@ from indicators.reviews import review_reopen, review_return, review_submit, revi
 from indicators.services import quarter_close, quarter_save
 from plans import services as plan_services
 from plans.enums import MemberRole
-from tests.indicators.factories import second_year_plan
+from tests.indicators.factories import ActionReviewFactory, second_year_plan
 from tests.plans.factories import MembershipFactory
 
 
@@ -140,7 +140,7 @@ class TestTransitions:
             submit(world)
 
     def test_nothing_changes_in_a_closed_quarter(self, world):
-        review = ActionReview.objects.create(action=world.led, period=world.closed, state=ReviewState.SUBMITTED)
+        review = ActionReviewFactory(action=world.led, period=world.closed, state=ReviewState.SUBMITTED)
         with pytest.raises(ValidationError, match="est clos"):
             review_validate(review=review, by=world.users[MemberRole.COORDINATOR])
         with pytest.raises(ValidationError, match="est clos"):
@@ -467,7 +467,7 @@ class TestPublishedValues:
         assert (value, when) == ("—", "")  # nothing validated yet
         assert "Seules les valeurs et les points d’avancement validés sont montrés" in response.text
         assert not any(c.key == "trimestres" for c in response.context["charts"])  # no progress validated
-        ActionReview.objects.create(action=world.led, period=world.closed, state=ReviewState.VALIDATED)
+        ActionReviewFactory(action=world.led, period=world.closed, state=ReviewState.VALIDATED)
         value, when, _submitted, response = self.shown(client, dashboard)
         assert (value, when) == ("18", "T2 2026")
         assert response.context["key_indicators"][0].review_label == "validée" and ">validée</span>" in response.text
@@ -503,9 +503,7 @@ def test_the_annual_review_says_where_the_last_quarter_stands(world):
     column = labels.index("Validation T4 2026")
     assert {row[column] for row in section.rows} == {"brouillon"}  # T4 2026: nothing submitted yet
     review = ActionReview.objects.get(action=world.led, period=world.open)
-    ActionReview.objects.create(
-        action=world.led, period=world.plan.periods.get(year=2026, quarter=4), state="submitted"
-    )
+    ActionReviewFactory(action=world.led, period=world.plan.periods.get(year=2026, quarter=4), state="submitted")
     section = build_report(world.plan, "bilan", {"year": 2026}).section("actions")
     by_title = {row[1]: row[column] for row in section.rows}
     assert by_title[world.led.title] == "soumis" and review.state == "validated"

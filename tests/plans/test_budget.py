@@ -10,16 +10,18 @@ from django.urls import reverse
 from core.formats import euros
 from plans import services
 from plans.enums import ActionStatus, MemberRole
-from plans.models import BudgetExecution, BudgetLine, Funding, ReportingPeriod
+from plans.models import BudgetExecution, BudgetLine, Funding
 from plans.selectors import budget_summary
 from tests.partners.factories import PartnerFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
     AxisFactory,
+    BudgetExecutionFactory,
     BudgetLineFactory,
     FundingFactory,
     MembershipFactory,
     PlanFactory,
+    ReportingPeriodFactory,
 )
 
 
@@ -145,7 +147,7 @@ class TestBudgetLines:
     def test_lowering_planned_below_committed_needs_a_reason(self, setup):
         plan, action, funder, users = setup
         line = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("1000"))
-        BudgetExecution.objects.create(line=line, quarter=1, committed=Decimal("800"))
+        BudgetExecutionFactory(line=line, quarter=1, committed=Decimal("800"))
         editor = users[MemberRole.EDITOR]
         with pytest.raises(Exception, match="motif du dépassement"):
             services.budget_line_update(line=line, by=editor, planned_amount=Decimal("500"))
@@ -158,7 +160,7 @@ class TestBudgetLines:
     def test_line_with_money_cannot_be_deleted_nor_its_action(self, client, setup):
         plan, action, funder, users = setup
         line = BudgetLineFactory(action=action, funder=funder)
-        BudgetExecution.objects.create(line=line, quarter=1, committed=Decimal("100"))
+        BudgetExecutionFactory(line=line, quarter=1, committed=Decimal("100"))
         client.force_login(users[MemberRole.COORDINATOR])
         response = client.post(reverse("plans:line_delete", args=[plan.pk, line.pk]), follow=True)
         assert "remettez-les à zéro" in response.content.decode()
@@ -231,7 +233,7 @@ class TestExecution:
     def test_closed_quarter_cannot_change(self, setup):
         plan, action, funder, users = setup
         line = BudgetLineFactory(action=action, funder=funder)
-        ReportingPeriod.objects.create(
+        ReportingPeriodFactory(
             plan=plan, year=2026, quarter=1, closed_at=datetime.datetime(2026, 4, 5, tzinfo=datetime.UTC)
         )
         with pytest.raises(Exception, match="T1 2026 est clos"):
@@ -242,7 +244,7 @@ class TestExecution:
     def test_closed_quarter_is_shown_read_only(self, client, setup):
         plan, action, funder, users = setup
         line = BudgetLineFactory(action=action, funder=funder)
-        ReportingPeriod.objects.create(
+        ReportingPeriodFactory(
             plan=plan, year=2026, quarter=1, closed_at=datetime.datetime(2026, 4, 5, tzinfo=datetime.UTC)
         )
         client.force_login(users[MemberRole.EDITOR])
@@ -263,8 +265,8 @@ class TestSummary:
         second = ActionFactory(axis=action.axis)
         a = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("6000"), nature="staff")
         b = BudgetLineFactory(action=second, funder=other_funder, planned_amount=Decimal("4000"), nature="equipment")
-        BudgetExecution.objects.create(line=a, quarter=1, committed=Decimal("3000"), paid=Decimal("1000"))
-        BudgetExecution.objects.create(line=b, quarter=2, committed=Decimal("4000"), paid=Decimal("4000"))
+        BudgetExecutionFactory(line=a, quarter=1, committed=Decimal("3000"), paid=Decimal("1000"))
+        BudgetExecutionFactory(line=b, quarter=2, committed=Decimal("4000"), paid=Decimal("4000"))
         FundingFactory(plan=plan, funder=funder, amount_granted=Decimal("5000"))
         summary = budget_summary(plan=plan, today=datetime.date(2026, 6, 1))
         assert (summary.totals.planned, summary.totals.granted) == (Decimal("10000"), Decimal("5000"))
@@ -279,8 +281,8 @@ class TestSummary:
     def test_warns_when_most_commitments_fall_in_q4(self, setup):
         plan, action, funder, _users = setup
         line = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("10000"))
-        BudgetExecution.objects.create(line=line, quarter=1, committed=Decimal("2000"))
-        BudgetExecution.objects.create(line=line, quarter=4, committed=Decimal("6000"))
+        BudgetExecutionFactory(line=line, quarter=1, committed=Decimal("2000"))
+        BudgetExecutionFactory(line=line, quarter=4, committed=Decimal("6000"))
         summary = budget_summary(plan=plan, today=datetime.date(2026, 12, 31))
         assert any("75\u00a0% des engagements tombent au quatrième trimestre" in w for w in summary.warnings)
 
@@ -288,7 +290,7 @@ class TestSummary:
         plan, action, funder, _users = setup
         FundingFactory(plan=plan, funder=funder, year=2026, amount_granted=Decimal("20000"))
         line = BudgetLineFactory(action=action, funder=funder, planned_amount=Decimal("20000"))
-        BudgetExecution.objects.create(line=line, quarter=2, committed=Decimal("15000"))
+        BudgetExecutionFactory(line=line, quarter=2, committed=Decimal("15000"))
         assert budget_summary(plan=plan, today=datetime.date(2026, 9, 30)).warnings == []
         warnings = budget_summary(plan=plan, today=datetime.date(2026, 10, 1)).warnings
         assert warnings == [

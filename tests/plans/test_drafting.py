@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from indicators.models import Indicator
 from partners.models import User
 from plans import selectors, services
 from plans.enums import ActionPartnerRole, ActionStatus, MemberRole, PlanStatus
 from plans.models import Action, Axis, Membership, Pillar, Plan, PlanTemplate
+from tests.indicators.factories import IndicatorFactory
 from tests.partners.factories import PartnerFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
@@ -299,7 +299,7 @@ class TestActions:
         plan, _pillar, axis, lead = plan_with_tree
         action = ActionFactory(axis=axis, lead=lead, status=ActionStatus.DONE, progress=100)
         action.partner_links.create(partner=lead, role=ActionPartnerRole.FUNDER)
-        Indicator.objects.create(plan=plan, action=action, label="Nombre de séances")
+        IndicatorFactory(plan=plan, action=action, label="Nombre de séances")
         coord_client.post(reverse("plans:action_duplicate", args=[plan.pk, action.pk]))
         copy = Action.objects.exclude(pk=action.pk).get()
         assert copy.title.endswith("(copie)") and copy.status == ActionStatus.PLANNED and copy.progress == 0
@@ -380,7 +380,7 @@ class TestReviewAndAdoption:
     def test_adoption_records_the_meeting(self, coord_client, plan_with_tree):
         plan, _pillar, axis, lead = plan_with_tree
         action = ActionFactory(axis=axis, lead=lead)
-        Indicator.objects.create(plan=plan, action=action, label="Nombre de séances")
+        IndicatorFactory(plan=plan, action=action, label="Nombre de séances")
         response = coord_client.post(
             reverse("plans:adopt", args=[plan.pk]),
             {"date": "15/01/2026", "kind": "steering", "decisions": "Adopté à l'unanimité."},

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from indicators.models import Indicator
 from plans.enums import ActionStatus, MeetingKind, MemberRole, PillarKind
-from plans.models import BudgetLine, Funding
+from tests.indicators.factories import IndicatorFactory
+from tests.plans.factories import BudgetLineFactory, FundingFactory
 
 C, E, K, V = MemberRole.COORDINATOR, MemberRole.EDITOR, MemberRole.CONTRIBUTOR, MemberRole.VIEWER
 EVERYONE = {C, E, K, V}
@@ -348,11 +348,11 @@ VIEWS = [
 
 
 def _prepare(world):
-    world.indicator = Indicator.objects.create(plan=world.plan, action=world.action, label="Nombre de réunions")
+    world.indicator = IndicatorFactory(plan=world.plan, action=world.action, label="Nombre de réunions")
     world.action.indicator_suggestions = [{"kind": "result", "label": "Nombre de participants"}]
     world.action.save()
-    world.funding = Funding.objects.create(plan=world.plan, funder=world.action.lead, year=2026, amount_granted=1000)
-    world.line = BudgetLine.objects.create(
+    world.funding = FundingFactory(plan=world.plan, funder=world.action.lead, year=2026, amount_granted=1000)
+    world.line = BudgetLineFactory(
         plan=world.plan, action=world.action, funder=world.action.lead, year=2026, nature="staff", planned_amount=100
     )
     # The adoption needs a complete plan: the single action has a lead, a due date and now an indicator.

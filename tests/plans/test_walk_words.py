@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from partners.enums import PartnerKind
 from plans.enums import MeetingKind, MemberRole
-from plans.models import Meeting
 from tests.partners.factories import PartnerFactory, UserFactory
-from tests.plans.factories import MembershipFactory, PillarFactory, PlanFactory, TerritoryFactory
+from tests.plans.factories import MeetingFactory, MembershipFactory, PillarFactory, PlanFactory, TerritoryFactory
 
 
 @pytest.mark.django_db
@@ -65,7 +64,7 @@ class TestPlanWords:
     def test_adoption_line_does_not_repeat_the_date(self, client):
         plan = PlanFactory(adopted=True)
         day = datetime.date(2026, 12, 1)
-        meeting = Meeting.objects.create(plan=plan, kind=MeetingKind.STEERING, date=day)
+        meeting = MeetingFactory(plan=plan, kind=MeetingKind.STEERING, date=day)
         plan.adopted_on, plan.adopted_meeting = day, meeting
         plan.save()
         client.force_login(MembershipFactory(plan=plan, role=MemberRole.VIEWER).user)
