@@ -101,3 +101,14 @@ def test_query_parameters_are_english_and_shared():
     for path in sorted((ROOT / "templates").rglob("*.html")):
         values |= set(re.findall(r'(?:value="|=)(tous|moi|oui|non)(?:"|&|\b)', path.read_text(encoding="utf-8")))
     assert not values, values  # "all", not "tous"
+
+
+def test_forms_show_their_general_errors_through_one_component():
+    """21 templates repeated the non-field-errors block; they include components/_form_errors.html. Left: the two
+    inline rows (a funding's instalments, an indicator's row) whose errors sit in a table cell."""
+    written = sorted(
+        str(path.relative_to(ROOT / "templates"))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "non_field_errors" in path.read_text(encoding="utf-8") and path.name != "_form_errors.html"
+    )
+    assert written == ["indicators/includes/_indicator_rows.html", "plans/funding_form.html"]
