@@ -36,6 +36,7 @@ from indicators.enums import IndicatorKind, ReviewState
 from indicators.exports import FORMATS
 from indicators.exports import render as render_export
 from indicators.models import ActionReview, ExportJob, Indicator, Measurement, ProgressUpdate
+from plans.api import PlanScoped
 from plans.enums import ActionStatus, PillarKind
 from plans.models import Plan, ReportingPeriod
 
@@ -58,6 +59,7 @@ def _visible_plans(request):
 
 
 class QuarterItemViewSet(
+    PlanScoped,
     VersionedResource,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -278,12 +280,12 @@ class MeasurementViewSet(QuarterItemViewSet):
     item_key = "indicator"
     fixed_message = _lazy("L'indicateur et le trimestre d'une valeur ne changent pas : créez une autre valeur.")
 
-    def get_queryset(self):
+    plan_path = "indicator__plan"
+
+    def base_queryset(self):
         review = ActionReview.objects.filter(action=OuterRef("indicator__action"), period=OuterRef("period"))
-        return (
-            Measurement.objects.filter(indicator__plan__in=_visible_plans(self.request))
-            .select_related("period", "indicator")
-            .annotate(review=Subquery(review.values("state")[:1]))
+        return Measurement.objects.select_related("period", "indicator").annotate(
+            review=Subquery(review.values("state")[:1])
         )
 
     def values(self, instance, posted):
@@ -356,6 +358,7 @@ class IndicatorFilter(filters.FilterSet):
     partial_update=extend_schema(responses={200: IndicatorSerializer, 400: INVALID, 403: REFUSED, 409: CONFLICT}),
 )
 class IndicatorViewSet(
+    PlanScoped,
     VersionedResource,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -373,8 +376,8 @@ class IndicatorViewSet(
     ordering_fields = ["order", "updated_at", "id"]
     ordering = ["plan", "action", "order", "id"]
 
-    def get_queryset(self):
-        return Indicator.objects.filter(plan__in=_visible_plans(self.request)).select_related("plan")
+    def base_queryset(self):
+        return Indicator.objects.select_related("plan")
 
     def _plan(self, plan_id):
         return Plan.objects.visible_to(self.request.user).get(pk=plan_id)
@@ -481,12 +484,12 @@ class ProgressUpdateViewSet(QuarterItemViewSet):
     item_key = "action"
     fixed_message = _lazy("L'action et le trimestre d'un point d'avancement ne changent pas.")
 
-    def get_queryset(self):
+    plan_path = "action__plan"
+
+    def base_queryset(self):
         review = ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"))
-        return (
-            ProgressUpdate.objects.filter(action__plan__in=_visible_plans(self.request))
-            .select_related("period", "action")
-            .annotate(review=Subquery(review.values("state")[:1]))
+        return ProgressUpdate.objects.select_related("period", "action").annotate(
+            review=Subquery(review.values("state")[:1])
         )
 
     def values(self, instance, posted):

@@ -43,8 +43,10 @@ from plans.models import (
 )
 
 
-class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    """What belongs to a plan, read by the plan's members only: `plan_path` leads from the model to its plan.
+class PlanScoped:
+    """What belongs to a plan, read by the plan's members only: `plan_path` leads from the model to its plan, and
+    `base_queryset()` says what to load with it. Every resource of a plan's content stands on it (the plans
+    themselves, their territories and their partners, which several plans share, are read by their own rule).
 
     Another plan's object answers 404 whether it exists or not; a filter on another plan gives an empty list."""
 
@@ -57,6 +59,10 @@ class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         plans = Plan.objects.visible_to(self.request.user).values("pk")
         return self.base_queryset().filter(**{f"{self.plan_path}__in": plans})
+
+
+class PlanScopedViewSet(PlanScoped, viewsets.ReadOnlyModelViewSet):
+    """A plan's content, read only."""
 
 
 class PlanPermission(BasePermission):
@@ -183,6 +189,7 @@ class ActionFilter(filters.FilterSet):
 
 
 class ActionViewSet(
+    PlanScoped,
     VersionedResource,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -200,13 +207,10 @@ class ActionViewSet(
     ordering_fields = ["due_date", "updated_at", "title", "id"]
     ordering = ["plan", "axis__pillar__order", "axis__number", "order", "id"]
 
-    def get_queryset(self):
-        plans = Plan.objects.visible_to(self.request.user).values("pk")
+    def base_queryset(self):
         links = ActionPartner.objects.select_related("partner").order_by("role", "partner__name")
-        return (
-            Action.objects.filter(plan__in=plans)
-            .select_related("plan", "axis__pillar")
-            .prefetch_related(Prefetch("partner_links", queryset=links))
+        return Action.objects.select_related("plan", "axis__pillar").prefetch_related(
+            Prefetch("partner_links", queryset=links)
         )
 
     def update(self, request, *args, **kwargs):
@@ -578,7 +582,7 @@ class DeletionFilter(filters.FilterSet):
         fields = ["since", "plan", "resource"]
 
 
-class DeletionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DeletionViewSet(PlanScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
     """What was deleted from your plans (through the API, the pages, or with what contained it), oldest first,
     kept at least a year: a mirror synchronised with `updated_since` removes these to stay exact. `since`: at or
     after this moment (ISO 8601)."""
@@ -588,6 +592,7 @@ class DeletionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ["deleted_at", "id"]
     ordering = ["deleted_at", "id"]
 
-    def get_queryset(self):
-        plans = Plan.objects.visible_to(self.request.user).values("pk")
-        return Deletion.objects.filter(plan_id__in=plans)
+    plan_path = "plan_id"  # a number kept after the plan itself is gone
+
+    def base_queryset(self):
+        return Deletion.objects.all()

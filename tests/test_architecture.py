@@ -112,3 +112,13 @@ def test_forms_show_their_general_errors_through_one_component():
         if "non_field_errors" in path.read_text(encoding="utf-8") and path.name != "_form_errors.html"
     )
     assert written == ["indicators/includes/_indicator_rows.html", "plans/funding_form.html"]
+
+
+def test_every_resource_of_a_plan_is_scoped_the_same_way():
+    """6 of 15 resources used the shared plan-scoped base, the others their own copy of its rule."""
+    from config.api import router
+    from plans.api import PlanScoped
+
+    own_rule = {"territories", "plans", "partners"}  # shared by several plans, or the plans themselves
+    loose = sorted(prefix for prefix, viewset, _name in router.registry if not issubclass(viewset, PlanScoped))
+    assert loose == sorted(own_rule)
