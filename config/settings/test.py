@@ -18,4 +18,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Exports run at once in tests (the background flow is tested with the database backend explicitly).
 # (`make bench` queues them as in production: TASKS_BACKEND=django_tasks_db.DatabaseBackend.)
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "plans-locaux-test-media"
+# One folder per pytest-xdist worker: two workers' databases give the same ids, so the same file names.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"plans-locaux-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
