@@ -628,7 +628,7 @@ class ReportFileView(APIView):
                 return Response(body, status=202, headers={"Location": location})
             with job.file.open("rb") as stored:
                 return _file(stored.read(), job.content_type, job.filename)
-        built = jobs.build_report(plan, report, params, period=period)
+        built = jobs.build_report(plan, report, params, today=timezone.localdate(), period=period)
         built.generated_at = timezone.localtime()
         chosen = built.section(section) if section else None
         if section and chosen is None:

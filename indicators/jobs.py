@@ -42,14 +42,17 @@ logger = logging.getLogger(__name__)
 MAIN_SECTION = {"trimestre": "actions", "bilan": "actions", "suivi": "suivi"}
 
 
-def build_report(plan: Plan, report: str, params: dict, *, period: ReportingPeriod | None = None):
-    """The report a job or a page asks for: "trimestre" (year, quarter), "bilan" (year) or "suivi"."""
+def build_report(
+    plan: Plan, report: str, params: dict, *, today: datetime.date, period: ReportingPeriod | None = None
+):
+    """The report a job or a page asks for: "trimestre" (year, quarter), "bilan" (year) or "suivi", as it stands
+    on `today` (which actions are late): the request's day, or the day a background export was asked for."""
     if report == "trimestre":
         period = period or plan.periods.get(year=params["year"], quarter=params["quarter"])
-        return quarter_report(plan, period)
+        return quarter_report(plan, period, today=today)
     if report == "bilan":
-        return annual_review(plan, params["year"])
-    return suivi_table(plan)
+        return annual_review(plan, params["year"], today=today)
+    return suivi_table(plan, today=today)
 
 
 def plan_data_version(plan: Plan, *, today: datetime.date | None = None, counts: dict | None = None) -> str:
@@ -163,7 +166,7 @@ def build_export(job_id: int) -> None:
     try:
         with translation.override(job.language):
             timezone.activate(job.plan.territory.timezone)
-            report = build_report(job.plan, job.report, job.params)
+            report = build_report(job.plan, job.report, job.params, today=timezone.localdate(job.requested_at))
             report.generated_at = timezone.localtime()
             section = report.section(job.section) if job.section else None
             body = exports.render(report, job.fmt, section=section, base_url="")

@@ -707,7 +707,7 @@ def annual_review_send(*, plan: Plan, by: User, year: int, recipients, sent_on: 
         with prepared.file.open("rb") as stored:
             body, filename = stored.read(), prepared.filename
     else:
-        report = jobs.build_report(plan, "bilan", {"year": year})
+        report = jobs.build_report(plan, "bilan", {"year": year}, today=sent_on)
         report.generated_at = timezone.localtime()
         body, filename = exports.render(report, "pdf", section=None, base_url=""), report.filename("pdf")
     sending = ReviewSending(plan=plan, year=year, sent_on=sent_on, filename=filename, sent_by=by)

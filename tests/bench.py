@@ -305,7 +305,7 @@ def print_exports(plan, build_report, exports):
         for fmt in ("pdf", "xlsx", "ods", "csv"):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                built = build_report(plan, report, params)
+                built = build_report(plan, report, params, today=timezone.localdate())
                 section = built.section(MAIN_SECTION[report]) if fmt == "csv" else None  # as the page asks
                 body = exports.render(built, fmt, section=section, base_url="")
                 elapsed = time.perf_counter() - started

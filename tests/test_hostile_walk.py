@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.enums import ReviewState
 from indicators.models import Measurement, ProgressUpdate
@@ -576,7 +577,7 @@ class TestF3NoSubtractionGivesASmallCountAway:
         from indicators.jobs import build_report
 
         reported.report(0, 3, 4)
-        report = build_report(reported.plan, "trimestre", {"year": 2026, "quarter": 3})
+        report = build_report(reported.plan, "trimestre", {"year": 2026, "quarter": 3}, today=timezone.localdate())
         section = next(s for s in report.sections if s.key == "indicateurs")
         record = next(r for r in section.open_data.records if r["indicator_id"] == reported.indicator.pk)
         assert record["value"] is None and record["value_text"] == "masqué"

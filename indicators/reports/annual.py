@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -301,13 +300,13 @@ def _charts(plan, states, last, money, pace_chart, indicators, progress_rows) ->
     return [c for c in charts if not c.small] + money_charts + [c for c in charts if c.small]
 
 
-def _commitments_section(plan: Plan, year: int) -> list[Section]:
+def _commitments_section(plan: Plan, year: int, today: datetime.date) -> list[Section]:
     """What the conventions' parties promised for the year (or without a date), and whether it was kept: one
     query; no section when the plan records no convention."""
     from plans.models import Commitment
 
     year_end = datetime.date(year, 12, 31)
-    reference = min(timezone.localdate(), year_end)
+    reference = min(today, year_end)
     commitments = list(
         Commitment.objects.filter(convention__plan=plan)
         .filter(Q(due_on__year=year) | Q(due_on=None))
@@ -329,11 +328,11 @@ def _commitments_section(plan: Plan, year: int) -> list[Section]:
     return [Section("engagements", _("Engagements des conventions"), columns, rows, group_columns=(0,))]
 
 
-def annual_review(plan: Plan, year: int) -> Report:
+def annual_review(plan: Plan, year: int, *, today: datetime.date) -> Report:
     """The yearly review for the funders: the four quarters, indicator trends and execution by funder."""
     periods = {p.quarter: p for p in plan.periods.filter(year=year)}
     last = periods[max(periods)] if periods else None
-    states = action_states(plan=plan, upto=last, reference=min(timezone.localdate(), datetime.date(year, 12, 31)))
+    states = action_states(plan=plan, upto=last, reference=min(today, datetime.date(year, 12, 31)))
     indicators = _year_indicators(plan, year, states)
     money = _year_money(plan, year)
     progress_rows = _progress_rows(plan, year)
@@ -374,7 +373,7 @@ def annual_review(plan: Plan, year: int) -> Report:
         actions=[state.action for state in states],
         first=datetime.date(year, 1, 1),
         last=datetime.date(year, 12, 1),
-        today=timezone.localdate(),
+        today=today,
     )
     return Report(
         kind="annual",
@@ -400,7 +399,7 @@ def annual_review(plan: Plan, year: int) -> Report:
                 + [_funder_cells(_total(money.funders))] * bool(money.funders),
                 open_data=funders_open_data(money.funders),
             ),
-            *_commitments_section(plan, year),
+            *_commitments_section(plan, year, today),
             Section(
                 "rythme",
                 _("Rythme d'engagement"),

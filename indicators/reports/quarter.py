@@ -1,9 +1,9 @@
 """The steering committee's quarterly report."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -191,9 +191,9 @@ def _decisions(states: list[ActionState], missing: list, warnings: list) -> list
     return late + values + list(warnings)
 
 
-def quarter_report(plan: Plan, period: ReportingPeriod) -> Report:
+def quarter_report(plan: Plan, period: ReportingPeriod, *, today: datetime.date) -> Report:
     """The steering committee's quarterly report: where each action stands, the values due, the money."""
-    reference = min(timezone.localdate(), period.end)
+    reference = min(today, period.end)
     states = action_states(plan=plan, upto=period, reference=reference)
     indicators = _quarter_indicators(plan, period, states)
     summary = budget_summary(plan=plan, today=period.end)

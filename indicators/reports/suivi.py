@@ -1,9 +1,10 @@
 """The SeNe "Modèle de suivi" table."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.enums import Unit
@@ -124,9 +125,9 @@ def _latest_indicators(plan: Plan, states: list[ActionState]) -> LatestIndicator
     return result
 
 
-def suivi_table(plan: Plan) -> Report:
+def suivi_table(plan: Plan, *, today: datetime.date) -> Report:
     """The SeNe "Modèle de suivi": its eight columns, one row per action, grouped by pillar and domain."""
-    states = action_states(plan=plan, upto=None, reference=timezone.localdate())
+    states = action_states(plan=plan, upto=None, reference=today)
     indicators = _latest_indicators(plan, states)
     planned, budget = planned_by_action(plan), budget_by_action(plan)
     rows = [
@@ -172,7 +173,7 @@ def suivi_table(plan: Plan) -> Report:
         subtitle=f"{plan.title} · {plan.territory.name}",
         plan=plan,
         name="suivi",
-        period=timezone.localdate().isoformat(),
+        period=today.isoformat(),
         sections=[
             suivi,
             indicator_section("indicateurs", _("Indicateurs"), value_columns, indicators.lines),

@@ -7,6 +7,7 @@ anywhere, and the day): any change to the plan, or a new day, is a new key. Each
 the files hold them all.
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -31,17 +32,23 @@ class ReportPreview:
 
 
 def report_preview(
-    *, plan: Plan, name: str, params: dict, period: ReportingPeriod | None = None, counts: dict | None = None
+    *,
+    plan: Plan,
+    name: str,
+    params: dict,
+    today: datetime.date,
+    period: ReportingPeriod | None = None,
+    counts: dict | None = None,
 ) -> ReportPreview:
     """The preview of report `name` ("trimestre", "bilan", "suivi"): one query when it is cached, else the build.
 
     `counts`: a dict that the same query fills with the plan's sizes, for the page's header."""
-    version = jobs.plan_data_version(plan, counts=counts)
+    version = jobs.plan_data_version(plan, today=today, counts=counts)
     identity = json.dumps([plan.pk, name, params, get_language(), version, PREVIEW_ROWS], sort_keys=True)
     key = "report-preview:" + hashlib.sha256(identity.encode()).hexdigest()
     preview = cache.get(key)
     if preview is None:
-        report = jobs.build_report(plan, name, params, period=period)
+        report = jobs.build_report(plan, name, params, today=today, period=period)
         report.generated_at = timezone.localtime()
         body = render_to_string(
             "indicators/reports/_report_body.html", {"report": report, "plan": plan, "preview_rows": PREVIEW_ROWS}

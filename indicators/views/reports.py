@@ -47,7 +47,9 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
     fmt = request.GET.get("format", "")
     if not fmt:
         counts = {}
-        preview = report_preview(plan=plan, name=name, params=params, period=period, counts=counts)
+        preview = report_preview(
+            plan=plan, name=name, params=params, today=timezone.localdate(), period=period, counts=counts
+        )
         context = plan_context(
             request,
             plan,
@@ -76,7 +78,7 @@ def _respond(request, plan, name: str, params: dict, url: str, period=None):
         if job.is_done:
             return _serve(job)
         return redirect("indicators:export_status", plan.pk, job.pk)
-    report = jobs.build_report(plan, name, params, period=period)
+    report = jobs.build_report(plan, name, params, today=timezone.localdate(), period=period)
     report.generated_at = timezone.localtime()
     section = report.section(key) if key else None
     if key and section is None:  # a part only some quarters have (values broken down by group)
@@ -139,7 +141,7 @@ def annual_send(request, pk, year):
     )
     if done:
         return done
-    preview = report_preview(plan=plan, name="bilan", params={"year": year}, period=None)
+    preview = report_preview(plan=plan, name="bilan", params={"year": year}, today=timezone.localdate())
     context = plan_context(request, plan, crumbs=[(_("Rapports"), reverse("indicators:reports", args=[plan.pk]))])
     context.update({"preview": preview, "url": url, "formats": FORMAT_LABELS})
     context.update(_sending_context(request, plan, year, form))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.opendata import SPECS
 from indicators.services import quarter_save
@@ -68,7 +69,7 @@ def built(plan, name, *args):
         "indicators:report_quarter": ("trimestre", ("year", "quarter")),
         "indicators:report_annual": ("bilan", ("year",)),
     }[name]
-    return build_report(plan, report, dict(zip(keys, args, strict=True)))
+    return build_report(plan, report, dict(zip(keys, args, strict=True)), today=timezone.localdate())
 
 
 @pytest.mark.django_db

@@ -74,7 +74,7 @@ class TestReturnedActions:
 
     def test_the_report_keeps_the_reason(self, world):
         action = self.returned(world)
-        report = build_report(world.plan, "trimestre", {"year": 2026, "quarter": 3})
+        report = build_report(world.plan, "trimestre", {"year": 2026, "quarter": 3}, today=timezone.localdate())
         section = report.section("actions")
         validation = section.columns.index(next(c for c in section.columns if c.label == "Validation"))
         row = next(r for r in section.rows if r[2] == action.title)

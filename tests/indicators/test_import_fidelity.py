@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.spreadsheets import read_spreadsheet
 from indicators.imports import import_apply, interpret, parse_financing
@@ -121,7 +122,7 @@ def test_the_suivi_tables_budget_lines_come_back_with_their_funder_year_and_natu
         action=world.actions[0], by=coordinator, funder=world.funder, year=2027, nature="staff",
         planned_amount=Decimal("1234.50"),
     )  # fmt: skip
-    content = render(build_report(world.plan, "suivi", {}), fmt)
+    content = render(build_report(world.plan, "suivi", {}, today=timezone.localdate()), fmt)
     copy = PlanFactory(territory=world.plan.territory, period_start=world.plan.period_start,
                        period_end=world.plan.period_end)  # fmt: skip
     MembershipFactory(plan=copy, role=MemberRole.COORDINATOR)
@@ -233,7 +234,7 @@ def test_the_suivi_export_reimports_as_the_same_plan_field_by_field(fmt, languag
     from django.utils import translation
 
     with translation.override(language):  # exported by an English user, imported by a French one
-        content = render(build_report(plan, "suivi", {}), fmt)
+        content = render(build_report(plan, "suivi", {}, today=timezone.localdate()), fmt)
     copy = PlanFactory(territory=plan.territory, period_start=plan.period_start, period_end=plan.period_end)
     MembershipFactory(plan=copy, role=MemberRole.COORDINATOR)
     upload = upload_into(copy, content, name=f"suivi.{fmt}")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from core.spreadsheets import MAX_ROWS, SpreadsheetError, read_spreadsheet
 from indicators.exports import render
@@ -543,7 +544,7 @@ def test_round_trip_of_both_demo_plans(demo, fmt, language):
     assert len(demo) == 2
     for source in demo:
         with translation.override(language):
-            report = build_report(source, "suivi", {})
+            report = build_report(source, "suivi", {}, today=timezone.localdate())
             section = report.section("suivi") if fmt.startswith("csv") else None
             content = render(report, fmt, section=section)
         target = PlanFactory(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.reports import SUIVI_HEADERS
 from indicators.services import quarter_save
@@ -211,7 +212,7 @@ class TestSuiviTable:
         # Read as in the SeNe model, a group's name shows on its first row only.
         from indicators.jobs import build_report
 
-        shown = build_report(plan, "suivi", {}).section("suivi").shown_rows
+        shown = build_report(plan, "suivi", {}, today=timezone.localdate()).section("suivi").shown_rows
         assert shown[0][1] == "Paix publique" and shown[1][:2] == ["", ""]
         html = client.get(reverse("indicators:report_suivi", args=[plan.pk])).content.decode()
         assert html.count("<td>Paix publique</td>") == 1
@@ -306,16 +307,37 @@ class TestBuildingLess:
         from indicators.selectors.reports import PREVIEW_ROWS, report_preview
 
         plan = PlanFactory(second_year=PREVIEW_ROWS + 20, second_year__indicators=2)
-        section = build_report(plan, "bilan", {"year": 2026}).section("tendances")
+        section = build_report(plan, "bilan", {"year": 2026}, today=timezone.localdate()).section("tendances")
         assert isinstance(section.print_rows, Rows) and len(section.print_rows) == PREVIEW_ROWS + 20
         written = []
         described = IndicatorLine.description.fget
         monkeypatch.setattr(IndicatorLine, "description", property(lambda line: written.append(1) or described(line)))
         with translation.override("fr"):
-            preview = report_preview(plan=plan, name="bilan", params={"year": 2026})
+            preview = report_preview(plan=plan, name="bilan", params={"year": 2026}, today=timezone.localdate())
         # Two indicators an action, 60 actions shown: 120 sentences, not 160.
         assert len(written) == 2 * PREVIEW_ROWS
         assert f"Aperçu : {PREVIEW_ROWS} premières lignes sur {PREVIEW_ROWS + 20}" in preview.body
         # The file has them all, written out.
         assert len(list(section.print_rows)) == PREVIEW_ROWS + 20
         assert all(" · " in row[2] for row in section.print_rows)
+
+
+@pytest.mark.django_db
+def test_a_report_is_built_for_the_day_it_is_given():
+    """Issue 29 (one clock): reports take `today` from the request, or from the day a background export was asked
+    for, and never read the clock themselves: the same plan on two days, two answers on lateness."""
+    from indicators.jobs import build_report
+
+    plan = PlanFactory(period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2027, 12, 31))
+    reporting_periods_sync(plan=plan)
+    ActionFactory(axis=AxisFactory(pillar__plan=plan), status="in_progress", due_date=datetime.date(2026, 6, 30))
+    before = build_report(plan, "suivi", {}, today=datetime.date(2026, 3, 1))
+    after = build_report(plan, "suivi", {}, today=datetime.date(2026, 9, 1))
+    assert (before.period, after.period) == ("2026-03-01", "2026-09-01")
+    quarter = {"year": 2026, "quarter": 3}
+
+    def lateness(day):
+        (row,) = build_report(plan, "trimestre", quarter, today=day).section("actions").rows
+        return row[7]  # the "late" cell, after pillar, axis, title, lead, due date, status and progress
+
+    assert (lateness(datetime.date(2026, 5, 1)), lateness(datetime.date(2026, 7, 1))) == ("non", "oui")

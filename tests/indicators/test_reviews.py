@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.enums import ReviewState
 from indicators.models import ActionReview, Measurement, ProgressUpdate
@@ -390,7 +391,9 @@ def test_the_quarterly_report_says_where_each_action_stands(world):
     from indicators.jobs import build_report
 
     review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
-    section = build_report(world.plan, "trimestre", {"year": 2026, "quarter": 3}).section("actions")
+    section = build_report(world.plan, "trimestre", {"year": 2026, "quarter": 3}, today=timezone.localdate()).section(
+        "actions"
+    )
     column = [str(c.label) for c in section.columns].index("Validation")
     by_title = {row[2]: row[column] for row in section.rows}
     assert by_title[world.led.title] == "validé" and by_title[world.other_action.title] == "brouillon"
@@ -498,12 +501,12 @@ def test_the_annual_review_says_where_the_last_quarter_stands(world):
     from indicators.jobs import build_report
 
     review_validate(review=submit(world), by=world.users[MemberRole.COORDINATOR])
-    section = build_report(world.plan, "bilan", {"year": 2026}).section("actions")
+    section = build_report(world.plan, "bilan", {"year": 2026}, today=timezone.localdate()).section("actions")
     labels = [str(c.label) for c in section.columns]
     column = labels.index("Validation T4 2026")
     assert {row[column] for row in section.rows} == {"brouillon"}  # T4 2026: nothing submitted yet
     review = ActionReview.objects.get(action=world.led, period=world.open)
     ActionReviewFactory(action=world.led, period=world.plan.periods.get(year=2026, quarter=4), state="submitted")
-    section = build_report(world.plan, "bilan", {"year": 2026}).section("actions")
+    section = build_report(world.plan, "bilan", {"year": 2026}, today=timezone.localdate()).section("actions")
     by_title = {row[1]: row[column] for row in section.rows}
     assert by_title[world.led.title] == "soumis" and review.state == "validated"

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.enums import MemberRole
 from plans.models.conventions import Commitment, CommitmentStatus, Convention
@@ -212,7 +213,7 @@ class TestElsewhere:
             dashboard = client.get(reverse("indicators:dashboard", args=[world.plan.pk])).text
         for page in (budget, dashboard):
             assert "prend fin le 15/01/2027" in page and "1 engagement a passé son échéance" in page
-        section = build_report(world.plan, "bilan", {"year": 2026}).section("engagements")
+        section = build_report(world.plan, "bilan", {"year": 2026}, today=timezone.localdate()).section("engagements")
         assert section.rows == [
             [
                 convention.title,
