@@ -1,10 +1,10 @@
 """Reads for the quarterly tracking: the quarter page, what is due, what is missing."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.inputs import parse_id
@@ -58,9 +58,8 @@ def quarter_missing(period: ReportingPeriod) -> Missing:
     return Missing(indicators=indicators, actions=actions)
 
 
-def current_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+def current_period(periods: list[ReportingPeriod], *, today: datetime.date) -> ReportingPeriod | None:
     """The quarter containing today, else the last one before today, else the first."""
-    today = timezone.localdate()
     for period in periods:
         if period.contains(today):
             return period
@@ -208,6 +207,7 @@ def quarter_sheet(
     period: ReportingPeriod,
     periods: list[ReportingPeriod],
     user,
+    today: datetime.date,
     pillar: str | None = None,
     mine: bool = False,
     page: str | None = None,
@@ -245,7 +245,7 @@ def quarter_sheet(
         .order_by("axis__pillar__order", "axis__number", "order", "pk")
     )
     updates = {u.action_id: u for u in ProgressUpdate.objects.filter(period=period, action__plan=plan).order_by()}
-    reference = min(timezone.localdate(), period.end)
+    reference = min(today, period.end)
     late_count = sum(a.is_late(reference, status=_status(a, updates.get(a.pk))) for a in every_action)
     # A page of actions at a time; what was just posted stays on the page it was posted from.
     pages = paginate(every_action, per_page=QUARTER_ACTIONS_PER_PAGE, number=page)
@@ -345,7 +345,7 @@ def quarter_sheet(
         context_rows=context_rows,
         events=list(period.events.select_related("by")[:5]),
         can_close=can_close_quarter(user, plan),
-        ended=period.end < timezone.localdate(),
+        ended=period.end < today,
         tracked=is_tracked(plan),
         pages=pages,
         late_count=late_count,

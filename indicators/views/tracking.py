@@ -43,7 +43,9 @@ def tracking(request, pk):
     plan = get_plan(request, pk)
     periods = list(plan.periods.order_by("year", "quarter"))
     asked = request.GET.get("period", "")  # the phone's quarter menu: "2026-4"
-    period = next((p for p in periods if f"{p.year}-{p.quarter}" == asked), None) or current_period(periods)
+    period = next((p for p in periods if f"{p.year}-{p.quarter}" == asked), None) or current_period(
+        periods, today=timezone.localdate()
+    )
     if period is None:
         raise Http404
     return redirect(_quarter_url(plan, period))
@@ -61,7 +63,9 @@ def quarter(request, pk, year, quarter):
         "page": request.GET.get("page"),
     }
     if request.method == "GET":
-        sheet = selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, **filters)
+        sheet = selectors.quarter_sheet(
+            plan=plan, period=period, periods=periods, user=user, today=timezone.localdate(), **filters
+        )
         _attach_forms(sheet, None, None)
         return _render(request, sheet, status=200)
 
@@ -85,7 +89,9 @@ def quarter(request, pk, year, quarter):
     also = frozenset(targets.actions) | frozenset(i.action_id for i in targets.indicators.values() if i.action_id)
     # The page is assembled only if it must be shown again (a refusal): a successful save just redirects.
     sheet = SimpleLazyObject(
-        lambda: selectors.quarter_sheet(plan=plan, period=period, periods=periods, user=user, also=also, **filters)
+        lambda: selectors.quarter_sheet(
+            plan=plan, period=period, periods=periods, user=user, today=timezone.localdate(), also=also, **filters
+        )
     )
     redirect_to = _save(request, plan, period, sheet, targets, progress_forms, measurement_forms)
     if redirect_to is not None:
