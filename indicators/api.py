@@ -5,7 +5,7 @@ Every update carries the `version` read (409 with the current state when someone
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -283,7 +283,7 @@ class MeasurementViewSet(QuarterItemViewSet):
     plan_path = "indicator__plan"
 
     def base_queryset(self):
-        review = ActionReview.objects.filter(action=OuterRef("indicator__action"), period=OuterRef("period"))
+        review = ActionReview.objects.of_row("indicator__action")
         return Measurement.objects.select_related("period", "indicator").annotate(
             review=Subquery(review.values("state")[:1])
         )
@@ -487,7 +487,7 @@ class ProgressUpdateViewSet(QuarterItemViewSet):
     plan_path = "action__plan"
 
     def base_queryset(self):
-        review = ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"))
+        review = ActionReview.objects.of_row()
         return ProgressUpdate.objects.select_related("period", "action").annotate(
             review=Subquery(review.values("state")[:1])
         )

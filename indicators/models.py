@@ -265,11 +265,7 @@ class MeasurementQuerySet(models.QuerySet):
         indicator's values, kept by the coordination itself, count as validated."""
         return self.filter(
             Q(indicator__action=None)
-            | Exists(
-                ActionReview.objects.filter(
-                    action=OuterRef("indicator__action"), period=OuterRef("period"), state__in=reviewed
-                )
-            )
+            | Exists(ActionReview.objects.of_row("indicator__action").filter(state__in=reviewed))
         )
 
 
@@ -390,6 +386,12 @@ def format_value(indicator: Indicator, number, text) -> str:
     return formats.measure(text if indicator.unit == Unit.TEXT else number, indicator.unit)
 
 
+class ActionReviewQuerySet(models.QuerySet):
+    def of_row(self, action: str = "action", period: str = "period"):
+        """The review of the outer row's action and quarter, as a subquery: `action` and `period` lead to them."""
+        return self.filter(action=OuterRef(action), period=OuterRef(period))
+
+
 class ActionReview(CleanTextModel):
     """An action's quarter as submitted for validation: its progress update and its indicators' values.
 
@@ -399,6 +401,8 @@ class ActionReview(CleanTextModel):
     """
 
     LOCKED = (ReviewState.SUBMITTED, ReviewState.VALIDATED)
+
+    objects = ActionReviewQuerySet.as_manager()
 
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="reviews")
     period = models.ForeignKey(

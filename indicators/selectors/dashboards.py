@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, Q
 from django.utils.translation import gettext as _
 
 from core.formats import percent
@@ -251,9 +251,7 @@ def _progress_updates(plan: Plan, reviewed: frozenset[str] | None):
     updates = ProgressUpdate.objects.filter(action__plan=plan)
     if reviewed is None:
         return updates
-    return updates.filter(
-        Exists(ActionReview.objects.filter(action=OuterRef("action"), period=OuterRef("period"), state__in=reviewed))
-    )
+    return updates.filter(Exists(ActionReview.objects.of_row().filter(state__in=reviewed)))
 
 
 def _as_published(plan: Plan, actions: list, reviewed: frozenset[str]) -> None:
