@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -55,6 +55,19 @@ class DecimalTextField(serializers.DecimalField):
         if not isinstance(data, str) or not re.fullmatch(self.pattern, data, re.ASCII):
             self.fail("text")
         return super().to_internal_value(data)
+
+
+def schema_operation(base: type, name: str, method: str, schema: dict, **attributes) -> type:
+    """A subclass of the view `base` that is one operation of the schema of its own: `method` does what the base's
+    does, documented by `schema` (extend_schema's arguments). For a view that serves several URLs which each take
+    their own body or required parameters (an operation id on a class would give them all the same)."""
+    inherited = getattr(base, method)
+
+    @extend_schema(**schema)
+    def handler(self, request, *args, **kwargs):
+        return inherited(self, request, *args, **kwargs)
+
+    return type(name, (base,), {method: handler, "__module__": base.__module__, **attributes})
 
 
 class RefusesUnknownFields:

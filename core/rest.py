@@ -161,7 +161,7 @@ def exception_handler(exc, context):
 FORBIDDEN_CODES = {"closed", "not_tracked", "closed_quarter", "locked", "not_started", "own_submission"}
 # A decision the item's state does not allow now (validate what is not submitted, submit twice): 409, as the
 # request itself is well formed.
-CONFLICT_CODES = {"state", "empty", "not_submitted"}
+CONFLICT_CODES = {"state", "empty"}
 
 
 class StateConflict(APIException):

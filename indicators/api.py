@@ -30,6 +30,7 @@ from core.resources import (
     StrictSerializer,
     VersionedResource,
     YearFilter,
+    schema_operation,
 )
 from indicators import jobs, perms, services
 from indicators.enums import IndicatorKind, ReviewState
@@ -596,8 +597,11 @@ class ReportFileView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
 
+    report = ""  # set by each report's operation (REPORT_VIEWS); else taken from the URL
+
     @extend_schema(exclude=True)
-    def get(self, request, pk, report):
+    def get(self, request, pk, report=""):
+        report = report or self.report
         plan = _visible_plan(request, pk)
         if report not in REPORT_NAMES:
             raise NotFound
@@ -640,27 +644,23 @@ class ReportFileView(APIView):
 
 def _report_operation(report: str, operation_id: str, summary: str, *parameters) -> type[ReportFileView]:
     """A report's own operation: the year (and quarter) it needs are required parameters of its schema."""
-
-    @extend_schema(
-        operation_id=operation_id,
-        description=summary,
-        parameters=[
+    schema = {
+        "operation_id": operation_id,
+        "description": summary,
+        "parameters": [
             OpenApiParameter("format", str, enum=list(FORMATS), required=True),
             *parameters,
             OpenApiParameter("section", str, description="A CSV's part of the report (default: the actions)."),
         ],
-        responses={
+        "responses": {
             **FILE_RESPONSES,
             202: ExportJobSerializer,
             400: INVALID,
             404: OpenApiResponse(description="Plan, période ou partie introuvable / Plan, period or part not found"),
         },
-    )
-    def get(self, request, pk):
-        return ReportFileView.get(self, request, pk, report)
-
-    attributes = {"get": get, "__doc__": summary, "__module__": __name__}
-    return type(f"Report{report.title()}View", (ReportFileView,), attributes)
+    }
+    name = f"Report{report.title()}View"
+    return schema_operation(ReportFileView, name, "get", schema, report=report, __doc__=summary)
 
 
 YEAR = OpenApiParameter("year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}, required=True)

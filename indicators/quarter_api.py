@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.inputs import MAX_ID
-from core.resources import CleanCharField, DecimalTextField, RefusesUnknownFields
+from core.resources import CleanCharField, DecimalTextField, RefusesUnknownFields, schema_operation
 from core.rest import StateConflict
 from indicators import breakdowns, perms, services
 from indicators.models import NARRATIVE_LIMIT, TEXT_LIMIT, Indicator, Measurement, ProgressUpdate
@@ -416,31 +416,29 @@ class QuarterReviewView(APIView):
     its own body (none, none, the reason)."""
 
     decision = ""
+    body = None  # the serializer of the decision's body; none: a body is refused
 
     def post(self, request, pk, year, quarter, action):
         from indicators import reviews
         from indicators.models import ActionReview
 
-        decision = self.decision
         period = _quarter(request, pk, year, quarter)
         action = period and Action.objects.filter(plan=period.plan, pk=action).first()
         if action is None:
             raise NotFound(_("Cette action ou ce trimestre n'existe pas dans vos plans."))
+        if self.body is None and request.data:
+            raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
         base_url = request.build_absolute_uri("/")
-        if decision == "submit":
-            if request.data:
-                raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
+        if self.decision == "submit":
             review = reviews.review_submit(action=action, period=period, by=request.user, base_url=base_url)
             return Response(ReviewSerializer(review).data)
         review = ActionReview.objects.filter(action=action, period=period).first()
         if review is None:
             raise StateConflict(_("Ce trimestre de l'action n'a pas été soumis."))
-        if decision == "validate":
-            if request.data:
-                raise ApiValidationError({name: [_("Champ inconnu.")] for name in request.data})
+        if self.decision == "validate":
             review = reviews.review_validate(review=review, by=request.user, base_url=base_url)
         else:
-            body = ReturnSerializer(data=request.data)
+            body = self.body(data=request.data)
             body.is_valid(raise_exception=True)
             review = reviews.review_return(
                 review=review, by=request.user, reason=body.validated_data["reason"], base_url=base_url
@@ -449,20 +447,15 @@ class QuarterReviewView(APIView):
 
 
 def _decision(decision: str, summary: str, body=None) -> type[QuarterReviewView]:
-    """One operation of the schema per decision, with its own body, on the view they share."""
-
-    @extend_schema(
-        operation_id=f"quarter_action_{decision}",
-        description=summary,
-        request=body,
-        parameters=REVIEW_PARAMETERS,
-        responses=REVIEW_RESPONSES,
-    )
-    def post(self, request, *args, **kwargs):
-        return QuarterReviewView.post(self, request, *args, **kwargs)
-
-    attributes = {"decision": decision, "__doc__": summary, "post": post, "__module__": __name__}
-    return type(f"Quarter{decision.title()}View", (QuarterReviewView,), attributes)
+    schema = {
+        "operation_id": f"quarter_action_{decision}",
+        "description": summary,
+        "request": body,
+        "parameters": REVIEW_PARAMETERS,
+        "responses": REVIEW_RESPONSES,
+    }
+    name = f"Quarter{decision.title()}View"
+    return schema_operation(QuarterReviewView, name, "post", schema, decision=decision, body=body, __doc__=summary)
 
 
 QuarterSubmitView = _decision(
