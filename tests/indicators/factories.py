@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,7 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from indicators.enums import Frequency, IndicatorKind, Unit
-from indicators.models import Indicator
+from indicators.models import Indicator, ShareLink
 from tests.plans.factories import ActionFactory
 
 
@@ -454,7 +453,7 @@ class ShareLinkFactory(DjangoModelFactory):
     plan = factory.SubFactory("tests.plans.factories.PlanFactory")
     label = "Préfecture"
     raw = factory.Sequence(lambda n: f"lien-{n}-{'x' * 20}")
-    token_hash = factory.LazyAttribute(lambda o: hashlib.sha256(o.raw.encode()).hexdigest())
+    token_hash = factory.LazyAttribute(lambda o: ShareLink.hash(o.raw))
     created_by = factory.SubFactory("tests.partners.factories.UserFactory")
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=90))
 
